@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
+	"github.com/agentgate/agentgate/handlers"
+)
+
+// shutdownGrace bounds how long in-flight requests get to finish at shutdown.
+const shutdownGrace = 15 * time.Second
+
+func newServeCmd(getenv env, io stdio) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the server (applies migrations first)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), getenv, io, nil)
+		},
+	}
+}
+
+// serve runs the server until ctx ends. ready, if not nil, receives the listening address.
+func serve(ctx context.Context, getenv env, io stdio, ready chan<- string) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, io.err)
+	for _, w := range cfg.Warnings {
+		log.Warn("Configuration warning.", "warning", w)
+	}
+	store, gate, err := openGate(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := ensureFirstKey(ctx, cfg, gate, io); err != nil {
+		return err
+	}
+
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{}, 2)
+	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
+	go func() {
+		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
+			log.Error("Change listener stopped.", "err", err)
+		}
+		done <- struct{}{}
+	}()
+
+	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL, CORSOrigins: cfg.CORSOrigins})
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	if err != nil {
+		stopBG()
+		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+	}
+	log.Info("AgentGate is listening.", "addr", ln.Addr().String(), "database", store.Dialect(), "base_url", cfg.BaseURL, "version", version)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		stopBG()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("Shutting down: finishing in-flight requests.")
+	gate.StopWaiting()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("Some requests did not finish in time.", "err", err)
+	}
+	stopBG()
+	<-done
+	<-done
+	log.Info("Stopped.")
+	return nil
+}
+
+// openGate opens and migrates the database and builds the gate.
+func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
+	store, err := db.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("migrate database: %w", err)
+	}
+	gate := agentgate.NewGate(store, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout})
+	if err := gate.ReloadPolicies(ctx); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, gate, nil
+}
+
+// ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
+// and prints it once.
+func ensureFirstKey(ctx context.Context, cfg *config, gate *agentgate.Gate, io stdio) error {
+	if cfg.AdminAPIKey != "" {
+		if err := gate.EnsureAdminKey(ctx, cfg.AdminAPIKey); err != nil {
+			return fmt.Errorf("ADMIN_API_KEY: %w", err)
+		}
+		return nil
+	}
+	secret, err := gate.BootstrapKey(ctx, "admin", true)
+	if err != nil || secret == "" {
+		return err
+	}
+	printKey(io, secret, cfg.BaseURL)
+	return nil
+}
+
+func printKey(io stdio, secret, baseURL string) {
+	fmt.Fprintf(io.out, "\nCreated an admin API key. It is shown only this once; store it now:\n\n    %s\n\n", secret)
+	fmt.Fprintf(io.out, "Use it as a bearer token, e.g.\n    curl -H 'Authorization: Bearer %s' %s/api/requests\n\n", secret, baseURL)
+}
+
+// listenHandler applies changes other instances announce (PostgreSQL only).
+func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) func(topic, id string) {
+	return func(topic, id string) {
+		switch topic {
+		case "request":
+			gate.Broker().Publish(id)
+		case "keys":
+			gate.InvalidateKeys()
+		case "policies":
+			if err := gate.ReloadPolicies(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("Could not reload policies.", "err", err)
+			}
+		}
+	}
+}

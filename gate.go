@@ -1,0 +1,361 @@
+//go:build wip
+
+package agentgate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a Gate. Zero values take the defaults shown.
+type Options struct {
+	Clock      Clock         // SystemClock
+	Logger     *slog.Logger  // slog.Default()
+	Broker     *Broker       // a new broker
+	DefaultTTL time.Duration // 1h: expiry of requests that give none
+	MaxWait    time.Duration // 60s: the longest a wait is held
+	KeyTTL     time.Duration // 60s: how long a looked-up key is trusted without a change notice
+}
+
+// Gate is the approval service: every surface (JSON API, dashboard, chat, links) goes through
+// it, so every rule is enforced once.
+type Gate struct {
+	store    Store
+	clock    Clock
+	log      *slog.Logger
+	broker   *Broker
+	ttl      time.Duration
+	maxWait  time.Duration
+	policies atomic.Pointer[PolicySet]
+	keys     *keyCache
+	usage    *usageTracker
+	limiter  *RateLimiter
+	stopOnce sync.Once
+	stopped  chan struct{} // closed by StopWaiting
+}
+
+// NewGate returns a Gate over store. Call ReloadPolicies before serving.
+func NewGate(store Store, o Options) *Gate {
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Broker == nil {
+		o.Broker = NewBroker()
+	}
+	if o.DefaultTTL <= 0 {
+		o.DefaultTTL = time.Hour
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 60 * time.Second
+	}
+	if o.KeyTTL <= 0 {
+		o.KeyTTL = 60 * time.Second
+	}
+	return &Gate{
+		store: store, clock: o.Clock, log: o.Logger, broker: o.Broker,
+		ttl: o.DefaultTTL, maxWait: o.MaxWait,
+		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(),
+		stopped: make(chan struct{}),
+	}
+}
+
+// Broker returns the broker that announces request changes.
+func (g *Gate) Broker() *Broker { return g.broker }
+
+// Now returns the gate's clock time.
+func (g *Gate) Now() time.Time { return g.clock.Now() }
+
+// MaxWait is the longest Wait holds a caller.
+func (g *Gate) MaxWait() time.Duration { return g.maxWait }
+
+// PolicyActor decides requests when a rule does.
+var PolicyActor = Actor{Name: "policy", Type: ActorPolicy}
+
+// Submit evaluates a new request against the policies and stores it, already decided when a
+// rule decided. The actor is the authenticated caller.
+func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request, error) {
+	now := g.clock.Now()
+	urgency, params, reqCtx, err := in.Validate(now)
+	if err != nil {
+		return nil, err
+	}
+	out := g.policies.Load().Evaluate(Input{Action: in.Action, Urgency: urgency, Params: params, Context: reqCtx})
+	r := &Request{
+		ID: NewID("req", now), Action: in.Action, Params: compactObject(in.Params), Context: compactObject(in.Context),
+		Urgency: urgency, Status: StatusPending, CreatedBy: actor.Name, CreatedAt: now, UpdatedAt: now,
+		ExpiresAt: now.Add(g.ttl), PolicyDecision: out, RequiredApprovals: max(out.RequiredApprovals, 1),
+		Votes: []Vote{}, Version: 1,
+	}
+	if in.ExpiresAt != nil {
+		r.ExpiresAt = in.ExpiresAt.UTC()
+	}
+	// One audit row per request keeps the gate check at two writes: a routed request is
+	// "created" by the agent; a request a rule decided is "approved"/"denied" by the policy,
+	// naming the agent that asked.
+	var ev AuditEvent
+	switch out.Decision {
+	case AutoApprove, AutoDeny:
+		status := StatusApproved
+		if out.Decision == AutoDeny {
+			status = StatusDenied
+		}
+		r.finish(status, PolicyActor.Name, ruleReason(out), now)
+		ev = requestEvent(now, r, "request."+string(status), PolicyActor, map[string]any{
+			"requestedBy": actor.Name, "policyId": out.PolicyID, "policyName": out.PolicyName, "ruleIndex": out.RuleIndex,
+		})
+	default:
+		ev = requestEvent(now, r, EventRequestCreated, actor, map[string]any{"urgency": urgency, "expiresAt": r.ExpiresAt})
+	}
+	if err := g.store.CreateRequest(ctx, r, []AuditEvent{ev}); err != nil {
+		return nil, fmt.Errorf("store request: %w", err)
+	}
+	g.broker.Publish(r.ID)
+	return r, nil
+}
+
+func ruleReason(o Outcome) string {
+	verb := "approved"
+	if o.Decision == AutoDeny {
+		verb = "denied"
+	}
+	if o.RuleIndex == nil {
+		return "automatically " + verb
+	}
+	return fmt.Sprintf("automatically %s by policy %q, rule %d", verb, o.PolicyName, *o.RuleIndex)
+}
+
+// compactObject returns raw without insignificant space, or {} when absent or null.
+func compactObject(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || string(raw) == "null" {
+		return json.RawMessage("{}")
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return raw
+	}
+	return b.Bytes()
+}
+
+// Get returns a request.
+func (g *Gate) Get(ctx context.Context, id string) (*Request, error) {
+	r, err := g.store.GetRequest(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, NotFound("request", id)
+	}
+	return r, err
+}
+
+// List returns one page of requests and the total that match.
+func (g *Gate) List(ctx context.Context, f RequestFilter) ([]Request, int, error) {
+	return g.store.ListRequests(ctx, f)
+}
+
+// PendingByUrgency counts pending requests per urgency.
+func (g *Gate) PendingByUrgency(ctx context.Context) (map[Urgency]int, error) {
+	return g.store.CountPendingByUrgency(ctx)
+}
+
+// maxAttempts bounds retries of a conditional update that lost to a concurrent vote.
+const maxAttempts = 16
+
+// Decide records a decision (or, for a quorum, a vote) by d.Actor. Of concurrent deciders
+// exactly one wins; the others get already_decided. A decision after expiry expires the
+// request and is refused.
+func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error) {
+	return g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
+		typ, err := r.ApplyDecision(d, now)
+		if err != nil {
+			return AuditEvent{}, err
+		}
+		details := map[string]any{"decision": d.Decision}
+		if d.Reason != "" {
+			details["reason"] = d.Reason
+		}
+		if typ == "voted" {
+			details["approvals"] = r.approvals()
+			details["requiredApprovals"] = r.RequiredApprovals
+			return requestEvent(now, r, EventRequestVoted, d.Actor, details), nil
+		}
+		return requestEvent(now, r, "request."+typ, d.Actor, details), nil
+	})
+}
+
+// Cancel withdraws a pending request. Only the key that created it may, unless asAdmin is set
+// (an admin).
+func (g *Gate) Cancel(ctx context.Context, id string, actor Actor, reason string, asAdmin bool) (*Request, error) {
+	if len(reason) > MaxReasonLen {
+		return nil, Errorf(KindInvalid, "invalid_reason", "reason must be at most %d characters", MaxReasonLen)
+	}
+	return g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
+		if !asAdmin && r.CreatedBy != actor.Name {
+			return AuditEvent{}, Errorf(KindForbidden, "not_request_owner", "only the key that created request %s may cancel it", r.ID)
+		}
+		if err := r.Cancel(actor, reason, now); err != nil {
+			return AuditEvent{}, err
+		}
+		return requestEvent(now, r, EventRequestCancelled, actor, map[string]any{"reason": reason}), nil
+	})
+}
+
+// change loads a request, applies fn and writes it conditionally, retrying when a concurrent
+// change got there first. A request found overdue is expired on the way.
+func (g *Gate) change(ctx context.Context, id string, fn func(*Request, time.Time) (AuditEvent, error)) (*Request, error) {
+	for range maxAttempts {
+		r, err := g.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		now := g.clock.Now()
+		prev := r.Version
+		ev, err := fn(r, now)
+		if ErrorCode(err) == "request_expired" {
+			g.expire(ctx, id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.Version = prev + 1
+		err = g.store.UpdateRequest(ctx, r, prev, []AuditEvent{ev})
+		if errors.Is(err, ErrStale) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("update request: %w", err)
+		}
+		g.broker.Publish(r.ID)
+		return r, nil
+	}
+	return nil, Errorf(KindConflict, "contended", "request %s is changing too often; try again", id)
+}
+
+// expire moves one overdue request to expired; losing to a concurrent change is fine.
+func (g *Gate) expire(ctx context.Context, id string) {
+	r, err := g.store.GetRequest(ctx, id)
+	if err != nil {
+		return
+	}
+	g.expireRequest(ctx, r)
+}
+
+func (g *Gate) expireRequest(ctx context.Context, r *Request) bool {
+	now := g.clock.Now()
+	prev := r.Version
+	if r.Expire(now) != nil {
+		return false
+	}
+	r.Version = prev + 1
+	ev := requestEvent(now, r, EventRequestExpired, SystemActor, map[string]any{"expiresAt": r.ExpiresAt})
+	if err := g.store.UpdateRequest(ctx, r, prev, []AuditEvent{ev}); err != nil {
+		if !errors.Is(err, ErrStale) {
+			g.log.Error("Could not expire request.", "request_id", r.ID, "err", err)
+		}
+		return false
+	}
+	g.broker.Publish(r.ID)
+	return true
+}
+
+// ExpireOverdue expires every pending request past its expiry, in batches, and returns how
+// many it expired.
+func (g *Gate) ExpireOverdue(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		rs, err := g.store.ListOverdue(ctx, g.clock.Now(), 200)
+		if err != nil {
+			return n, fmt.Errorf("list overdue: %w", err)
+		}
+		moved := 0
+		for i := range rs {
+			if g.expireRequest(ctx, &rs[i]) {
+				moved++
+			}
+		}
+		n += moved
+		if len(rs) < 200 || moved == 0 {
+			return n, nil
+		}
+	}
+}
+
+// Wait returns the request as soon as it leaves pending, or when d (clamped to MaxWait)
+// passes, or when ctx ends, with the request as it then is.
+func (g *Gate) Wait(ctx context.Context, id string, d time.Duration) (*Request, error) {
+	d = min(d, g.maxWait)
+	woke, stop := g.broker.Wait(id)
+	defer stop()
+	r, err := g.Get(ctx, id)
+	if err != nil || r.Status != StatusPending || d <= 0 {
+		return r, err
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-woke:
+	case <-t.C:
+	case <-g.stopped:
+	case <-ctx.Done():
+		return r, nil
+	}
+	return g.Get(context.WithoutCancel(ctx), id)
+}
+
+// StopWaiting ends every current and future Wait at once, with the request as it is, so a
+// shutting-down server does not hold long-polls open; clients simply ask again.
+func (g *Gate) StopWaiting() { g.stopOnce.Do(func() { close(g.stopped) }) }
+
+// RequestAudit returns a request's audit trail, oldest first.
+func (g *Gate) RequestAudit(ctx context.Context, id string) ([]AuditEvent, error) {
+	if _, err := g.Get(ctx, id); err != nil {
+		return nil, err
+	}
+	return g.store.RequestAudit(ctx, id)
+}
+
+// Audit returns one page of the audit log.
+func (g *Gate) Audit(ctx context.Context, f AuditFilter) ([]AuditEvent, int, error) {
+	return g.store.ListAudit(ctx, f)
+}
+
+// AuditActors lists every actor in the audit log.
+func (g *Gate) AuditActors(ctx context.Context) ([]string, error) { return g.store.AuditActors(ctx) }
+
+// AuditActions lists every request action in the audit log.
+func (g *Gate) AuditActions(ctx context.Context) ([]string, error) { return g.store.AuditActions(ctx) }
+
+// Record appends a standalone audit event, such as a login.
+func (g *Gate) Record(ctx context.Context, typ string, actor Actor, details map[string]any) error {
+	return g.store.AppendAudit(ctx, []AuditEvent{newEvent(g.clock.Now(), typ, actor, details)})
+}
+
+// Ready checks the database answers.
+func (g *Gate) Ready(ctx context.Context) error { return g.store.Ping(ctx) }
+
+// Run does the gate's background work until ctx ends: expiring overdue requests every
+// interval and flushing key usage. It flushes once more on the way out.
+func (g *Gate) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			g.FlushUsage(context.WithoutCancel(ctx))
+			return
+		case <-t.C:
+			if _, err := g.ExpireOverdue(ctx); err != nil && ctx.Err() == nil {
+				g.log.Error("Could not expire overdue requests.", "err", err)
+			}
+			g.FlushUsage(ctx)
+			g.limiter.Forget(g.clock.Now())
+		}
+	}
+}

@@ -1,0 +1,264 @@
+//go:build wip
+
+package agentgate
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Authenticate returns the live key for a presented secret. Lookups are cached by hash, so
+// the hot path is one SHA-256 and a map read; any key change on this instance (or, on
+// PostgreSQL, another) clears the cache, so revocation holds from the next request.
+func (g *Gate) Authenticate(ctx context.Context, secret string) (*APIKey, error) {
+	if !strings.HasPrefix(secret, KeyPrefix) || len(secret) > 200 {
+		return nil, errBadKey
+	}
+	hash := HashKey(secret)
+	now := g.clock.Now()
+	k, ok := g.keys.get(hash, now)
+	if !ok {
+		stored, err := g.store.GetKeyByHash(ctx, hash)
+		if errors.Is(err, ErrNotFound) {
+			return nil, errBadKey
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up key: %w", err)
+		}
+		k = stored
+		g.keys.put(hash, k, now)
+	}
+	// The map lookup already matched the hash; compare again in constant time so no path
+	// depends on how much of a hash matched.
+	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(hash)) != 1 || k.Revoked() {
+		return nil, errBadKey
+	}
+	g.usage.add(k.ID, now)
+	return k, nil
+}
+
+var errBadKey = Errorf(KindUnauthorized, "invalid_api_key", "the API key is missing, malformed, unknown or revoked")
+
+// CheckRate counts one call by k against its rate limit.
+func (g *Gate) CheckRate(k *APIKey) RateStatus {
+	if k.RateLimit == nil {
+		return RateStatus{Allowed: true}
+	}
+	return g.limiter.Allow(k.ID, *k.RateLimit, g.clock.Now())
+}
+
+// InvalidateKeys forgets every cached key; the next use of each reads the store.
+func (g *Gate) InvalidateKeys() { g.keys.clear() }
+
+// Keys returns one page of keys, newest first.
+func (g *Gate) Keys(ctx context.Context, p Page) ([]APIKey, int, error) {
+	return g.store.ListKeys(ctx, p)
+}
+
+// Key returns one key.
+func (g *Gate) Key(ctx context.Context, id string) (*APIKey, error) {
+	k, err := g.store.GetKey(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, NotFound("API key", id)
+	}
+	return k, err
+}
+
+// CreateKey makes a new key and returns it with its secret, which is never shown again.
+func (g *Gate) CreateKey(ctx context.Context, actor Actor, in KeyInput) (*APIKey, string, error) {
+	if in.Name == nil {
+		return nil, "", Errorf(KindInvalid, "missing_field", "name is required")
+	}
+	name := strings.TrimSpace(*in.Name)
+	if err := validateKeyFields(name, in.Scopes, in.RateLimit.Value); err != nil {
+		return nil, "", err
+	}
+	secret := GenerateKey()
+	k, err := g.storeKey(ctx, &actor, name, secret, in.Scopes, in.RateLimit.Value)
+	return k, secret, err
+}
+
+func (g *Gate) storeKey(ctx context.Context, actor *Actor, name, secret string, scopes []Scope, rate *int) (*APIKey, error) {
+	now := g.clock.Now()
+	k := &APIKey{ID: NewID("key", now), Name: name, Prefix: KeyDisplayPrefix(secret), Hash: HashKey(secret),
+		Scopes: scopes, RateLimit: rate, CreatedAt: now, UpdatedAt: now}
+	var ev *AuditEvent
+	if actor != nil {
+		e := newEvent(now, EventKeyCreated, *actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes})
+		ev = &e
+	}
+	if err := g.store.CreateKey(ctx, k, ev); err != nil {
+		return nil, fmt.Errorf("store key: %w", err)
+	}
+	return k, nil
+}
+
+// UpdateKey changes a key's name, scopes or rate limit (the fields given).
+func (g *Gate) UpdateKey(ctx context.Context, actor Actor, id string, in KeyInput) (*APIKey, error) {
+	k, err := g.Key(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if k.Revoked() {
+		return nil, Errorf(KindConflict, "key_revoked", "API key %s is revoked and cannot be changed", id)
+	}
+	if in.Name != nil {
+		k.Name = strings.TrimSpace(*in.Name)
+	}
+	if in.Scopes != nil {
+		k.Scopes = in.Scopes
+	}
+	if in.RateLimit.Set {
+		k.RateLimit = in.RateLimit.Value
+	}
+	if err := validateKeyFields(k.Name, k.Scopes, k.RateLimit); err != nil {
+		return nil, err
+	}
+	k.UpdatedAt = g.clock.Now()
+	ev := newEvent(k.UpdatedAt, EventKeyUpdated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes, "rateLimit": k.RateLimit})
+	if err := g.store.UpdateKey(ctx, k, ev); err != nil {
+		return nil, fmt.Errorf("update key: %w", err)
+	}
+	g.keys.clear()
+	return k, nil
+}
+
+// RevokeKey revokes a key; it stops working on the next request.
+func (g *Gate) RevokeKey(ctx context.Context, actor Actor, id string) (*APIKey, error) {
+	k, err := g.Key(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if k.Revoked() {
+		return k, nil
+	}
+	now := g.clock.Now()
+	k.RevokedAt, k.UpdatedAt = &now, now
+	ev := newEvent(now, EventKeyRevoked, actor, map[string]any{"keyId": k.ID, "name": k.Name})
+	if err := g.store.UpdateKey(ctx, k, ev); err != nil {
+		return nil, fmt.Errorf("revoke key: %w", err)
+	}
+	g.keys.clear()
+	return k, nil
+}
+
+// EnsureAdminKey makes secret a working admin key (ADMIN_API_KEY), creating it if missing.
+func (g *Gate) EnsureAdminKey(ctx context.Context, secret string) error {
+	if len(secret) < MinAdminKeyLen {
+		return Errorf(KindInvalid, "invalid_admin_key", "ADMIN_API_KEY must be at least %d characters", MinAdminKeyLen)
+	}
+	k, err := g.store.GetKeyByHash(ctx, HashKey(secret))
+	if err == nil {
+		if k.Revoked() {
+			return Errorf(KindConflict, "key_revoked", "ADMIN_API_KEY matches a revoked key; choose a new one")
+		}
+		return nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	_, err = g.storeKey(ctx, &SystemActor, "admin", secret, []Scope{ScopeAdmin}, nil)
+	return err
+}
+
+// BootstrapKey creates an admin key named name and returns its secret. With onlyIfNone it
+// does nothing (and returns "") when any live key exists.
+func (g *Gate) BootstrapKey(ctx context.Context, name string, onlyIfNone bool) (string, error) {
+	if onlyIfNone {
+		n, err := g.store.CountKeys(ctx)
+		if err != nil || n > 0 {
+			return "", err
+		}
+	}
+	secret := GenerateKey()
+	_, err := g.storeKey(ctx, &SystemActor, name, secret, []Scope{ScopeAdmin}, nil)
+	return secret, err
+}
+
+// FlushUsage writes the key usage counted since the last flush.
+func (g *Gate) FlushUsage(ctx context.Context) {
+	u := g.usage.drain()
+	if len(u) == 0 {
+		return
+	}
+	if err := g.store.RecordKeyUsage(ctx, u); err != nil {
+		g.log.Error("Could not record key usage.", "keys", len(u), "err", err)
+	}
+}
+
+// keyCache remembers keys by hash for a while.
+type keyCache struct {
+	ttl time.Duration
+	mu  sync.RWMutex
+	m   map[string]cachedKey
+}
+
+type cachedKey struct {
+	key *APIKey
+	at  time.Time
+}
+
+func newKeyCache(ttl time.Duration) *keyCache {
+	return &keyCache{ttl: ttl, m: map[string]cachedKey{}}
+}
+
+func (c *keyCache) get(hash string, now time.Time) (*APIKey, bool) {
+	c.mu.RLock()
+	e, ok := c.m[hash]
+	c.mu.RUnlock()
+	if !ok || now.Sub(e.at) > c.ttl {
+		return nil, false
+	}
+	return e.key, true
+}
+
+func (c *keyCache) put(hash string, k *APIKey, now time.Time) {
+	c.mu.Lock()
+	if len(c.m) > 10000 {
+		c.m = map[string]cachedKey{}
+	}
+	c.m[hash] = cachedKey{key: k, at: now}
+	c.mu.Unlock()
+}
+
+func (c *keyCache) clear() {
+	c.mu.Lock()
+	c.m = map[string]cachedKey{}
+	c.mu.Unlock()
+}
+
+// usageTracker counts key use in memory between flushes, so authentication never writes.
+type usageTracker struct {
+	mu sync.Mutex
+	m  map[string]*KeyUsage
+}
+
+func newUsageTracker() *usageTracker { return &usageTracker{m: map[string]*KeyUsage{}} }
+
+func (u *usageTracker) add(id string, now time.Time) {
+	u.mu.Lock()
+	e := u.m[id]
+	if e == nil {
+		e = &KeyUsage{KeyID: id}
+		u.m[id] = e
+	}
+	e.Count++
+	e.LastUsed = now
+	u.mu.Unlock()
+}
+
+func (u *usageTracker) drain() []KeyUsage {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := make([]KeyUsage, 0, len(u.m))
+	for _, e := range u.m {
+		out = append(out, *e)
+	}
+	u.m = map[string]*KeyUsage{}
+	return out
+}

@@ -1,0 +1,190 @@
+//go:build wip
+
+package agentgate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ReloadPolicies compiles the stored policies and makes them the live set.
+func (g *Gate) ReloadPolicies(ctx context.Context) error {
+	ps, err := g.store.ListPolicies(ctx)
+	if err != nil {
+		return fmt.Errorf("list policies: %w", err)
+	}
+	set, err := CompilePolicies(ps)
+	if err != nil {
+		return fmt.Errorf("compile stored policies: %w", err)
+	}
+	g.policies.Store(set)
+	return nil
+}
+
+// Policies returns every policy in evaluation order.
+func (g *Gate) Policies(ctx context.Context) ([]Policy, error) { return g.store.ListPolicies(ctx) }
+
+// Policy returns one policy.
+func (g *Gate) Policy(ctx context.Context, id string) (*Policy, error) {
+	p, err := g.store.GetPolicy(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, NotFound("policy", id)
+	}
+	return p, err
+}
+
+// CreatePolicy validates and stores a new policy and makes it live.
+func (g *Gate) CreatePolicy(ctx context.Context, actor Actor, p Policy) (*Policy, error) {
+	if err := ValidatePolicy(&p); err != nil {
+		return nil, err
+	}
+	now := g.clock.Now()
+	p.ID, p.CreatedAt, p.UpdatedAt = NewID("pol", now), now, now
+	ev := newEvent(now, EventPolicyCreated, actor, map[string]any{"policyId": p.ID, "name": p.Name})
+	if err := g.store.CreatePolicy(ctx, &p, ev); err != nil {
+		return nil, fmt.Errorf("store policy: %w", err)
+	}
+	return &p, g.ReloadPolicies(ctx)
+}
+
+// UpdatePolicy replaces a policy's fields and makes it live.
+func (g *Gate) UpdatePolicy(ctx context.Context, actor Actor, id string, p Policy) (*Policy, error) {
+	old, err := g.Policy(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidatePolicy(&p); err != nil {
+		return nil, err
+	}
+	now := g.clock.Now()
+	p.ID, p.CreatedAt, p.UpdatedAt = old.ID, old.CreatedAt, now
+	ev := newEvent(now, EventPolicyUpdated, actor, map[string]any{"policyId": p.ID, "name": p.Name, "enabled": p.Enabled, "priority": p.Priority})
+	if err := g.store.UpdatePolicy(ctx, &p, ev); errors.Is(err, ErrNotFound) {
+		return nil, NotFound("policy", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("update policy: %w", err)
+	}
+	return &p, g.ReloadPolicies(ctx)
+}
+
+// DeletePolicy removes a policy.
+func (g *Gate) DeletePolicy(ctx context.Context, actor Actor, id string) error {
+	p, err := g.Policy(ctx, id)
+	if err != nil {
+		return err
+	}
+	ev := newEvent(g.clock.Now(), EventPolicyDeleted, actor, map[string]any{"policyId": p.ID, "name": p.Name})
+	if err := g.store.DeletePolicy(ctx, id, ev); errors.Is(err, ErrNotFound) {
+		return NotFound("policy", id)
+	} else if err != nil {
+		return fmt.Errorf("delete policy: %w", err)
+	}
+	return g.ReloadPolicies(ctx)
+}
+
+// DryRunResult is what one policy says about one input.
+type DryRunResult struct {
+	Matched bool    `json:"matched"`
+	Outcome Outcome `json:"outcome"`
+	// Rule is the matched rule, for showing next to the outcome.
+	Rule *Rule `json:"rule"`
+}
+
+// DryRun evaluates one policy, as if enabled, against one input.
+func (g *Gate) DryRun(ctx context.Context, id string, in NewRequest) (*DryRunResult, error) {
+	p, err := g.Policy(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	urgency, params, reqCtx, err := in.Validate(time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	p.Enabled = true
+	set, err := CompilePolicies([]Policy{*p})
+	if err != nil {
+		return nil, err
+	}
+	out := set.Evaluate(Input{Action: in.Action, Urgency: urgency, Params: params, Context: reqCtx})
+	res := &DryRunResult{Outcome: out}
+	if out.RuleIndex != nil {
+		res.Matched = true
+		res.Rule = &p.Rules[*out.RuleIndex]
+	}
+	return res, nil
+}
+
+// Simulation reports how a draft policy would have decided past requests.
+type Simulation struct {
+	From      time.Time        `json:"from"`
+	To        time.Time        `json:"to"`
+	Total     int              `json:"total"`
+	Evaluated int              `json:"evaluated"` // at most SimulateLimit
+	Changed   int              `json:"changed"`
+	Before    map[string]int   `json:"before"` // outcome decision → count
+	After     map[string]int   `json:"after"`
+	Changes   []SimulateChange `json:"changes"` // the first 100
+}
+
+// SimulateChange is one request whose outcome would change.
+type SimulateChange struct {
+	RequestID string    `json:"requestId"`
+	Action    string    `json:"action"`
+	CreatedAt time.Time `json:"createdAt"`
+	Before    Outcome   `json:"before"`
+	After     Outcome   `json:"after"`
+}
+
+// SimulateLimit caps how many stored requests one simulation replays.
+const SimulateLimit = 10000
+
+// Simulate replays the requests created in [from, to) against the live policies with draft
+// added (or replacing the policy with its ID), and compares with what was decided then.
+func (g *Gate) Simulate(ctx context.Context, draft Policy, from, to time.Time) (*Simulation, error) {
+	if !from.Before(to) {
+		return nil, Errorf(KindInvalid, "invalid_range", "from must be before to")
+	}
+	if err := ValidatePolicy(&draft); err != nil {
+		return nil, err
+	}
+	if draft.ID == "" {
+		draft.ID = "draft"
+	}
+	ps, err := g.store.ListPolicies(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list policies: %w", err)
+	}
+	set := []Policy{draft}
+	for _, p := range ps {
+		if p.ID != draft.ID {
+			set = append(set, p)
+		}
+	}
+	compiled, err := CompilePolicies(set)
+	if err != nil {
+		return nil, err
+	}
+	rs, total, err := g.store.ListRequests(ctx, RequestFilter{From: from, To: to, Sort: SortOldest, Page: Page{Limit: SimulateLimit}})
+	if err != nil {
+		return nil, fmt.Errorf("list requests: %w", err)
+	}
+	sim := &Simulation{From: from, To: to, Total: total, Evaluated: len(rs), Before: map[string]int{}, After: map[string]int{}, Changes: []SimulateChange{}}
+	for _, r := range rs {
+		in := Input{Action: r.Action, Urgency: r.Urgency}
+		in.Params, _ = jsonObject("params", r.Params)
+		in.Context, _ = jsonObject("context", r.Context)
+		after := compiled.Evaluate(in)
+		before := r.PolicyDecision
+		sim.Before[before.Decision]++
+		sim.After[after.Decision]++
+		if before.Decision != after.Decision {
+			sim.Changed++
+			if len(sim.Changes) < 100 {
+				sim.Changes = append(sim.Changes, SimulateChange{RequestID: r.ID, Action: r.Action, CreatedAt: r.CreatedAt, Before: before, After: after})
+			}
+		}
+	}
+	return sim, nil
+}

@@ -1,0 +1,130 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	ag "github.com/agentgate/agentgate"
+)
+
+func (s *Server) createRequest(c echo.Context) error {
+	var in ag.NewRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := s.gate.Submit(c.Request().Context(), key(c).Actor(), in)
+	if err != nil {
+		return err
+	}
+	s.metrics.gateOutcome(r.PolicyDecision.Decision)
+	return c.JSON(http.StatusCreated, r)
+}
+
+func (s *Server) listRequests(c echo.Context) error {
+	f, err := requestFilter(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	rs, total, err := s.gate.List(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"requests": nonNil(rs), "pagination": paginate(f.Page, total)})
+}
+
+// getRequest returns a request; with ?wait=30s (or 30) it holds until the request is
+// decided or the wait ends, whichever is first.
+func (s *Server) getRequest(c echo.Context) error {
+	id := c.Param("id")
+	wait, err := parseWait(c.QueryParam("wait"))
+	if err != nil {
+		return err
+	}
+	if wait == 0 {
+		r, err := s.gate.Get(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, r)
+	}
+	r, err := s.gate.Wait(c.Request().Context(), id, wait)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+// parseWait reads a Go duration ("30s", "2m") or whole seconds ("30").
+func parseWait(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, ag.Errorf(ag.KindInvalid, "invalid_query", "query parameter wait must be a duration such as 30s or 2m, or whole seconds").
+		WithDetails(map[string]any{"param": "wait"})
+}
+
+type decideBody struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+func (s *Server) decideRequest(c echo.Context) error {
+	var in decideBody
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Decision == "" {
+		return ag.Errorf(ag.KindInvalid, "missing_field", "decision is required: \"approved\" or \"denied\"")
+	}
+	r, err := s.gate.Decide(c.Request().Context(), c.Param("id"), ag.Decide{Decision: in.Decision, Reason: in.Reason, Actor: key(c).Actor()})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+type cancelBody struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) cancelRequest(c echo.Context) error {
+	var in cancelBody
+	if c.Request().ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	k := key(c)
+	r, err := s.gate.Cancel(c.Request().Context(), c.Param("id"), k.Actor(), in.Reason, k.Has(ag.ScopeAdmin))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) requestAudit(c echo.Context) error {
+	es, err := s.gate.RequestAudit(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"entries": nonNil(es)})
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,204 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	ag "github.com/agentgate/agentgate"
+)
+
+// Context keys.
+const (
+	ctxKey    = "agentgate.key"
+	ctxLogger = "agentgate.logger"
+)
+
+type loggerKey struct{}
+
+// requestContext gives every request an id (echoed in X-Request-ID and on every log line),
+// a logger carrying it, and a metrics observation.
+func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !validRequestID(id) {
+			id = newRequestID()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		log := s.log.With("request_id", id)
+		c.Set(ctxLogger, log)
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithValue(r.Context(), loggerKey{}, log)))
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		elapsed := time.Since(start)
+		s.metrics.observe(c.Path(), r.Method, status, elapsed)
+		level := slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelError
+		} else if status >= 400 {
+			level = slog.LevelInfo
+		}
+		log.Log(r.Context(), level, "Request served.", "method", r.Method, "path", r.URL.Path,
+			"status", status, "duration_ms", float64(elapsed.Microseconds())/1000, "remote", c.RealIP())
+		return nil
+	}
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// logger returns the request's logger.
+func logger(c echo.Context) *slog.Logger {
+	if l, ok := c.Get(ctxLogger).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// recoverPanic turns a panic into a logged 500 instead of a dropped connection.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// bodyLimit refuses bodies over MaxBodyBytes: at once when Content-Length says so, and
+// while reading otherwise.
+func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength > MaxBodyBytes {
+			return tooLarge()
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, MaxBodyBytes)
+		return next(c)
+	}
+}
+
+func tooLarge() error {
+	return ag.Errorf(ag.KindTooLarge, "body_too_large", "request body is larger than 1 MiB; send less")
+}
+
+// authenticateKey requires a valid API key in Authorization: Bearer.
+func (s *Server) authenticateKey(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodOptions {
+			return next(c)
+		}
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return ag.Errorf(ag.KindUnauthorized, "missing_api_key", "send your API key as \"Authorization: Bearer agk_...\"")
+		}
+		k, err := s.gate.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
+		if err != nil {
+			return err
+		}
+		c.Set(ctxKey, k)
+		return next(c)
+	}
+}
+
+// rateLimit applies the key's requests-per-minute limit and reports it in headers.
+func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		k := key(c)
+		if k == nil {
+			return next(c)
+		}
+		st := s.gate.CheckRate(k)
+		if st.Limit > 0 {
+			h := c.Response().Header()
+			h.Set("X-RateLimit-Limit", strconv.Itoa(st.Limit))
+			h.Set("X-RateLimit-Remaining", strconv.Itoa(st.Remaining))
+			h.Set("X-RateLimit-Reset", strconv.Itoa(st.Reset))
+		}
+		if !st.Allowed {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(st.RetryAfter))
+			return ag.Errorf(ag.KindRateLimited, "rate_limited", "rate limit of %d requests per minute exceeded; retry in %d s", st.Limit, st.RetryAfter).
+				WithDetails(map[string]any{"retryAfter": st.RetryAfter})
+		}
+		return next(c)
+	}
+}
+
+// key returns the authenticated key, or nil.
+func key(c echo.Context) *ag.APIKey {
+	k, _ := c.Get(ctxKey).(*ag.APIKey)
+	return k
+}
+
+// need refuses callers whose key has none of the scopes (admin has all).
+func need(scopes ...ag.Scope) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			k := key(c)
+			if k == nil {
+				return ag.Errorf(ag.KindUnauthorized, "missing_api_key", "sign in or send an API key")
+			}
+			if !k.HasAny(scopes...) {
+				return ag.Errorf(ag.KindForbidden, "missing_scope", "this API key lacks the %s scope this route needs", scopes[0]).
+					WithDetails(map[string]any{"required": scopes})
+			}
+			return next(c)
+		}
+	}
+}
+
+// cors allows browsers on CORS_ORIGINS to call the JSON API.
+func (s *Server) cors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		origin := c.Request().Header.Get(echo.HeaderOrigin)
+		if origin == "" || !slices.Contains(s.cfg.CORSOrigins, origin) {
+			return next(c)
+		}
+		h := c.Response().Header()
+		h.Set(echo.HeaderAccessControlAllowOrigin, origin)
+		h.Add(echo.HeaderVary, echo.HeaderOrigin)
+		h.Set(echo.HeaderAccessControlExposeHeaders, "X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After")
+		if c.Request().Method == http.MethodOptions {
+			h.Set(echo.HeaderAccessControlAllowMethods, "GET, POST, PUT, PATCH, DELETE")
+			h.Set(echo.HeaderAccessControlAllowHeaders, "Authorization, Content-Type, X-Request-ID")
+			h.Set(echo.HeaderAccessControlMaxAge, "600")
+			return c.NoContent(http.StatusNoContent)
+		}
+		return next(c)
+	}
+}

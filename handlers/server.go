@@ -1,0 +1,77 @@
+// Package handlers is AgentGate's HTTP surface: the JSON API for agents and the dashboard
+// for people, over one agentgate.Gate. Handlers parse, make one call into the gate, and
+// respond; the rules live in the gate.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/agentgate/agentgate"
+)
+
+// MaxBodyBytes is the largest request body accepted.
+const MaxBodyBytes = 1 << 20
+
+// Config is what the HTTP layer needs beyond the gate.
+type Config struct {
+	Logger   *slog.Logger
+	Registry *prometheus.Registry // metrics are registered here and served at /metrics
+	// BaseURL is the public URL of the server, for links.
+	BaseURL string
+	// CORSOrigins lists origins allowed to call the JSON API from a browser.
+	CORSOrigins []string
+}
+
+// Server holds the HTTP layer's dependencies.
+type Server struct {
+	gate    *agentgate.Gate
+	log     *slog.Logger
+	cfg     Config
+	metrics *metrics
+	// renderError, when set by the dashboard, renders errors of non-API routes as a page.
+	renderError func(c echo.Context, status int, msg string) error
+}
+
+// New returns the HTTP handler with every route.
+func New(gate *agentgate.Gate, cfg Config) *echo.Echo {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{gate: gate, log: cfg.Logger, cfg: cfg, metrics: newMetrics(cfg.Registry)}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.IPExtractor = echo.ExtractIPDirect()
+	s.routes(e)
+	return e
+}
+
+// isAPI reports whether the request is for the JSON API (or a probe) rather than a page.
+func isAPI(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/api/") || p == "/api" || p == "/health" || p == "/ready" || p == "/metrics"
+}
+
+// now is the gate's clock, so handlers and domain agree on time.
+func (s *Server) now() time.Time { return s.gate.Now() }
+
+func (s *Server) health(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "timestamp": s.now()})
+}
+
+func (s *Server) ready(c echo.Context) error {
+	if err := s.gate.Ready(c.Request().Context()); err != nil {
+		logger(c).Warn("Database is not ready.", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": map[string]string{"database": "error"}})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "checks": map[string]string{"database": "ok"}})
+}

@@ -1,0 +1,538 @@
+package agentgate
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"path"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits that keep a rule cheap to evaluate and safe to compile from untrusted JSON.
+const (
+	maxMatchers     = 64    // keys and $any/$all/$not operands across one rule's match
+	maxMatchDepth   = 16    // nesting of match objects, so no input can exhaust the stack
+	maxLiteralDepth = 64    // nesting of a literal array or object
+	maxRegexLen     = 1024  // characters in a $regex pattern
+	maxRegexInsts   = 10000 // instructions in a $regex's compiled program
+	setThreshold    = 8     // $in strings at which a hash set beats a scan
+)
+
+// operatorList names the field operators in the order error messages list them.
+const operatorList = "$eq, $ne, $in, $nin, $lt, $lte, $gt, $gte, $regex, $glob, $exists, $contains, $any, $all, $not"
+
+// A matcher tests one key of a match object: a field's value against tests, or, for a
+// top-level $any/$all/$not, the whole document (its path has no root).
+type matcher struct {
+	path  fieldPath
+	tests []test // ANDed
+	key   string
+	cost  int // a guess at evaluation cost; cheap matchers run first since order cannot change the result
+}
+
+type opcode uint8
+
+const (
+	opEq opcode = iota
+	opNe
+	opIn
+	opNin
+	opLt
+	opLte
+	opGt
+	opGte
+	opRegex
+	opGlob
+	opExists
+	opContains
+	opAny
+	opAll
+	opNot
+)
+
+var opcodes = map[string]opcode{
+	"$eq": opEq, "$ne": opNe, "$in": opIn, "$nin": opNin, "$lt": opLt, "$lte": opLte, "$gt": opGt,
+	"$gte": opGte, "$contains": opContains, "$any": opAny, "$all": opAll, "$not": opNot,
+}
+
+// test is one compiled operator.
+type test struct {
+	op      opcode
+	lit     literal     // $eq $ne $lt $lte $gt $gte $contains
+	set     *literalSet // $in $nin
+	re      *regexp.Regexp
+	glob    string
+	exists  bool
+	byRank  bool     // compare urgencies by rank (low < normal < high < critical), not spelling
+	clauses []clause // $any $all $not
+}
+
+// clause is one operand of $any/$all/$not: a match object over the whole document or, inside
+// a field, an object of operators over that field.
+type clause struct {
+	onField bool
+	field   []test
+	doc     []matcher
+}
+
+// compiler turns one rule's match into matchers, keeping what its error messages need.
+type compiler struct {
+	rule     int
+	matchers int
+}
+
+// fail returns an invalid_policy error at a position such as `["$any"][1]["params.to"]`.
+func (c *compiler) fail(at, key, format string, args ...any) error {
+	e := Errorf(KindInvalid, "invalid_policy", "rules[%d].match%s: %s", c.rule, at, fmt.Sprintf(format, args...))
+	d := map[string]any{"rule": c.rule}
+	if key != "" {
+		d["key"] = key
+	}
+	return e.WithDetails(d)
+}
+
+// ruleMatch compiles a rule's match map.
+func (c *compiler) ruleMatch(raw map[string]json.RawMessage) ([]matcher, error) {
+	m := make(map[string]any, len(raw))
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
+		var v any
+		if err := json.Unmarshal(raw[k], &v); err != nil {
+			return nil, c.fail(fmt.Sprintf("[%q]", k), k, "the matcher is not valid JSON (%v)", err)
+		}
+		m[k] = v
+	}
+	return c.matchObject("", m, 1)
+}
+
+// matchObject compiles a map of key → matcher whose entries are ANDed.
+func (c *compiler) matchObject(at string, m map[string]any, depth int) ([]matcher, error) {
+	if depth > maxMatchDepth {
+		return nil, c.fail(at, "", "matches nest deeper than %d levels", maxMatchDepth)
+	}
+	out := make([]matcher, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		kat := fmt.Sprintf("%s[%q]", at, k)
+		if c.matchers++; c.matchers > maxMatchers {
+			return nil, c.fail(kat, k, "a rule may hold at most %d matchers", maxMatchers)
+		}
+		mt := matcher{key: k}
+		if strings.HasPrefix(k, "$") {
+			if k != "$any" && k != "$all" && k != "$not" {
+				return nil, c.fail(kat, k, "%s cannot stand at the top of a match, where only $any, $all and $not can; put field operators under a field, e.g. {\"amount\": {\"%s\": ...}}", k, k)
+			}
+			t, err := c.boolOp(kat, k, k, m[k], fieldPath{}, depth)
+			if err != nil {
+				return nil, err
+			}
+			mt.tests = []test{t}
+		} else {
+			fp, err := parsePath(k)
+			if err != nil {
+				return nil, c.fail(kat, k, "%v", err)
+			}
+			mt.path = fp
+			if obj, ok := m[k].(map[string]any); ok && hasOperator(obj) {
+				mt.tests, err = c.operators(kat, k, fp, obj, depth)
+			} else {
+				var lit literal
+				lit, err = newLiteral(m[k], 0)
+				mt.tests = []test{{op: opEq, lit: lit}}
+			}
+			if err != nil {
+				return nil, c.asFail(kat, k, err)
+			}
+		}
+		mt.cost = matcherCost(&mt)
+		out = append(out, mt)
+	}
+	slices.SortStableFunc(out, func(a, b matcher) int { return cmp.Compare(a.cost, b.cost) })
+	return out, nil
+}
+
+// operators compiles an object of $operators, all ANDed, over the field at fp.
+func (c *compiler) operators(at, key string, fp fieldPath, obj map[string]any, depth int) ([]test, error) {
+	if depth > maxMatchDepth {
+		return nil, c.fail(at, key, "matches nest deeper than %d levels", maxMatchDepth)
+	}
+	var plain []string
+	for k := range obj {
+		if !strings.HasPrefix(k, "$") {
+			plain = append(plain, strconv.Quote(k))
+		}
+	}
+	if len(plain) > 0 {
+		slices.Sort(plain)
+		return nil, c.fail(at, key, "mixes $operators with plain keys (%s); an object is either all operators or a literal to compare with", strings.Join(plain, ", "))
+	}
+	tests := make([]test, 0, len(obj))
+	for _, op := range slices.Sorted(maps.Keys(obj)) {
+		t, err := c.operator(at, key, fp, op, obj[op], depth)
+		if err != nil {
+			return nil, c.asFail(at, key, err)
+		}
+		tests = append(tests, t)
+	}
+	return tests, nil
+}
+
+// operator compiles one field operator. Plain errors it returns are prefixed with the operator.
+func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, depth int) (test, error) {
+	bad := func(format string, args ...any) (test, error) {
+		return test{}, fmt.Errorf("%s: %s", op, fmt.Sprintf(format, args...))
+	}
+	switch op {
+	case "$eq", "$ne", "$contains":
+		lit, err := newLiteral(arg, 0)
+		if err != nil {
+			return bad("%v", err)
+		}
+		return test{op: opcodes[op], lit: lit}, nil
+	case "$in", "$nin":
+		arr, ok := arg.([]any)
+		if !ok {
+			return bad("needs an array of values, not %s", jsonType(arg))
+		}
+		set, err := newLiteralSet(arr)
+		if err != nil {
+			return bad("%v", err)
+		}
+		return test{op: opcodes[op], set: set}, nil
+	case "$lt", "$lte", "$gt", "$gte":
+		t := test{op: opcodes[op]}
+		switch a := arg.(type) {
+		case float64:
+			t.lit = literal{kind: litNum, f: a}
+		case string:
+			t.lit = literal{kind: litStr, s: a}
+			if fp.root == rootUrgency {
+				if _, err := ParseUrgency(a); err != nil || a == "" {
+					return bad("urgencies compare by rank; use one of low, normal, high, critical, not %q", a)
+				}
+				t.byRank, t.lit = true, literal{kind: litNum, f: float64(Urgency(a).Rank())}
+			}
+		default:
+			return bad("needs a number or a string, not %s", jsonType(arg))
+		}
+		return t, nil
+	case "$regex":
+		s, ok := arg.(string)
+		if !ok {
+			return bad("needs a pattern string, not %s", jsonType(arg))
+		}
+		re, err := compileRegex(s)
+		if err != nil {
+			return bad("%v", err)
+		}
+		return test{op: opRegex, re: re}, nil
+	case "$glob":
+		s, ok := arg.(string)
+		if !ok {
+			return bad("needs a pattern string, not %s", jsonType(arg))
+		}
+		if _, err := path.Match(s, ""); err != nil {
+			return bad("%q is not a valid pattern (check [ ] and \\ escapes)", s)
+		}
+		return test{op: opGlob, glob: s}, nil
+	case "$exists":
+		b, ok := arg.(bool)
+		if !ok {
+			return bad("needs true or false, not %s", jsonType(arg))
+		}
+		return test{op: opExists, exists: b}, nil
+	case "$any", "$all", "$not":
+		return c.boolOp(fmt.Sprintf("%s[%q]", at, op), key, op, arg, fp, depth)
+	}
+	return test{}, fmt.Errorf("unknown operator %q; operators are %s", op, operatorList)
+}
+
+// boolOp compiles $any/$all (arrays of clauses) or $not (one clause). at already names op.
+func (c *compiler) boolOp(at, key, op string, arg any, fp fieldPath, depth int) (test, error) {
+	t := test{op: opcodes[op]}
+	elems := []any{arg}
+	if op != "$not" {
+		arr, ok := arg.([]any)
+		if !ok || len(arr) == 0 {
+			return test{}, c.fail(at, key, "%s needs a non-empty array of match objects, not %s", op, jsonType(arg))
+		}
+		elems = arr
+	}
+	for i, e := range elems {
+		eat := at
+		if op != "$not" {
+			eat = fmt.Sprintf("%s[%d]", at, i)
+		}
+		obj, ok := e.(map[string]any)
+		if !ok {
+			return test{}, c.fail(eat, key, "%s needs match objects such as {\"action\": \"send_email\"}, not %s", op, jsonType(e))
+		}
+		if c.matchers++; c.matchers > maxMatchers {
+			return test{}, c.fail(eat, key, "a rule may hold at most %d matchers", maxMatchers)
+		}
+		var cl clause
+		var err error
+		if fp.root != rootNone && len(obj) > 0 && allOperators(obj) {
+			cl.onField = true
+			cl.field, err = c.operators(eat, key, fp, obj, depth+1)
+		} else {
+			cl.doc, err = c.matchObject(eat, obj, depth+1)
+		}
+		if err != nil {
+			return test{}, err
+		}
+		t.clauses = append(t.clauses, cl)
+	}
+	return t, nil
+}
+
+// asFail turns a plain error into an invalid_policy error at `at`; *Error passes through.
+func (c *compiler) asFail(at, key string, err error) error {
+	if _, ok := errors.AsType[*Error](err); ok {
+		return err
+	}
+	return c.fail(at, key, "%v", err)
+}
+
+// compileRegex compiles an RE2 pattern, refusing ones too long or too big to run cheaply.
+func compileRegex(s string) (*regexp.Regexp, error) {
+	if n := utf8.RuneCountInString(s); n > maxRegexLen {
+		return nil, fmt.Errorf("the pattern is %d characters; the limit is %d", n, maxRegexLen)
+	}
+	re, err := syntax.Parse(s, syntax.Perl)
+	if err != nil {
+		if se, ok := errors.AsType[*syntax.Error](err); ok {
+			expr := se.Expr
+			if utf8.RuneCountInString(expr) > 40 {
+				expr = string([]rune(expr)[:40]) + "..."
+			}
+			return nil, fmt.Errorf("%s in %q", se.Code, expr)
+		}
+		return nil, err
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil, err
+	}
+	if n := len(prog.Inst); n > maxRegexInsts {
+		return nil, fmt.Errorf("the pattern is too complex: it compiles to %d instructions and the limit is %d; large counted repetitions such as {500} are the usual cause", n, maxRegexInsts)
+	}
+	return regexp.Compile(s)
+}
+
+// matcherCost ranks a matcher so that cheap, selective tests run first.
+func matcherCost(m *matcher) int {
+	cost := 0
+	if m.path.root == rootParams || m.path.root == rootContext {
+		cost = 1 + len(m.path.segs)
+	}
+	for _, t := range m.tests {
+		switch t.op {
+		case opRegex:
+			cost += 20
+		case opGlob, opContains:
+			cost += 5
+		case opAny, opAll, opNot:
+			cost += 30
+		default:
+			cost++
+		}
+	}
+	return cost
+}
+
+func hasOperator(obj map[string]any) bool {
+	for k := range obj {
+		if strings.HasPrefix(k, "$") {
+			return true
+		}
+	}
+	return false
+}
+
+func allOperators(obj map[string]any) bool {
+	for k := range obj {
+		if !strings.HasPrefix(k, "$") {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonType names the JSON type of a decoded value for error messages.
+func jsonType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case float64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("a %T", v)
+}
+
+// root says where a path starts.
+type root uint8
+
+const (
+	rootNone    root = iota // a top-level $any/$all/$not, which looks at the whole document
+	rootAction              // Input.Action
+	rootUrgency             // Input.Urgency
+	rootParams              // Input.Params
+	rootContext             // Input.Context
+)
+
+// segment is one step of a path: an object key, and the array index it spells (or -1).
+type segment struct {
+	key string
+	idx int
+}
+
+// fieldPath is a match key split once at compile time.
+type fieldPath struct {
+	root root
+	segs []segment
+	// flat is set for a bare dotted key such as "a.b": when params has no nested a.b, the key
+	// is tried as one params key, as the original read every bare key.
+	flat string
+}
+
+// parsePath reads "action", "urgency", "params[.x...]", "context[.x...]" or a bare key, which
+// is a path into params.
+func parsePath(key string) (fieldPath, error) {
+	parts := strings.Split(key, ".")
+	for _, p := range parts {
+		if p == "" {
+			return fieldPath{}, fmt.Errorf("%q has an empty path segment; write dot paths such as params.to or context.user.role", key)
+		}
+	}
+	var fp fieldPath
+	switch parts[0] {
+	case "action", "urgency":
+		if len(parts) > 1 {
+			return fieldPath{}, fmt.Errorf("%s is a string and has no fields; to reach a parameter of that name write params.%s", parts[0], key)
+		}
+		fp.root = rootAction
+		if parts[0] == "urgency" {
+			fp.root = rootUrgency
+		}
+		return fp, nil
+	case "params":
+		fp.root, parts = rootParams, parts[1:]
+	case "context":
+		fp.root, parts = rootContext, parts[1:]
+	default:
+		fp.root = rootParams
+		if len(parts) > 1 {
+			fp.flat = key
+		}
+	}
+	for _, p := range parts {
+		idx := -1
+		if len(p) <= 9 && strings.Trim(p, "0123456789") == "" {
+			idx, _ = strconv.Atoi(p)
+		}
+		fp.segs = append(fp.segs, segment{key: p, idx: idx})
+	}
+	return fp, nil
+}
+
+type litKind uint8
+
+const (
+	litNull litKind = iota
+	litBool
+	litNum
+	litStr
+	litArr
+	litObj
+)
+
+// literal is a decoded JSON value prepared for comparison.
+type literal struct {
+	kind litKind
+	b    bool
+	f    float64
+	s    string
+	arr  []literal
+	obj  map[string]*literal
+}
+
+// newLiteral converts a value decoded by encoding/json.
+func newLiteral(v any, depth int) (literal, error) {
+	if depth > maxLiteralDepth {
+		return literal{}, fmt.Errorf("the value nests deeper than %d levels", maxLiteralDepth)
+	}
+	switch v := v.(type) {
+	case nil:
+		return literal{kind: litNull}, nil
+	case bool:
+		return literal{kind: litBool, b: v}, nil
+	case float64:
+		return literal{kind: litNum, f: v}, nil
+	case string:
+		return literal{kind: litStr, s: v}, nil
+	case []any:
+		l := literal{kind: litArr, arr: make([]literal, len(v))}
+		for i, e := range v {
+			var err error
+			if l.arr[i], err = newLiteral(e, depth+1); err != nil {
+				return literal{}, err
+			}
+		}
+		return l, nil
+	case map[string]any:
+		l := literal{kind: litObj, obj: make(map[string]*literal, len(v))}
+		for k, e := range v {
+			el, err := newLiteral(e, depth+1)
+			if err != nil {
+				return literal{}, err
+			}
+			l.obj[k] = &el
+		}
+		return l, nil
+	}
+	return literal{}, fmt.Errorf("unsupported value of type %T", v)
+}
+
+// literalSet is the operand of $in and $nin.
+type literalSet struct {
+	items []literal
+	strs  map[string]struct{} // every string item, when there are enough to hash
+}
+
+func newLiteralSet(vs []any) (*literalSet, error) {
+	s := &literalSet{items: make([]literal, 0, len(vs))}
+	for _, v := range vs {
+		l, err := newLiteral(v, 1)
+		if err != nil {
+			return nil, err
+		}
+		s.items = append(s.items, l)
+	}
+	var strs []string
+	for _, l := range s.items {
+		if l.kind == litStr {
+			strs = append(strs, l.s)
+		}
+	}
+	if len(strs) >= setThreshold {
+		s.strs = make(map[string]struct{}, len(strs))
+		for _, x := range strs {
+			s.strs[x] = struct{}{}
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,563 @@
+package agentgate
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on a policy's shape.
+const (
+	maxPolicyName        = 200
+	maxRulesPerPolicy    = 100
+	maxRequiredApprovals = 20
+)
+
+// channelKinds are the notification channel prefixes a rule may name.
+var channelKinds = []string{"email:", "slack:", "discord:", "webhook:"}
+
+// ValidatePolicy normalizes p in place (trims Name/Description; Rules non-nil; Decision
+// required) and checks every rule compiles. Errors are *Error{Kind: KindInvalid, Code:
+// "invalid_policy"} with a message that names the rule and key, e.g.
+// `rules[2].match["params.to"]: $regex: missing closing ) in "(a"`, and Details
+// {"rule": 2, "key": "params.to"} where they apply.
+func ValidatePolicy(p *Policy) error {
+	normalizePolicy(p)
+	_, err := compilePolicy(p)
+	return err
+}
+
+// PolicySet is a compiled, immutable set of enabled policies, safe for concurrent use.
+type PolicySet struct {
+	rules []compiledRule // every enabled policy's rules, in evaluation order
+	// Rules whose match pins the action to literal strings are only tried for those actions;
+	// the rest are tried for every input. Both lists are ascending indexes into rules.
+	byAction map[string][]int32
+	general  []int32
+}
+
+// compiledRule is a rule ready to evaluate, with the outcome it gives.
+type compiledRule struct {
+	match   []matcher
+	index   int
+	outcome Outcome // RuleIndex is set per result
+	actions []string
+	pinned  bool // the rule can only match the actions listed
+}
+
+// CompilePolicies compiles the enabled policies, ordered by ascending Priority (ties by ID, for
+// stability). Disabled policies are skipped. It returns the same errors as ValidatePolicy,
+// with the policy's ID added to Details, and never changes ps.
+func CompilePolicies(ps []Policy) (*PolicySet, error) {
+	var enabled []Policy
+	for _, p := range ps {
+		if p.Enabled {
+			enabled = append(enabled, clonePolicy(p))
+		}
+	}
+	slices.SortStableFunc(enabled, func(a, b Policy) int {
+		return cmp.Or(cmp.Compare(a.Priority, b.Priority), strings.Compare(a.ID, b.ID))
+	})
+	s := &PolicySet{byAction: map[string][]int32{}}
+	for i := range enabled {
+		p := &enabled[i]
+		normalizePolicy(p)
+		rules, err := compilePolicy(p)
+		if err != nil {
+			if e, ok := err.(*Error); ok {
+				if e.Details == nil {
+					e.Details = map[string]any{}
+				}
+				e.Details["policy"] = p.ID
+			}
+			return nil, err
+		}
+		s.rules = append(s.rules, rules...)
+	}
+	for i := range s.rules {
+		r := &s.rules[i]
+		if !r.pinned {
+			s.general = append(s.general, int32(i))
+		}
+		for _, a := range r.actions {
+			if l := s.byAction[a]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				s.byAction[a] = append(l, int32(i))
+			}
+		}
+	}
+	return s, nil
+}
+
+// Evaluate returns the outcome of the first matching rule (policies by priority, rules in
+// order), or DefaultOutcome() when none matches.
+func (s *PolicySet) Evaluate(in Input) Outcome {
+	if s == nil {
+		return DefaultOutcome()
+	}
+	// Merge the rules pinned to this action with the general ones, keeping rule order.
+	a, b := s.byAction[in.Action], s.general
+	for len(a) > 0 || len(b) > 0 {
+		var i int32
+		if len(b) == 0 || (len(a) > 0 && a[0] < b[0]) {
+			i, a = a[0], a[1:]
+		} else {
+			i, b = b[0], b[1:]
+		}
+		if r := &s.rules[i]; matchAll(r.match, &in) {
+			return r.result()
+		}
+	}
+	return DefaultOutcome()
+}
+
+// result is the rule's outcome with slices the caller may keep and change.
+func (r *compiledRule) result() Outcome {
+	out := r.outcome
+	i := r.index
+	out.RuleIndex = &i
+	out.Approvers = slices.Clone(out.Approvers)
+	out.Channels = slices.Clone(out.Channels)
+	return out
+}
+
+func clonePolicy(p Policy) Policy {
+	p.Rules = slices.Clone(p.Rules)
+	for i := range p.Rules {
+		p.Rules[i].Approvers = slices.Clone(p.Rules[i].Approvers)
+		p.Rules[i].Channels = slices.Clone(p.Rules[i].Channels)
+	}
+	return p
+}
+
+func normalizePolicy(p *Policy) {
+	p.Name = strings.TrimSpace(p.Name)
+	p.Description = strings.TrimSpace(p.Description)
+	if p.Rules == nil {
+		p.Rules = []Rule{}
+	}
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		r.Decision = strings.TrimSpace(r.Decision)
+		r.OWASP = strings.TrimSpace(r.OWASP)
+		for j := range r.Approvers {
+			r.Approvers[j] = strings.TrimSpace(r.Approvers[j])
+		}
+		for j := range r.Channels {
+			r.Channels[j] = strings.TrimSpace(r.Channels[j])
+		}
+		if r.Match == nil {
+			r.Match = map[string]json.RawMessage{}
+		}
+	}
+}
+
+// invalidPolicy returns an invalid_policy error about a field of the policy or of one rule
+// (rule < 0 for the policy itself).
+func invalidPolicy(rule int, field, format string, args ...any) error {
+	at, d := field, map[string]any{"field": field}
+	if rule >= 0 {
+		at, d["rule"] = fmt.Sprintf("rules[%d].%s", rule, field), rule
+	}
+	return Errorf(KindInvalid, "invalid_policy", "%s: %s", at, fmt.Sprintf(format, args...)).WithDetails(d)
+}
+
+// compilePolicy checks a normalized policy and compiles its rules.
+func compilePolicy(p *Policy) ([]compiledRule, error) {
+	if p.Name == "" {
+		return nil, invalidPolicy(-1, "name", "a policy needs a name, such as \"Deny production deletes\"")
+	}
+	if n := utf8.RuneCountInString(p.Name); n > maxPolicyName {
+		return nil, invalidPolicy(-1, "name", "the name is %d characters; the limit is %d", n, maxPolicyName)
+	}
+	if len(p.Rules) > maxRulesPerPolicy {
+		return nil, invalidPolicy(-1, "rules", "a policy may have at most %d rules, not %d", maxRulesPerPolicy, len(p.Rules))
+	}
+	out := make([]compiledRule, 0, len(p.Rules))
+	for i := range p.Rules {
+		r, err := compileRule(p, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func compileRule(p *Policy, i int) (compiledRule, error) {
+	r := &p.Rules[i]
+	switch r.Decision {
+	case AutoApprove, AutoDeny, RouteToHuman:
+	case "":
+		return compiledRule{}, invalidPolicy(i, "decision", "a decision is required: auto_approve, auto_deny or route_to_human")
+	default:
+		return compiledRule{}, invalidPolicy(i, "decision", "%q is not a decision; use auto_approve, auto_deny or route_to_human", r.Decision)
+	}
+	if n := r.RequiredApprovals; n < 0 || n > maxRequiredApprovals {
+		return compiledRule{}, invalidPolicy(i, "requiredApprovals", "must be between 0 and %d, not %d", maxRequiredApprovals, n)
+	}
+	if r.RequiredApprovals > 1 && r.Decision != RouteToHuman {
+		return compiledRule{}, invalidPolicy(i, "requiredApprovals", "only route_to_human rules ask people to approve; drop it or change the decision")
+	}
+	for j, a := range r.Approvers {
+		if a == "" {
+			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("approvers[%d]", j), "an approver must not be empty")
+		}
+	}
+	for j, ch := range r.Channels {
+		if !validChannel(ch) {
+			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("channels[%d]", j), "%q is not a channel; write email:<address>, slack:<channel>, discord:<channel id> or webhook:<id>", ch)
+		}
+	}
+	c := compiler{rule: i}
+	ms, err := c.ruleMatch(r.Match)
+	if err != nil {
+		return compiledRule{}, err
+	}
+	cr := compiledRule{match: ms, index: i, outcome: Outcome{
+		Decision: r.Decision, PolicyID: p.ID, PolicyName: p.Name, OWASP: cmp.Or(r.OWASP, DefaultOWASP),
+		Approvers: r.Approvers, Channels: r.Channels, RequireReason: r.RequireReason,
+		RequiredApprovals: r.RequiredApprovals,
+	}}
+	cr.actions, cr.pinned = pinnedActions(ms)
+	return cr, nil
+}
+
+// pinnedActions reports the actions a top-level literal, $eq or $in on action allows.
+func pinnedActions(ms []matcher) ([]string, bool) {
+	for _, m := range ms {
+		if m.path.root != rootAction {
+			continue
+		}
+		for _, t := range m.tests {
+			switch {
+			case t.op == opEq && t.lit.kind == litStr:
+				return []string{t.lit.s}, true
+			case t.op == opIn:
+				var as []string
+				for _, l := range t.set.items {
+					if l.kind == litStr {
+						as = append(as, l.s)
+					}
+				}
+				return as, true // non-string items can never equal an action
+			}
+		}
+	}
+	return nil, false
+}
+
+func validChannel(ch string) bool {
+	for _, k := range channelKinds {
+		if rest, ok := strings.CutPrefix(ch, k); ok {
+			return rest != "" && strings.IndexFunc(rest, unicode.IsSpace) < 0
+		}
+	}
+	return false
+}
+
+// value is one field looked up in an input. Strings are kept unboxed so that looking at
+// action and urgency does not allocate.
+type value struct {
+	present bool
+	isStr   bool
+	s       string
+	v       any // the raw value, unless it is a string with no boxed form at hand
+}
+
+func matchAll(ms []matcher, in *Input) bool {
+	for i := range ms {
+		m := &ms[i]
+		v := m.path.lookup(in)
+		for j := range m.tests {
+			if !m.tests[j].eval(&v, in) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (p *fieldPath) lookup(in *Input) value {
+	switch p.root {
+	case rootAction:
+		return value{present: true, isStr: true, s: in.Action}
+	case rootUrgency:
+		return value{present: true, isStr: true, s: string(cmp.Or(in.Urgency, UrgencyNormal))}
+	case rootParams:
+		v := walk(in.Params, p.segs)
+		if !v.present && p.flat != "" {
+			v = walk(in.Params, []segment{{key: p.flat, idx: -1}})
+		}
+		return v
+	case rootContext:
+		return walk(in.Context, p.segs)
+	}
+	return value{}
+}
+
+// walk follows segs from m; a missing m is an empty object.
+func walk(m map[string]any, segs []segment) value {
+	var cur any = m
+	for i, sg := range segs {
+		switch c := cur.(type) {
+		case map[string]any:
+			x, ok := c[sg.key]
+			if !ok {
+				return value{}
+			}
+			cur = x
+		case []any:
+			if sg.idx < 0 || sg.idx >= len(c) {
+				return value{}
+			}
+			cur = c[sg.idx]
+		case map[string]string:
+			if s, ok := c[sg.key]; ok && i == len(segs)-1 {
+				return value{present: true, isStr: true, s: s}
+			}
+			return value{}
+		case []string:
+			if sg.idx >= 0 && sg.idx < len(c) && i == len(segs)-1 {
+				return value{present: true, isStr: true, s: c[sg.idx]}
+			}
+			return value{}
+		default:
+			return value{}
+		}
+	}
+	if s, ok := cur.(string); ok {
+		return value{present: true, isStr: true, s: s, v: cur}
+	}
+	return value{present: true, v: cur}
+}
+
+func (t *test) eval(v *value, in *Input) bool {
+	switch t.op {
+	case opEq:
+		return v.present && t.lit.equal(v)
+	case opNe:
+		return !v.present || !t.lit.equal(v)
+	case opIn:
+		return v.present && t.set.has(v)
+	case opNin:
+		return !v.present || !t.set.has(v)
+	case opLt, opLte, opGt, opGte:
+		c, ok := t.order(v)
+		switch {
+		case !ok:
+			return false
+		case t.op == opLt:
+			return c < 0
+		case t.op == opLte:
+			return c <= 0
+		case t.op == opGt:
+			return c > 0
+		}
+		return c >= 0
+	case opRegex:
+		return v.isStr && t.re.MatchString(v.s)
+	case opGlob:
+		if !v.isStr {
+			return false
+		}
+		ok, err := path.Match(t.glob, v.s)
+		return ok && err == nil
+	case opExists:
+		return v.present == t.exists
+	case opContains:
+		return v.present && t.contains(v)
+	case opAny:
+		for i := range t.clauses {
+			if t.clauses[i].eval(v, in) {
+				return true
+			}
+		}
+		return false
+	case opAll:
+		for i := range t.clauses {
+			if !t.clauses[i].eval(v, in) {
+				return false
+			}
+		}
+		return true
+	case opNot:
+		return !t.clauses[0].eval(v, in)
+	}
+	return false
+}
+
+func (c *clause) eval(v *value, in *Input) bool {
+	if !c.onField {
+		return matchAll(c.doc, in)
+	}
+	for i := range c.field {
+		if !c.field[i].eval(v, in) {
+			return false
+		}
+	}
+	return true
+}
+
+// order compares v with the operand: numbers with numbers, strings with strings, urgencies
+// by rank. ok is false when the types differ.
+func (t *test) order(v *value) (c int, ok bool) {
+	switch {
+	case t.byRank:
+		if !v.isStr {
+			return 0, false
+		}
+		return cmp.Compare(float64(Urgency(v.s).Rank()), t.lit.f), true
+	case t.lit.kind == litStr:
+		if !v.isStr {
+			return 0, false
+		}
+		return strings.Compare(v.s, t.lit.s), true
+	}
+	f, ok := number(v.v)
+	if v.isStr || !ok || math.IsNaN(f) {
+		return 0, false
+	}
+	return cmp.Compare(f, t.lit.f), true
+}
+
+func (t *test) contains(v *value) bool {
+	if v.isStr {
+		return t.lit.kind == litStr && strings.Contains(v.s, t.lit.s)
+	}
+	switch a := v.v.(type) {
+	case []any:
+		for _, e := range a {
+			if t.lit.equalAny(e) {
+				return true
+			}
+		}
+	case []string:
+		return t.lit.kind == litStr && slices.Contains(a, t.lit.s)
+	}
+	return false
+}
+
+func (s *literalSet) has(v *value) bool {
+	if v.isStr && s.strs != nil {
+		_, ok := s.strs[v.s]
+		return ok
+	}
+	for i := range s.items {
+		if s.items[i].equal(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *literal) equal(v *value) bool {
+	if v.isStr {
+		return l.kind == litStr && l.s == v.s
+	}
+	return l.equalAny(v.v)
+}
+
+// equalAny is JSON equality: numbers by value, arrays and objects deeply.
+func (l *literal) equalAny(x any) bool {
+	switch l.kind {
+	case litNull:
+		return x == nil
+	case litBool:
+		b, ok := x.(bool)
+		return ok && b == l.b
+	case litNum:
+		f, ok := number(x)
+		return ok && f == l.f
+	case litStr:
+		s, ok := x.(string)
+		return ok && s == l.s
+	case litArr:
+		switch a := x.(type) {
+		case []any:
+			if len(a) != len(l.arr) {
+				return false
+			}
+			for i := range a {
+				if !l.arr[i].equalAny(a[i]) {
+					return false
+				}
+			}
+			return true
+		case []string:
+			if len(a) != len(l.arr) {
+				return false
+			}
+			for i := range a {
+				if e := &l.arr[i]; e.kind != litStr || e.s != a[i] {
+					return false
+				}
+			}
+			return true
+		}
+	case litObj:
+		switch m := x.(type) {
+		case map[string]any:
+			if len(m) != len(l.obj) {
+				return false
+			}
+			for k, e := range l.obj {
+				if y, ok := m[k]; !ok || !e.equalAny(y) {
+					return false
+				}
+			}
+			return true
+		case map[string]string:
+			if len(m) != len(l.obj) {
+				return false
+			}
+			for k, e := range l.obj {
+				if y, ok := m[k]; !ok || e.kind != litStr || e.s != y {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// number reads the numeric types encoding/json and Go callers put in params.
+func number(x any) (float64, bool) {
+	switch n := x.(type) {
+	case float64:
+		return n, true
+	case json.Number:
+		f, err := strconv.ParseFloat(string(n), 64)
+		return f, err == nil
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case int16:
+		return float64(n), true
+	case int8:
+		return float64(n), true
+	case uint:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	case uint32:
+		return float64(n), true
+	case uint16:
+		return float64(n), true
+	case uint8:
+		return float64(n), true
+	case float32:
+		return float64(n), true
+	}
+	return 0, false
+}

@@ -1,0 +1,272 @@
+package agentgate
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Status is where a request is in its life. Only pending moves, and only once.
+type Status string
+
+// Request statuses.
+const (
+	StatusPending   Status = "pending"
+	StatusApproved  Status = "approved"
+	StatusDenied    Status = "denied"
+	StatusExpired   Status = "expired"
+	StatusCancelled Status = "cancelled"
+)
+
+// Statuses lists every status in display order.
+var Statuses = []Status{StatusPending, StatusApproved, StatusDenied, StatusExpired, StatusCancelled}
+
+// ParseStatus checks s names a status.
+func ParseStatus(s string) (Status, error) {
+	if slices.Contains(Statuses, Status(s)) {
+		return Status(s), nil
+	}
+	return "", Errorf(KindInvalid, "invalid_status", "status %q is not one of pending, approved, denied, expired, cancelled", s)
+}
+
+// Urgency says how soon a person should look at a request.
+type Urgency string
+
+// Urgency levels, least to most urgent.
+const (
+	UrgencyLow      Urgency = "low"
+	UrgencyNormal   Urgency = "normal"
+	UrgencyHigh     Urgency = "high"
+	UrgencyCritical Urgency = "critical"
+)
+
+// Urgencies lists every urgency, most urgent first, as queues show them.
+var Urgencies = []Urgency{UrgencyCritical, UrgencyHigh, UrgencyNormal, UrgencyLow}
+
+// ParseUrgency checks s names an urgency; the empty string means normal.
+func ParseUrgency(s string) (Urgency, error) {
+	if s == "" {
+		return UrgencyNormal, nil
+	}
+	if slices.Contains(Urgencies, Urgency(s)) {
+		return Urgency(s), nil
+	}
+	return "", Errorf(KindInvalid, "invalid_urgency", "urgency %q is not one of low, normal, high, critical", s)
+}
+
+// Rank orders urgencies: critical is 3, low is 0.
+func (u Urgency) Rank() int {
+	switch u {
+	case UrgencyCritical:
+		return 3
+	case UrgencyHigh:
+		return 2
+	case UrgencyLow:
+		return 0
+	}
+	return 1
+}
+
+// Decision values a person (or a policy) gives a request.
+const (
+	DecisionApproved = "approved"
+	DecisionDenied   = "denied"
+)
+
+// Vote is one approver's decision on a request that needs several approvals.
+type Vote struct {
+	Voter     string    `json:"voter"`
+	Decision  string    `json:"decision"`
+	Reason    string    `json:"reason,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// Request is an agent's ask to perform one action.
+type Request struct {
+	ID                string          `json:"id"`
+	Action            string          `json:"action"`
+	Params            json.RawMessage `json:"params"`
+	Context           json.RawMessage `json:"context"`
+	Urgency           Urgency         `json:"urgency"`
+	Status            Status          `json:"status"`
+	CreatedBy         string          `json:"createdBy"`
+	CreatedAt         time.Time       `json:"createdAt"`
+	UpdatedAt         time.Time       `json:"updatedAt"`
+	DecidedAt         *time.Time      `json:"decidedAt"`
+	DecidedBy         string          `json:"decidedBy,omitempty"`
+	DecisionReason    string          `json:"decisionReason,omitempty"`
+	ExpiresAt         time.Time       `json:"expiresAt"`
+	PolicyDecision    Outcome         `json:"policyDecision"`
+	RequiredApprovals int             `json:"requiredApprovals"`
+	Votes             []Vote          `json:"votes"`
+	// Version increments on every change; stores update conditionally on it.
+	Version int `json:"-"`
+}
+
+// NewRequest is what an agent submits.
+type NewRequest struct {
+	Action    string          `json:"action"`
+	Params    json.RawMessage `json:"params"`
+	Context   json.RawMessage `json:"context"`
+	Urgency   string          `json:"urgency"`
+	ExpiresAt *time.Time      `json:"expiresAt"`
+}
+
+// Limits on what a request may carry.
+const (
+	MaxActionLen = 200
+	MaxReasonLen = 2000
+)
+
+// Validate checks the submission and returns the parsed urgency and the params and context
+// objects (never nil: absent means {}).
+func (n NewRequest) Validate(now time.Time) (Urgency, map[string]any, map[string]any, error) {
+	action := strings.TrimSpace(n.Action)
+	if action == "" {
+		return "", nil, nil, Errorf(KindInvalid, "missing_field", "action is required: name the action the agent wants to perform, e.g. \"send_email\"")
+	}
+	if len(action) > MaxActionLen || action != n.Action {
+		return "", nil, nil, Errorf(KindInvalid, "invalid_action", "action must be 1 to %d characters with no surrounding spaces", MaxActionLen)
+	}
+	u, err := ParseUrgency(n.Urgency)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	params, err := jsonObject("params", n.Params)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	ctx, err := jsonObject("context", n.Context)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if n.ExpiresAt != nil && !n.ExpiresAt.After(now) {
+		return "", nil, nil, Errorf(KindInvalid, "invalid_expires_at", "expiresAt must be in the future")
+	}
+	return u, params, ctx, nil
+}
+
+// jsonObject decodes raw as a JSON object; null or absent gives an empty map.
+func jsonObject(field string, raw json.RawMessage) (map[string]any, error) {
+	m := map[string]any{}
+	if len(raw) == 0 || string(raw) == "null" {
+		return m, nil
+	}
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return nil, Errorf(KindInvalid, "invalid_"+field, "%s must be a JSON object", field)
+	}
+	return m, nil
+}
+
+// Decide is one identity's decision on a request.
+type Decide struct {
+	Decision string
+	Reason   string
+	Actor    Actor
+}
+
+// Actor is an authenticated identity: who did something, and through what.
+type Actor struct {
+	Name string    `json:"name"` // key name, user email, slack:U123, policy, system
+	Type ActorType `json:"type"`
+}
+
+// ActorType says what kind of identity an actor is.
+type ActorType string
+
+// Actor types.
+const (
+	ActorAPIKey ActorType = "api_key"
+	ActorUser   ActorType = "user"
+	ActorPolicy ActorType = "policy"
+	ActorSystem ActorType = "system"
+	ActorChat   ActorType = "chat"
+	ActorEmail  ActorType = "email"
+)
+
+// SystemActor is the actor for the server's own acts, such as expiry.
+var SystemActor = Actor{Name: "system", Type: ActorSystem}
+
+// ApplyDecision records d on r at now. It returns the audit event type of what happened
+// ("voted" when a quorum is still short, else "approved" or "denied"). r is changed only
+// when the error is nil. requireReason comes from the rule that routed the request.
+func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
+	if d.Decision != DecisionApproved && d.Decision != DecisionDenied {
+		return "", Errorf(KindInvalid, "invalid_decision", "decision must be \"approved\" or \"denied\", not %q", d.Decision)
+	}
+	if len(d.Reason) > MaxReasonLen {
+		return "", Errorf(KindInvalid, "invalid_reason", "reason must be at most %d characters", MaxReasonLen)
+	}
+	if r.Status != StatusPending {
+		return "", r.alreadyDecided()
+	}
+	if !now.Before(r.ExpiresAt) {
+		return "", Errorf(KindConflict, "request_expired", "request %s expired at %s; it can no longer be decided", r.ID, r.ExpiresAt.Format(time.RFC3339)).
+			WithDetails(map[string]any{"status": string(StatusExpired), "expiresAt": r.ExpiresAt})
+	}
+	if r.PolicyDecision.RequireReason && strings.TrimSpace(d.Reason) == "" {
+		return "", Errorf(KindUnprocessable, "reason_required", "the policy rule that routed this request requires a reason with the decision")
+	}
+	if ap := r.PolicyDecision.Approvers; len(ap) > 0 && !slices.Contains(ap, d.Actor.Name) {
+		return "", Errorf(KindForbidden, "not_an_approver", "%s is not one of the approvers this request's policy names", d.Actor.Name)
+	}
+	for _, v := range r.Votes {
+		if v.Voter == d.Actor.Name {
+			return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", v.Voter, v.Decision)
+		}
+	}
+	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, Decision: d.Decision, Reason: d.Reason, CreatedAt: now})
+	r.UpdatedAt = now
+	need := max(r.RequiredApprovals, 1)
+	if d.Decision == DecisionApproved && r.approvals() < need {
+		return "voted", nil
+	}
+	r.finish(Status(d.Decision), d.Actor.Name, d.Reason, now)
+	return d.Decision, nil
+}
+
+func (r *Request) approvals() int {
+	n := 0
+	for _, v := range r.Votes {
+		if v.Decision == DecisionApproved {
+			n++
+		}
+	}
+	return n
+}
+
+// Cancel withdraws a pending request.
+func (r *Request) Cancel(actor Actor, reason string, now time.Time) error {
+	if r.Status != StatusPending {
+		return r.alreadyDecided()
+	}
+	r.finish(StatusCancelled, actor.Name, reason, now)
+	return nil
+}
+
+// Expire moves an overdue pending request to expired.
+func (r *Request) Expire(now time.Time) error {
+	if r.Status != StatusPending {
+		return r.alreadyDecided()
+	}
+	if now.Before(r.ExpiresAt) {
+		return Errorf(KindConflict, "not_expired", "request %s does not expire until %s", r.ID, r.ExpiresAt.Format(time.RFC3339))
+	}
+	r.finish(StatusExpired, SystemActor.Name, "expired without a decision", now)
+	return nil
+}
+
+func (r *Request) finish(s Status, by, reason string, now time.Time) {
+	r.Status = s
+	r.DecidedBy = by
+	r.DecisionReason = reason
+	t := now
+	r.DecidedAt = &t
+	r.UpdatedAt = now
+}
+
+func (r *Request) alreadyDecided() *Error {
+	return Errorf(KindConflict, "already_decided", "request %s is already %s", r.ID, r.Status).
+		WithDetails(map[string]any{"status": string(r.Status)})
+}

@@ -1,0 +1,102 @@
+package agentgate
+
+import (
+	"context"
+	"time"
+)
+
+// Page asks for one page of a list.
+type Page struct {
+	Limit  int
+	Offset int
+}
+
+// Request list orderings.
+const (
+	SortNewest  = "newest"
+	SortOldest  = "oldest"
+	SortUrgency = "urgency" // most urgent first, then oldest first
+)
+
+// RequestFilter narrows a request list. Zero values do not filter.
+type RequestFilter struct {
+	Status  Status
+	Action  string
+	Urgency Urgency
+	From    time.Time // createdAt >= From
+	To      time.Time // createdAt < To
+	Query   string    // substring of action, case-insensitive
+	Sort    string    // SortNewest (default), SortOldest, SortUrgency
+	Page
+}
+
+// AuditFilter narrows the audit log. Zero values do not filter.
+type AuditFilter struct {
+	EventType string
+	Action    string
+	Actor     string
+	RequestID string
+	From      time.Time
+	To        time.Time
+	Page
+}
+
+// KeyUsage is the usage of one key since the last flush.
+type KeyUsage struct {
+	KeyID    string
+	Count    int64
+	LastUsed time.Time
+}
+
+// Store is the persistence the Gate needs. Every method that takes events writes them in
+// the same transaction as the change; a failed call writes nothing.
+type Store interface {
+	// CreateRequest inserts r (Version 1) and its events.
+	CreateRequest(ctx context.Context, r *Request, events []AuditEvent) error
+	// GetRequest returns the request, or ErrNotFound.
+	GetRequest(ctx context.Context, id string) (*Request, error)
+	// UpdateRequest writes r's status, decision fields, votes and UpdatedAt with
+	// Version = prevVersion+1, only if the stored version is still prevVersion; otherwise
+	// it returns ErrStale and writes nothing. ErrNotFound if the row is gone.
+	UpdateRequest(ctx context.Context, r *Request, prevVersion int, events []AuditEvent) error
+	// ListRequests returns one page of matching requests and the total number that match.
+	ListRequests(ctx context.Context, f RequestFilter) ([]Request, int, error)
+	// ListOverdue returns up to limit pending requests whose ExpiresAt <= now, oldest first.
+	ListOverdue(ctx context.Context, now time.Time, limit int) ([]Request, error)
+	// CountPendingByUrgency counts pending requests per urgency.
+	CountPendingByUrgency(ctx context.Context) (map[Urgency]int, error)
+
+	// ListPolicies returns every policy, by ascending priority then ID.
+	ListPolicies(ctx context.Context) ([]Policy, error)
+	GetPolicy(ctx context.Context, id string) (*Policy, error)
+	CreatePolicy(ctx context.Context, p *Policy, event AuditEvent) error
+	// UpdatePolicy replaces every field but ID and CreatedAt; ErrNotFound if missing.
+	UpdatePolicy(ctx context.Context, p *Policy, event AuditEvent) error
+	DeletePolicy(ctx context.Context, id string, event AuditEvent) error
+
+	CreateKey(ctx context.Context, k *APIKey, event *AuditEvent) error
+	GetKey(ctx context.Context, id string) (*APIKey, error)
+	// GetKeyByHash returns the key with that hash, revoked or not, or ErrNotFound.
+	GetKeyByHash(ctx context.Context, hash string) (*APIKey, error)
+	// ListKeys returns one page of keys, newest first, and the total.
+	ListKeys(ctx context.Context, p Page) ([]APIKey, int, error)
+	// UpdateKey writes Name, Scopes, RateLimit, UpdatedAt and RevokedAt.
+	UpdateKey(ctx context.Context, k *APIKey, event AuditEvent) error
+	// CountKeys counts keys that are not revoked.
+	CountKeys(ctx context.Context) (int, error)
+	// RecordKeyUsage adds counts and moves last-used forward, for many keys in one write.
+	RecordKeyUsage(ctx context.Context, usage []KeyUsage) error
+
+	// AppendAudit writes standalone events (logins and the like).
+	AppendAudit(ctx context.Context, events []AuditEvent) error
+	// ListAudit returns one page of events, newest first, and the total.
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEvent, int, error)
+	// RequestAudit returns a request's events, oldest first.
+	RequestAudit(ctx context.Context, requestID string) ([]AuditEvent, error)
+	// AuditActors and AuditActions list the distinct actors and request actions in the log.
+	AuditActors(ctx context.Context) ([]string, error)
+	AuditActions(ctx context.Context) ([]string, error)
+
+	// Ping checks the database answers.
+	Ping(ctx context.Context) error
+}
