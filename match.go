@@ -31,10 +31,10 @@ const operatorList = "$eq, $ne, $in, $nin, $lt, $lte, $gt, $gte, $regex, $glob, 
 // A matcher tests one key of a match object: a field's value against tests, or, for a
 // top-level $any/$all/$not, the whole document (its path has no root).
 type matcher struct {
-	path  fieldPath
+	slot  int32 // where an evaluation keeps the path's value; set by CompilePolicies
+	cost  int32 // a guess at evaluation cost: cheap matchers run first, as order cannot change the result
+	path  *fieldPath
 	tests []test // ANDed
-	key   string
-	cost  int // a guess at evaluation cost; cheap matchers run first since order cannot change the result
 }
 
 type opcode uint8
@@ -62,16 +62,30 @@ var opcodes = map[string]opcode{
 	"$gte": opGte, "$contains": opContains, "$any": opAny, "$all": opAll, "$not": opNot,
 }
 
-// test is one compiled operator.
+// test is one compiled operator. What evaluation reads first is small and inline, the rest
+// is behind x, so that a set's tests pack densely in memory.
 type test struct {
-	op      opcode
-	lit     literal     // $eq $ne $lt $lte $gt $gte $contains
-	set     *literalSet // $in $nin
-	re      *regexp.Regexp
-	glob    string
-	exists  bool
-	byRank  bool     // compare urgencies by rank (low < normal < high < critical), not spelling
-	clauses []clause // $any $all $not
+	op     opcode
+	kind   litKind // the kind of a literal operand
+	b      bool    // a boolean operand
+	exists bool    // $exists
+	byRank bool    // compare urgencies by rank (low < normal < high < critical), not spelling
+	f      float64 // a number operand, or an urgency's rank
+	s      string  // a string operand, a $glob pattern, or a literal every $regex match begins with
+	x      *operand
+}
+
+// operand is what a test needs beyond a scalar.
+type operand struct {
+	lit     literal        // the operand of $eq $ne $contains
+	set     literalSet     // $in $nin
+	re      *regexp.Regexp // $regex
+	clauses []clause       // $any $all $not
+}
+
+// literalTest returns a test of op against lit, with a scalar operand inlined.
+func literalTest(op opcode, lit literal) test {
+	return test{op: op, kind: lit.kind, b: lit.b, f: lit.f, s: lit.s, x: &operand{lit: lit}}
 }
 
 // clause is one operand of $any/$all/$not: a match object over the whole document or, inside
@@ -88,14 +102,18 @@ type compiler struct {
 	matchers int
 }
 
-// fail returns an invalid_policy error at a position such as `["$any"][1]["params.to"]`.
+// fail returns an invalid_policy error about key at a position such as
+// `["$any"][1]["params.to"]`.
 func (c *compiler) fail(at, key, format string, args ...any) error {
-	e := Errorf(KindInvalid, "invalid_policy", "rules[%d].match%s: %s", c.rule, at, fmt.Sprintf(format, args...))
-	d := map[string]any{"rule": c.rule}
-	if key != "" {
-		d["key"] = key
-	}
-	return e.WithDetails(d)
+	e := c.failAt(at, format, args...)
+	e.Details["key"] = key
+	return e
+}
+
+// failAt is fail for a position with no key, such as the top of a match object.
+func (c *compiler) failAt(at, format string, args ...any) *Error {
+	return Errorf(KindInvalid, "invalid_policy", "rules[%d].match%s: %s", c.rule, at, fmt.Sprintf(format, args...)).
+		WithDetails(map[string]any{"rule": c.rule})
 }
 
 // ruleMatch compiles a rule's match map.
@@ -114,7 +132,7 @@ func (c *compiler) ruleMatch(raw map[string]json.RawMessage) ([]matcher, error) 
 // matchObject compiles a map of key → matcher whose entries are ANDed.
 func (c *compiler) matchObject(at string, m map[string]any, depth int) ([]matcher, error) {
 	if depth > maxMatchDepth {
-		return nil, c.fail(at, "", "matches nest deeper than %d levels", maxMatchDepth)
+		return nil, c.failAt(at, "matches nest deeper than %d levels", maxMatchDepth)
 	}
 	out := make([]matcher, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
@@ -122,7 +140,7 @@ func (c *compiler) matchObject(at string, m map[string]any, depth int) ([]matche
 		if c.matchers++; c.matchers > maxMatchers {
 			return nil, c.fail(kat, k, "a rule may hold at most %d matchers", maxMatchers)
 		}
-		mt := matcher{key: k}
+		mt := matcher{path: &fieldPath{key: k}}
 		if strings.HasPrefix(k, "$") {
 			if k != "$any" && k != "$all" && k != "$not" {
 				return nil, c.fail(kat, k, "%s cannot stand at the top of a match, where only $any, $all and $not can; put field operators under a field, e.g. {\"amount\": {\"%s\": ...}}", k, k)
@@ -137,13 +155,13 @@ func (c *compiler) matchObject(at string, m map[string]any, depth int) ([]matche
 			if err != nil {
 				return nil, c.fail(kat, k, "%v", err)
 			}
-			mt.path = fp
+			mt.path = &fp
 			if obj, ok := m[k].(map[string]any); ok && hasOperator(obj) {
 				mt.tests, err = c.operators(kat, k, fp, obj, depth)
 			} else {
 				var lit literal
 				lit, err = newLiteral(m[k], 0)
-				mt.tests = []test{{op: opEq, lit: lit}}
+				mt.tests = []test{literalTest(opEq, lit)}
 			}
 			if err != nil {
 				return nil, c.asFail(kat, k, err)
@@ -193,7 +211,7 @@ func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, de
 		if err != nil {
 			return bad("%v", err)
 		}
-		return test{op: opcodes[op], lit: lit}, nil
+		return literalTest(opcodes[op], lit), nil
 	case "$in", "$nin":
 		arr, ok := arg.([]any)
 		if !ok {
@@ -203,19 +221,19 @@ func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, de
 		if err != nil {
 			return bad("%v", err)
 		}
-		return test{op: opcodes[op], set: set}, nil
+		return test{op: opcodes[op], x: &operand{set: set}}, nil
 	case "$lt", "$lte", "$gt", "$gte":
 		t := test{op: opcodes[op]}
 		switch a := arg.(type) {
 		case float64:
-			t.lit = literal{kind: litNum, f: a}
+			t.kind, t.f = litNum, a
 		case string:
-			t.lit = literal{kind: litStr, s: a}
+			t.kind, t.s = litStr, a
 			if fp.root == rootUrgency {
 				if _, err := ParseUrgency(a); err != nil || a == "" {
 					return bad("urgencies compare by rank; use one of low, normal, high, critical, not %q", a)
 				}
-				t.byRank, t.lit = true, literal{kind: litNum, f: float64(Urgency(a).Rank())}
+				t.byRank, t.kind, t.f = true, litNum, float64(Urgency(a).Rank())
 			}
 		default:
 			return bad("needs a number or a string, not %s", jsonType(arg))
@@ -230,7 +248,8 @@ func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, de
 		if err != nil {
 			return bad("%v", err)
 		}
-		return test{op: opRegex, re: re}, nil
+		prefix, _ := re.LiteralPrefix()
+		return test{op: opRegex, s: prefix, x: &operand{re: re}}, nil
 	case "$glob":
 		s, ok := arg.(string)
 		if !ok {
@@ -239,7 +258,7 @@ func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, de
 		if _, err := path.Match(s, ""); err != nil {
 			return bad("%q is not a valid pattern (check [ ] and \\ escapes)", s)
 		}
-		return test{op: opGlob, glob: s}, nil
+		return test{op: opGlob, s: s}, nil
 	case "$exists":
 		b, ok := arg.(bool)
 		if !ok {
@@ -254,7 +273,7 @@ func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, de
 
 // boolOp compiles $any/$all (arrays of clauses) or $not (one clause). at already names op.
 func (c *compiler) boolOp(at, key, op string, arg any, fp fieldPath, depth int) (test, error) {
-	t := test{op: opcodes[op]}
+	t := test{op: opcodes[op], x: &operand{}}
 	elems := []any{arg}
 	if op != "$not" {
 		arr, ok := arg.([]any)
@@ -286,7 +305,7 @@ func (c *compiler) boolOp(at, key, op string, arg any, fp fieldPath, depth int) 
 		if err != nil {
 			return test{}, err
 		}
-		t.clauses = append(t.clauses, cl)
+		t.x.clauses = append(t.x.clauses, cl)
 	}
 	return t, nil
 }
@@ -326,10 +345,10 @@ func compileRegex(s string) (*regexp.Regexp, error) {
 }
 
 // matcherCost ranks a matcher so that cheap, selective tests run first.
-func matcherCost(m *matcher) int {
-	cost := 0
+func matcherCost(m *matcher) int32 {
+	cost := int32(0)
 	if m.path.root == rootParams || m.path.root == rootContext {
-		cost = 1 + len(m.path.segs)
+		cost = 1 + int32(len(m.path.segs))
 	}
 	for _, t := range m.tests {
 		switch t.op {
@@ -402,6 +421,7 @@ type segment struct {
 
 // fieldPath is a match key split once at compile time.
 type fieldPath struct {
+	key  string
 	root root
 	segs []segment
 	// flat is set for a bare dotted key such as "a.b": when params has no nested a.b, the key
@@ -418,7 +438,7 @@ func parsePath(key string) (fieldPath, error) {
 			return fieldPath{}, fmt.Errorf("%q has an empty path segment; write dot paths such as params.to or context.user.role", key)
 		}
 	}
-	var fp fieldPath
+	fp := fieldPath{key: key}
 	switch parts[0] {
 	case "action", "urgency":
 		if len(parts) > 1 {
@@ -513,12 +533,12 @@ type literalSet struct {
 	strs  map[string]struct{} // every string item, when there are enough to hash
 }
 
-func newLiteralSet(vs []any) (*literalSet, error) {
-	s := &literalSet{items: make([]literal, 0, len(vs))}
+func newLiteralSet(vs []any) (literalSet, error) {
+	s := literalSet{items: make([]literal, 0, len(vs))}
 	for _, v := range vs {
 		l, err := newLiteral(v, 1)
 		if err != nil {
-			return nil, err
+			return literalSet{}, err
 		}
 		s.items = append(s.items, l)
 	}
@@ -535,4 +555,134 @@ func newLiteralSet(vs []any) (*literalSet, error) {
 		}
 	}
 	return s, nil
+}
+
+// Fixed value slots; paths into params and context are numbered after them.
+const (
+	slotNone    = iota // a top-level $any/$all/$not, which names no field
+	slotAction         //
+	slotUrgency        //
+)
+
+// slotter numbers the distinct paths of a set's matchers, so that one evaluation looks each
+// up once.
+type slotter struct {
+	ids   map[string]int32
+	paths []fieldPath // by slot
+}
+
+// assignSlots sets the slot of every matcher in rules and returns the paths by slot.
+func assignSlots(rules []compiledRule) []fieldPath {
+	sl := &slotter{ids: map[string]int32{}, paths: []fieldPath{{root: rootNone}, {root: rootAction}, {root: rootUrgency}}}
+	for i := range rules {
+		sl.matchers(rules[i].match)
+	}
+	return sl.paths
+}
+
+func (sl *slotter) matchers(ms []matcher) {
+	for i := range ms {
+		m := &ms[i]
+		switch m.path.root {
+		case rootNone:
+			m.slot = slotNone
+		case rootAction:
+			m.slot = slotAction
+		case rootUrgency:
+			m.slot = slotUrgency
+		default:
+			k := fmt.Sprintf("%d\x00%s\x00%s", m.path.root, m.path.flat, pathKey(m.path.segs))
+			id, ok := sl.ids[k]
+			if !ok {
+				id = int32(len(sl.paths))
+				sl.ids[k], sl.paths = id, append(sl.paths, *m.path)
+			}
+			m.slot = id
+		}
+		sl.tests(m.tests)
+	}
+}
+
+func (sl *slotter) tests(ts []test) {
+	for i := range ts {
+		if ts[i].x == nil {
+			continue
+		}
+		for _, c := range ts[i].x.clauses {
+			sl.matchers(c.doc)
+			sl.tests(c.field)
+		}
+	}
+}
+
+func pathKey(segs []segment) string {
+	keys := make([]string, len(segs))
+	for i, sg := range segs {
+		keys[i] = sg.key
+	}
+	return strings.Join(keys, "\x00")
+}
+
+// packRules copies the rules' matchers and tests into two arrays in evaluation order, so
+// that evaluating a set walks memory front to back instead of chasing small allocations.
+func packRules(rules []compiledRule) {
+	var pk packer
+	for i := range rules {
+		pk.count(rules[i].match)
+	}
+	pk.ms, pk.ts = make([]matcher, 0, pk.nm), make([]test, 0, pk.nt)
+	for i := range rules {
+		rules[i].match = pk.matchers(rules[i].match)
+	}
+}
+
+type packer struct {
+	nm, nt int
+	ms     []matcher
+	ts     []test
+}
+
+func (pk *packer) count(ms []matcher) {
+	pk.nm += len(ms)
+	for _, m := range ms {
+		pk.countTests(m.tests)
+	}
+}
+
+func (pk *packer) countTests(ts []test) {
+	pk.nt += len(ts)
+	for _, t := range ts {
+		if t.x != nil {
+			for _, c := range t.x.clauses {
+				pk.count(c.doc)
+				pk.countTests(c.field)
+			}
+		}
+	}
+}
+
+func (pk *packer) matchers(src []matcher) []matcher {
+	start := len(pk.ms)
+	pk.ms = append(pk.ms, src...)
+	out := pk.ms[start:len(pk.ms):len(pk.ms)]
+	for i := range out {
+		out[i].tests = pk.tests(out[i].tests)
+	}
+	return out
+}
+
+func (pk *packer) tests(src []test) []test {
+	start := len(pk.ts)
+	pk.ts = append(pk.ts, src...)
+	out := pk.ts[start:len(pk.ts):len(pk.ts)]
+	for i := range out {
+		if out[i].x == nil {
+			continue
+		}
+		for j := range out[i].x.clauses {
+			c := &out[i].x.clauses[j]
+			c.doc, c.field = pk.matchers(c.doc), pk.tests(c.field)
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package agentgate
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"path"
@@ -36,11 +37,13 @@ func ValidatePolicy(p *Policy) error {
 
 // PolicySet is a compiled, immutable set of enabled policies, safe for concurrent use.
 type PolicySet struct {
-	rules []compiledRule // every enabled policy's rules, in evaluation order
+	match []([]matcher) // every enabled policy's rules, in evaluation order
+	rules []compiledRule
 	// Rules whose match pins the action to literal strings are only tried for those actions;
 	// the rest are tried for every input. Both lists are ascending indexes into rules.
 	byAction map[string][]int32
 	general  []int32
+	paths    []fieldPath // by value slot
 }
 
 // compiledRule is a rule ready to evaluate, with the outcome it gives.
@@ -71,7 +74,7 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 		normalizePolicy(p)
 		rules, err := compilePolicy(p)
 		if err != nil {
-			if e, ok := err.(*Error); ok {
+			if e, ok := errors.AsType[*Error](err); ok {
 				if e.Details == nil {
 					e.Details = map[string]any{}
 				}
@@ -81,8 +84,11 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 		}
 		s.rules = append(s.rules, rules...)
 	}
+	s.paths = assignSlots(s.rules)
+	packRules(s.rules)
 	for i := range s.rules {
 		r := &s.rules[i]
+		s.match = append(s.match, r.match)
 		if !r.pinned {
 			s.general = append(s.general, int32(i))
 		}
@@ -101,6 +107,7 @@ func (s *PolicySet) Evaluate(in Input) Outcome {
 	if s == nil {
 		return DefaultOutcome()
 	}
+	st := evalState{in: in, paths: s.paths}
 	// Merge the rules pinned to this action with the general ones, keeping rule order.
 	a, b := s.byAction[in.Action], s.general
 	for len(a) > 0 || len(b) > 0 {
@@ -110,8 +117,8 @@ func (s *PolicySet) Evaluate(in Input) Outcome {
 		} else {
 			i, b = b[0], b[1:]
 		}
-		if r := &s.rules[i]; matchAll(r.match, &in) {
-			return r.result()
+		if st.matchAll(s.match[i]) {
+			return s.rules[i].result()
 		}
 	}
 	return DefaultOutcome()
@@ -237,11 +244,11 @@ func pinnedActions(ms []matcher) ([]string, bool) {
 		}
 		for _, t := range m.tests {
 			switch {
-			case t.op == opEq && t.lit.kind == litStr:
-				return []string{t.lit.s}, true
+			case t.op == opEq && t.kind == litStr:
+				return []string{t.s}, true
 			case t.op == opIn:
 				var as []string
-				for _, l := range t.set.items {
+				for _, l := range t.x.set.items {
 					if l.kind == litStr {
 						as = append(as, l.s)
 					}
@@ -271,14 +278,48 @@ type value struct {
 	v       any // the raw value, unless it is a string with no boxed form at hand
 }
 
-func matchAll(ms []matcher, in *Input) bool {
+// maxSlots is how many distinct paths one evaluation remembers; paths past it are looked up
+// each time a matcher names them.
+const maxSlots = 64
+
+// evalState is one evaluation: the input, and the values of the paths looked up so far, so
+// that a path that many rules name is resolved once.
+type evalState struct {
+	in    Input
+	paths []fieldPath // by slot
+	done  uint64      // bit i is set once vals[i] holds the value of paths[i]
+	vals  [maxSlots]value
+}
+
+func (st *evalState) matchAll(ms []matcher) bool {
 	for i := range ms {
 		m := &ms[i]
-		v := m.path.lookup(in)
-		for j := range m.tests {
-			if !m.tests[j].eval(&v, in) {
+		if m.slot >= maxSlots {
+			if !st.matchSpilled(m) {
 				return false
 			}
+			continue
+		}
+		v := &st.vals[m.slot]
+		if st.done&(1<<m.slot) == 0 {
+			*v = st.paths[m.slot].lookup(&st.in)
+			st.done |= 1 << m.slot
+		}
+		for j := range m.tests {
+			if !st.eval(&m.tests[j], v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// matchSpilled evaluates a matcher whose path has no slot to remember its value in.
+func (st *evalState) matchSpilled(m *matcher) bool {
+	v := st.paths[m.slot].lookup(&st.in)
+	for j := range m.tests {
+		if !st.eval(&m.tests[j], &v) {
+			return false
 		}
 	}
 	return true
@@ -338,16 +379,16 @@ func walk(m map[string]any, segs []segment) value {
 	return value{present: true, v: cur}
 }
 
-func (t *test) eval(v *value, in *Input) bool {
+func (st *evalState) eval(t *test, v *value) bool {
 	switch t.op {
 	case opEq:
-		return v.present && t.lit.equal(v)
+		return v.present && t.equal(v)
 	case opNe:
-		return !v.present || !t.lit.equal(v)
+		return !v.present || !t.equal(v)
 	case opIn:
-		return v.present && t.set.has(v)
+		return v.present && t.x.set.has(v)
 	case opNin:
-		return !v.present || !t.set.has(v)
+		return !v.present || !t.x.set.has(v)
 	case opLt, opLte, opGt, opGte:
 		c, ok := t.order(v)
 		switch {
@@ -362,47 +403,66 @@ func (t *test) eval(v *value, in *Input) bool {
 		}
 		return c >= 0
 	case opRegex:
-		return v.isStr && t.re.MatchString(v.s)
+		// Every match begins with the literal prefix; looking for it first skips the regexp
+		// machinery for most strings that cannot match.
+		return v.isStr && (t.s == "" || strings.Contains(v.s, t.s)) && t.x.re.MatchString(v.s)
 	case opGlob:
 		if !v.isStr {
 			return false
 		}
-		ok, err := path.Match(t.glob, v.s)
+		ok, err := path.Match(t.s, v.s)
 		return ok && err == nil
 	case opExists:
 		return v.present == t.exists
 	case opContains:
 		return v.present && t.contains(v)
 	case opAny:
-		for i := range t.clauses {
-			if t.clauses[i].eval(v, in) {
+		for i := range t.x.clauses {
+			if st.clause(&t.x.clauses[i], v) {
 				return true
 			}
 		}
 		return false
 	case opAll:
-		for i := range t.clauses {
-			if !t.clauses[i].eval(v, in) {
+		for i := range t.x.clauses {
+			if !st.clause(&t.x.clauses[i], v) {
 				return false
 			}
 		}
 		return true
 	case opNot:
-		return !t.clauses[0].eval(v, in)
+		return !st.clause(&t.x.clauses[0], v)
 	}
 	return false
 }
 
-func (c *clause) eval(v *value, in *Input) bool {
+func (st *evalState) clause(c *clause, v *value) bool {
 	if !c.onField {
-		return matchAll(c.doc, in)
+		return st.matchAll(c.doc)
 	}
 	for i := range c.field {
-		if !c.field[i].eval(v, in) {
+		if !st.eval(&c.field[i], v) {
 			return false
 		}
 	}
 	return true
+}
+
+// equal is JSON equality of v and the operand, from the inline scalar when there is one.
+func (t *test) equal(v *value) bool {
+	switch t.kind {
+	case litStr:
+		return v.isStr && v.s == t.s
+	case litNum:
+		f, ok := number(v.v)
+		return ok && f == t.f
+	case litBool:
+		b, ok := v.v.(bool)
+		return ok && b == t.b
+	case litNull:
+		return !v.isStr && v.v == nil
+	}
+	return t.x.lit.equal(v)
 }
 
 // order compares v with the operand: numbers with numbers, strings with strings, urgencies
@@ -413,33 +473,33 @@ func (t *test) order(v *value) (c int, ok bool) {
 		if !v.isStr {
 			return 0, false
 		}
-		return cmp.Compare(float64(Urgency(v.s).Rank()), t.lit.f), true
-	case t.lit.kind == litStr:
+		return cmp.Compare(float64(Urgency(v.s).Rank()), t.f), true
+	case t.kind == litStr:
 		if !v.isStr {
 			return 0, false
 		}
-		return strings.Compare(v.s, t.lit.s), true
+		return strings.Compare(v.s, t.s), true
 	}
 	f, ok := number(v.v)
-	if v.isStr || !ok || math.IsNaN(f) {
+	if !ok || math.IsNaN(f) {
 		return 0, false
 	}
-	return cmp.Compare(f, t.lit.f), true
+	return cmp.Compare(f, t.f), true
 }
 
 func (t *test) contains(v *value) bool {
 	if v.isStr {
-		return t.lit.kind == litStr && strings.Contains(v.s, t.lit.s)
+		return t.kind == litStr && strings.Contains(v.s, t.s)
 	}
 	switch a := v.v.(type) {
 	case []any:
 		for _, e := range a {
-			if t.lit.equalAny(e) {
+			if t.x.lit.equalAny(e) {
 				return true
 			}
 		}
 	case []string:
-		return t.lit.kind == litStr && slices.Contains(a, t.lit.s)
+		return t.kind == litStr && slices.Contains(a, t.s)
 	}
 	return false
 }

@@ -99,4 +99,25 @@ type Store interface {
 
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
+
+	// The dashboard's sessions, settings and aggregates (issue 3).
+	DashboardStore
+}
+
+// DashboardStore is the persistence the dashboard adds to Store: sign-in sessions, server
+// settings and the overview's aggregates. db/sessions.go implements it.
+type DashboardStore interface {
+	// CreateSession inserts s and its audit event.
+	CreateSession(ctx context.Context, s *Session, event AuditEvent) error
+	// GetSessionByHash returns the session with that token hash, ended or not, or
+	// ErrNotFound.
+	GetSessionByHash(ctx context.Context, tokenHash string) (*Session, error)
+	// EndSession sets the session's EndedAt (if not already set) and writes the event;
+	// ErrNotFound if there is no such session.
+	EndSession(ctx context.Context, id string, at time.Time, event AuditEvent) error
+	// EnsureSetting stores value under name unless a value is already there, and returns
+	// the value stored: the first writer wins, on every instance.
+	EnsureSetting(ctx context.Context, name, value string) (string, error)
+	// RecentDecisions returns up to limit requests that left pending, latest first.
+	RecentDecisions(ctx context.Context, limit int) ([]Request, error)
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	ag "github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/static"
 )
 
 // routes is the one route table, read top to bottom, grouped by resource.
@@ -40,4 +41,42 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/audit", s.listAudit, need(ag.ScopeAuditRead))
 	api.GET("/audit/actors", s.auditActors, need(ag.ScopeAuditRead))
 	api.GET("/audit/actions", s.auditActions, need(ag.ScopeAuditRead))
+
+	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
+	// every unsafe method passes the cross-origin check; app pages need a signed-in session,
+	// whose key's scopes are checked exactly as the API checks a caller's.
+	e.GET(static.Prefix+"*", s.staticFile)
+	page := e.Group("", s.pageHeaders, s.crossOrigin, s.bodyLimit)
+	page.GET("/login", s.webLoginPage)
+	page.POST("/login", s.webLogin)
+	page.POST("/logout", s.webLogout)
+
+	app := page.Group("", s.session)
+	app.GET("/", s.webOverview)
+	app.GET(eventsPath, s.webEvents, need(ag.ScopeRequestRead))
+
+	app.GET("/requests", s.webRequests, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id", s.webRequest, need(ag.ScopeRequestRead))
+	app.POST("/requests/:id/decide", s.webDecide, need(ag.ScopeRequestDecide))
+
+	app.GET("/audit", s.webAudit, need(ag.ScopeAuditRead))
+	app.GET("/audit/export.csv", s.webAuditCSV, need(ag.ScopeAuditRead))
+	app.GET("/audit/export.json", s.webAuditJSON, need(ag.ScopeAuditRead))
+
+	app.GET("/policies", s.webPolicies, need(ag.ScopePolicyRead))
+	app.GET("/policies/new", s.webNewPolicy, need(ag.ScopePolicyWrite))
+	app.POST("/policies", s.webCreatePolicy, need(ag.ScopePolicyWrite))
+	app.POST("/policies/validate", s.webValidateRules, need(ag.ScopePolicyRead))
+	app.POST("/policies/simulate", s.webSimulate, need(ag.ScopePolicyRead))
+	app.GET("/policies/:id", s.webPolicy, need(ag.ScopePolicyRead))
+	app.POST("/policies/:id", s.webUpdatePolicy, need(ag.ScopePolicyWrite))
+	app.POST("/policies/:id/enabled", s.webTogglePolicy, need(ag.ScopePolicyWrite))
+	app.POST("/policies/:id/delete", s.webDeletePolicy, need(ag.ScopePolicyWrite))
+	app.POST("/policies/:id/dry-run", s.webDryRun, need(ag.ScopePolicyRead))
+
+	app.GET(keysPath, s.webKeys, need(ag.ScopeAdmin))
+	app.POST(keysPath, s.webCreateKey, need(ag.ScopeAdmin))
+	app.GET(keysPath+"/:id", s.webKey, need(ag.ScopeAdmin))
+	app.POST(keysPath+"/:id", s.webUpdateKey, need(ag.ScopeAdmin))
+	app.POST(keysPath+"/:id/revoke", s.webRevokeKey, need(ag.ScopeAdmin))
 }

@@ -26,6 +26,12 @@ type Config struct {
 	BaseURL string
 	// CORSOrigins lists origins allowed to call the JSON API from a browser.
 	CORSOrigins []string
+	// SessionSecret signs dashboard session cookies (Gate.SessionSecret); empty means a
+	// random key, so sessions end with the process.
+	SessionSecret []byte
+	// Stopping, closed when the server begins to shut down, ends the dashboard's live
+	// streams, which would otherwise hold the shutdown open.
+	Stopping <-chan struct{}
 }
 
 // Server holds the HTTP layer's dependencies.
@@ -36,6 +42,7 @@ type Server struct {
 	metrics *metrics
 	// renderError, when set by the dashboard, renders errors of non-API routes as a page.
 	renderError func(c echo.Context, status int, msg string) error
+	web         *web // the dashboard's cookies, assets and sign-in backoff
 }
 
 // New returns the HTTP handler with every route.
@@ -46,7 +53,8 @@ func New(gate *agentgate.Gate, cfg Config) *echo.Echo {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{gate: gate, log: cfg.Logger, cfg: cfg, metrics: newMetrics(cfg.Registry)}
+	s := &Server{gate: gate, log: cfg.Logger, cfg: cfg, metrics: newMetrics(cfg.Registry), web: newWeb(cfg)}
+	s.renderError = s.renderErrorPage
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler

@@ -75,6 +75,7 @@ func newRootCmd(getenv env, io stdio) *cobra.Command {
 		newBootstrapCmd(getenv, io),
 		newVersionCmd(io),
 	)
+	root.AddCommand(clientCommands(getenv, io)...)
 	return root
 }
 

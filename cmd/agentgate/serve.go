@@ -61,7 +61,13 @@ func serve(ctx context.Context, getenv env, io stdio, ready chan<- string) error
 		done <- struct{}{}
 	}()
 
-	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL, CORSOrigins: cfg.CORSOrigins})
+	sessionSecret, err := gate.SessionSecret(ctx, cfg.SessionSecret)
+	if err != nil {
+		stopBG()
+		return err
+	}
+	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
+		CORSOrigins: cfg.CORSOrigins, SessionSecret: sessionSecret, Stopping: ctx.Done()})
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {

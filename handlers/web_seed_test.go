@@ -1,0 +1,123 @@
+package handlers_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	ag "github.com/agentgate/agentgate"
+)
+
+// demo is what seedDemo made, for the browser test to find.
+type demo struct {
+	transfer string // a critical pending transfer_funds whose rule requires a reason
+	deploy   string // a high pending deploy_service
+}
+
+// seedDemo fills the database with three days of realistic traffic: policies, keys for
+// agents and people, requests of every urgency, decided, expired and waiting.
+func seedDemo(t testing.TB, e *webEnv) demo {
+	t.Helper()
+	ctx := context.Background()
+	rules := func(s string) []ag.Rule {
+		var rs []ag.Rule
+		if err := json.Unmarshal([]byte(s), &rs); err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	for _, p := range []ag.Policy{
+		{Name: "Internal email goes out", Description: "Mail to our own domain needs nobody's approval.", Priority: 10, Enabled: true,
+			Rules: rules(`[{"match": {"action": "send_email", "params.to": {"$glob": "*@example.com"}}, "decision": "auto_approve"}]`)},
+		{Name: "Never touch production data", Description: "Deleting anything under /prod is refused outright.", Priority: 20, Enabled: true,
+			Rules: rules(`[{"match": {"action": "delete_file", "params.path": {"$glob": "/prod/**"}}, "decision": "auto_deny"}]`)},
+		{Name: "Money needs a reason", Description: "Payments go to a person, who must say why.", Priority: 30, Enabled: true,
+			Rules: rules(`[{"match": {"action": "transfer_funds"}, "decision": "route_to_human", "requireReason": true},
+				{"match": {"action": "refund_payment", "params.amount": {"$lte": 50}}, "decision": "auto_approve"}]`)},
+		{Name: "Weekend deploy freeze", Description: "Switch on for holidays.", Priority: 40, Enabled: false,
+			Rules: rules(`[{"match": {"action": "deploy_service"}, "decision": "auto_deny"}]`)},
+	} {
+		if _, err := e.gate.CreatePolicy(ctx, ag.Actor{Name: "ops-admin", Type: ag.ActorAPIKey}, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rate := 120
+	for _, k := range []struct {
+		name   string
+		scopes []ag.Scope
+		rate   *int
+	}{
+		{"billing-agent", []ag.Scope{ag.ScopeRequestCreate, ag.ScopeRequestRead}, &rate},
+		{"deploy-bot", []ag.Scope{ag.ScopeRequestCreate}, nil},
+		{"alice", []ag.Scope{ag.ScopeRequestRead, ag.ScopeRequestDecide}, nil},
+		{"auditor", []ag.Scope{ag.ScopeAuditRead}, nil},
+	} {
+		in := ag.KeyInput{Name: &k.name, Scopes: k.scopes, RateLimit: ag.NullInt{Set: true, Value: k.rate}}
+		if _, _, err := e.gate.CreateKey(ctx, ag.Actor{Name: "ops-admin", Type: ag.ActorAPIKey}, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	type step struct {
+		ago      time.Duration
+		agent    string
+		action   string
+		urgency  ag.Urgency
+		params   string
+		decide   string // approved, denied, or "" to leave pending
+		by       string
+		reason   string
+		decideIn time.Duration
+	}
+	var d demo
+	steps := []step{
+		{70 * time.Hour, "billing-agent", "transfer_funds", ag.UrgencyHigh, `{"amount": 1250, "currency": "EUR", "to": "Acme Supplies GmbH", "invoice": "INV-2291"}`, "approved", "alice", "Matches the signed PO", 20 * time.Minute},
+		{66 * time.Hour, "support-agent", "send_email", ag.UrgencyNormal, `{"to": "team@example.com", "subject": "Weekly support digest"}`, "", "", "", 0},
+		{52 * time.Hour, "deploy-bot", "deploy_service", ag.UrgencyNormal, `{"service": "search-api", "version": "v3.8.1", "env": "staging"}`, "approved", "ops-admin", "", 6 * time.Minute},
+		{49 * time.Hour, "cleanup-agent", "delete_file", ag.UrgencyLow, `{"path": "/prod/db/backups/2023-12.tar.gz"}`, "", "", "", 0},
+		{36 * time.Hour, "data-agent", "export_report", ag.UrgencyLow, `{"report": "churn-by-region", "format": "xlsx"}`, "", "", "", 0},
+		{30 * time.Hour, "support-agent", "refund_payment", ag.UrgencyNormal, `{"amount": 35, "order": "ORD-88412"}`, "", "", "", 0},
+		{27 * time.Hour, "sales-agent", "send_email", ag.UrgencyNormal, `{"to": "cfo@northwind.example", "subject": "Renewal quote 2027"}`, "denied", "alice", "Pricing not approved yet", 45 * time.Minute},
+		{20 * time.Hour, "cleanup-agent", "delete_file", ag.UrgencyNormal, `{"path": "/srv/tmp/export-7781.csv"}`, "approved", "alice", "", 3 * time.Minute},
+		{8 * time.Hour, "billing-agent", "refund_payment", ag.UrgencyHigh, `{"amount": 420, "order": "ORD-90210", "reason": "double charge"}`, "approved", "ops-admin", "Customer charged twice", 12 * time.Minute},
+		{5 * time.Hour, "data-agent", "run_sql", ag.UrgencyLow, `{"database": "analytics", "query": "VACUUM ANALYZE events"}`, "", "", "", 0},
+		{3*time.Hour + 12*time.Minute, "billing-agent", "transfer_funds", ag.UrgencyCritical, `{"amount": 48500, "currency": "USD", "to": "Northwind Traders", "iban": "GB33BUKB20201555555555", "invoice": "NW-2026-114"}`, "", "", "", 0},
+		{95 * time.Minute, "crm-agent", "send_email", ag.UrgencyLow, `{"to": "newsletter@list.example", "subject": "March product update", "recipients": 18400}`, "", "", "", 0},
+		{52 * time.Minute, "deploy-bot", "deploy_service", ag.UrgencyHigh, `{"service": "payments-api", "version": "v2.14.0", "env": "production", "changes": 17}`, "", "", "", 0},
+		{40 * time.Minute, "cleanup-agent", "delete_file", ag.UrgencyHigh, `{"path": "/srv/data/customers-2023.csv", "size": "2.1 GB"}`, "", "", "", 0},
+		{25 * time.Minute, "sales-agent", "send_email", ag.UrgencyNormal, `{"to": "partners@northwind.example", "subject": "Q3 invoice and statement"}`, "", "", "", 0},
+		{9 * time.Minute, "iam-agent", "rotate_credentials", ag.UrgencyCritical, `{"system": "stripe", "reason": "key seen in a public gist"}`, "", "", "", 0},
+		{4 * time.Minute, "support-agent", "send_email", ag.UrgencyNormal, `{"to": "dana@example.com", "subject": "Your ticket #4471"}`, "", "", "", 0},
+	}
+	for _, s := range steps {
+		e.clock.rewind(s.ago)
+		exp := e.clock.Now().Add(72 * time.Hour)
+		if s.decide == "" && s.ago > 24*time.Hour {
+			exp = e.clock.Now().Add(4 * time.Hour) // these expire unanswered
+		}
+		r, err := e.gate.Submit(ctx, ag.Actor{Name: s.agent, Type: ag.ActorAPIKey}, ag.NewRequest{Action: s.action,
+			Urgency: string(s.urgency), Params: json.RawMessage(s.params), Context: json.RawMessage(`{"conversation": "c-` + s.agent + `", "model": "gpt-agent-2"}`),
+			ExpiresAt: &exp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.decide != "" {
+			e.clock.rewind(s.ago - s.decideIn)
+			if _, err := e.gate.Decide(ctx, r.ID, ag.Decide{Decision: s.decide, Reason: s.reason, Actor: ag.Actor{Name: s.by, Type: ag.ActorAPIKey}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		switch {
+		case s.action == "transfer_funds" && s.decide == "":
+			d.transfer = r.ID
+		case s.action == "deploy_service" && s.decide == "":
+			d.deploy = r.ID
+		}
+	}
+	e.clock.rewind(0)
+	if _, err := e.gate.ExpireOverdue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

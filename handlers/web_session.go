@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	ag "github.com/agentgate/agentgate"
+)
+
+// Session cookie names: __Host- pins the cookie to this host over HTTPS; plain HTTP
+// (localhost) cannot use the prefix, which requires Secure.
+const (
+	cookieSecure = "__Host-agentgate_session"
+	cookiePlain  = "agentgate_session"
+	cookieToken  = "sid"
+	ctxSession   = "agentgate.session"
+)
+
+func (w *web) secureFor(r *http.Request) bool { return w.secure || r.TLS != nil }
+
+func (w *web) cookieName(r *http.Request) string {
+	if w.secureFor(r) {
+		return cookieSecure
+	}
+	return cookiePlain
+}
+
+// readToken returns the session token in the request's signed cookie, or "".
+func (w *web) readToken(r *http.Request) string {
+	sess, err := w.cookies.New(r, w.cookieName(r))
+	if err != nil {
+		return ""
+	}
+	tok, _ := sess.Values[cookieToken].(string)
+	return tok
+}
+
+// writeToken sets the session cookie; an empty token deletes it.
+func (w *web) writeToken(c echo.Context, token string) error {
+	r := c.Request()
+	sess := sessions.NewSession(w.cookies, w.cookieName(r))
+	sess.Options = &sessions.Options{Path: "/", MaxAge: int(ag.SessionLifetime.Seconds()), HttpOnly: true,
+		Secure: w.secureFor(r), SameSite: http.SameSiteLaxMode}
+	if token == "" {
+		sess.Options.MaxAge = -1
+	} else {
+		sess.Values[cookieToken] = token
+	}
+	return w.cookies.Save(r, c.Response(), sess)
+}
+
+// session requires a live session and makes its key the request's key, so need() and the
+// handlers treat it exactly like an API caller's key.
+func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token := s.web.readToken(c.Request())
+		sess, k, err := s.gate.SessionKey(c.Request().Context(), token)
+		if ag.ErrorKind(err) == ag.KindUnauthorized {
+			if token != "" {
+				_ = s.web.writeToken(c, "")
+			}
+			return s.toLogin(c)
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(ctxKey, k)
+		c.Set(ctxSession, sess)
+		return next(c)
+	}
+}
+
+// toLogin sends a visitor without a session to the sign-in page, and back afterwards.
+func (s *Server) toLogin(c echo.Context) error {
+	r := c.Request()
+	target := "/login"
+	if r.Method == http.MethodGet && r.URL.Path != "/" && r.URL.Path != "/events" {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	if r.Header.Get(hxRequest) == "true" {
+		c.Response().Header().Set(hxRedirect, target)
+		return c.NoContent(http.StatusUnauthorized)
+	}
+	if r.URL.Path == "/events" {
+		return c.NoContent(http.StatusUnauthorized)
+	}
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+// safeNext keeps only a local path, so the sign-in form cannot send anyone elsewhere.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/login") {
+		return ""
+	}
+	return next
+}
+
+// Sign-in backoff: a few free attempts per address, then a wait that doubles with every
+// failure, up to a minute; a quiet quarter hour forgets the failures.
+const (
+	freeAttempts = 3
+	maxLoginWait = time.Minute
+	forgetAfter  = 15 * time.Minute
+	maxTracked   = 10000
+)
+
+// loginLimiter slows repeated failed sign-ins from one address. Memory only, per instance.
+type loginLimiter struct {
+	mu sync.Mutex
+	m  map[string]*loginFailures
+}
+
+type loginFailures struct {
+	n    int
+	last time.Time
+}
+
+func newLoginLimiter() *loginLimiter { return &loginLimiter{m: map[string]*loginFailures{}} }
+
+// wait returns how long ip must wait before its next attempt; zero means go ahead.
+func (l *loginLimiter) wait(ip string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.m[ip]
+	if f == nil || f.n < freeAttempts || now.Sub(f.last) > forgetAfter {
+		return 0
+	}
+	d := min(time.Second<<min(f.n-freeAttempts, 6), maxLoginWait)
+	return max(f.last.Add(d).Sub(now), 0)
+}
+
+// fail records a failed attempt.
+func (l *loginLimiter) fail(ip string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.m) >= maxTracked {
+		for k, f := range l.m {
+			if now.Sub(f.last) > forgetAfter {
+				delete(l.m, k)
+			}
+		}
+		if len(l.m) >= maxTracked {
+			l.m = map[string]*loginFailures{}
+		}
+	}
+	f := l.m[ip]
+	if f == nil || now.Sub(f.last) > forgetAfter {
+		f = &loginFailures{}
+		l.m[ip] = f
+	}
+	f.n++
+	f.last = now
+}
+
+// succeed forgets ip's failures.
+func (l *loginLimiter) succeed(ip string) {
+	l.mu.Lock()
+	delete(l.m, ip)
+	l.mu.Unlock()
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Load test on loopback: the auto-approved gate check against AgentGate (SQLite, and
+# PostgreSQL when PG_URL is set) and against a bare Echo handler decoding the same JSON.
+# wrk settings as the issue gives them: 1 thread, 16 connections, 20 s. Stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DUR=${DUR:-20s}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+go build -o "$work/agentgate" ./cmd/agentgate
+go build -o "$work/httpceiling" ./cmd/httpceiling
+export AGENTGATE_KEY="agk_loadtest_0123456789abcdef"
+
+run_gate() { # $1 = label, $2 = DATABASE_URL
+  PORT=3917 DATABASE_URL="$2" ADMIN_API_KEY="$AGENTGATE_KEY" LOG_LEVEL=warn LOG_FORMAT=json \
+    "$work/agentgate" serve >"$work/$1.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do curl -fs localhost:3917/ready >/dev/null && break; sleep 0.05; done
+  curl -fs -H "Authorization: Bearer $AGENTGATE_KEY" -H 'Content-Type: application/json' \
+    -d '{"name":"bench","priority":1,"rules":[{"match":{"action":"read_file"},"decision":"auto_approve"}]}' \
+    localhost:3917/api/policies >/dev/null
+  echo "== $1: auto-approved gate check"
+  wrk -t1 -c16 -d"$DUR" --latency -s scripts/gatecheck.lua http://127.0.0.1:3917/api/requests | grep -E 'RESULT|Requests/sec'
+  echo "   peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MB"}')"
+  kill -TERM $pid; wait $pid || true
+}
+
+run_gate sqlite "$work/bench.db"
+# Cold start to /ready on the existing database.
+start=$(date +%s%N)
+PORT=3917 DATABASE_URL="$work/bench.db" ADMIN_API_KEY="$AGENTGATE_KEY" LOG_LEVEL=warn "$work/agentgate" serve >/dev/null 2>&1 &
+pid=$!
+until curl -fs localhost:3917/ready >/dev/null 2>&1; do sleep 0.002; done
+echo "== cold start to /ready on an existing database: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+kill -TERM $pid; wait $pid || true
+
+if [ -n "${PG_URL:-}" ]; then run_gate postgres "$PG_URL"; fi
+
+PORT=3918 "$work/httpceiling" &
+for _ in $(seq 100); do curl -s -o /dev/null localhost:3918/ && break; sleep 0.05; done
+echo "== bare Echo handler decoding the same JSON (HTTP ceiling)"
+wrk -t1 -c16 -d"$DUR" --latency -s scripts/gatecheck.lua http://127.0.0.1:3918/api/requests | grep -E 'RESULT|Requests/sec'
