@@ -14,7 +14,8 @@ import (
 // the hot path is one SHA-256 and a map read; any key change on this instance (or, on
 // PostgreSQL, another) clears the cache, so revocation holds from the next request.
 func (g *Gate) Authenticate(ctx context.Context, secret string) (*APIKey, error) {
-	if !strings.HasPrefix(secret, KeyPrefix) || len(secret) > 200 {
+	// Generated keys start with agk_, but ADMIN_API_KEY may be any 16+ characters.
+	if len(secret) < MinAdminKeyLen || len(secret) > 200 {
 		return nil, errBadKey
 	}
 	hash := HashKey(secret)

@@ -1,0 +1,193 @@
+// Package testserver runs a real AgentGate server in-process for the tests of the packages
+// that talk to it over HTTP (the client, the CLI and the MCP server): a SQLite database in a
+// temporary directory, the gate, the JSON API, on a loopback port. It is wired the way
+// `agentgate serve` wires it, so tests exercise what ships.
+package testserver
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
+	"github.com/agentgate/agentgate/handlers"
+)
+
+// Server is a running AgentGate server.
+type Server struct {
+	// URL is the server's base URL, such as http://127.0.0.1:38211. It survives Restart.
+	URL string
+	// AdminKey is an admin API key named "admin".
+	AdminKey string
+
+	dir     string
+	ownsDir bool
+	store   *db.Store
+	gate    *agentgate.Gate
+	http    *httptest.Server
+	stopRun func()
+	polls   chan string
+}
+
+// Start runs a server for the test and stops it when the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s, err := open(t.TempDir(), false)
+	if err != nil {
+		t.Fatalf("testserver: %v", err)
+	}
+	t.Cleanup(s.stop)
+	return s
+}
+
+// New runs a server outside any one test (from TestMain, for examples); Close stops it and
+// removes its files.
+func New() (*Server, error) {
+	dir, err := os.MkdirTemp("", "agentgate-test-*")
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(dir, true)
+	if err != nil {
+		os.RemoveAll(dir)
+	}
+	return s, err
+}
+
+// Close stops a server made by New.
+func (s *Server) Close() {
+	s.stop()
+	if s.ownsDir {
+		os.RemoveAll(s.dir)
+	}
+}
+
+func open(dir string, ownsDir bool) (*Server, error) {
+	s := &Server{dir: dir, ownsDir: ownsDir, polls: make(chan string, 1000)}
+	if err := s.start("127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	key, err := s.gate.BootstrapKey(context.Background(), "admin", false)
+	if err != nil {
+		s.stop()
+		return nil, fmt.Errorf("create admin key: %w", err)
+	}
+	s.AdminKey = key
+	return s, nil
+}
+
+// start opens the database (migrating it), builds the gate and the handlers, and serves
+// them on addr, as `agentgate serve` does.
+func (s *Server) start(addr string) error {
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	store, err := db.Open(ctx, filepath.Join(s.dir, "agentgate.db"), log)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return fmt.Errorf("migrate: %w", err)
+	}
+	gate := agentgate.NewGate(store, agentgate.Options{Logger: log})
+	if err := gate.ReloadPolicies(ctx); err != nil {
+		store.Close()
+		return fmt.Errorf("load policies: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		store.Close()
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	hs := httptest.NewUnstartedServer(s.observe(handlers.New(gate, handlers.Config{Logger: log})))
+	hs.Listener.Close()
+	hs.Listener = ln
+	hs.Start()
+
+	bg, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { gate.Run(bg, 50*time.Millisecond); close(done) }()
+	s.store, s.gate, s.http, s.URL = store, gate, hs, hs.URL
+	s.stopRun = func() { cancel(); <-done }
+	return nil
+}
+
+// stop ends long-polls, drops every connection, stops serving and closes the database, as
+// a server going down does.
+func (s *Server) stop() {
+	if s.http == nil {
+		return
+	}
+	s.gate.StopWaiting()
+	s.http.CloseClientConnections()
+	s.http.Close()
+	s.stopRun()
+	s.store.Close()
+	s.http = nil
+}
+
+// Restart stops the server and starts a new process's worth of it on the same address over
+// the same database file: in-flight requests fail, connections drop, state survives.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	addr := strings.TrimPrefix(s.URL, "http://")
+	s.stop()
+	if err := s.start(addr); err != nil {
+		t.Fatalf("testserver: restart: %v", err)
+	}
+}
+
+// Gate returns the running server's gate, for arranging state directly.
+func (s *Server) Gate() *agentgate.Gate { return s.gate }
+
+// Key creates an API key with the scopes and returns its secret.
+func (s *Server) Key(t testing.TB, name string, scopes ...agentgate.Scope) string {
+	t.Helper()
+	secret, err := s.NewKey(name, scopes...)
+	if err != nil {
+		t.Fatalf("testserver: create key %s: %v", name, err)
+	}
+	return secret
+}
+
+// NewKey is Key for callers without a testing.TB.
+func (s *Server) NewKey(name string, scopes ...agentgate.Scope) (string, error) {
+	_, secret, err := s.gate.CreateKey(context.Background(), agentgate.SystemActor, agentgate.KeyInput{Name: &name, Scopes: scopes})
+	return secret, err
+}
+
+// observe notes every long-poll (GET /api/requests/:id?wait=...) as it arrives.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, ok := strings.CutPrefix(r.URL.Path, "/api/requests/"); ok && r.Method == http.MethodGet &&
+			r.URL.Query().Get("wait") != "" && !strings.Contains(id, "/") {
+			select {
+			case s.polls <- id:
+			default: // nobody is listening; tests that care read promptly
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// NextLongPoll blocks until the next long-poll not yet seen arrives, and returns the id of
+// the request it waits on. Tests use it to act exactly while a client is waiting.
+func (s *Server) NextLongPoll(t testing.TB) string {
+	t.Helper()
+	select {
+	case id := <-s.polls:
+		return id
+	case <-time.After(time.Minute):
+		t.Fatal("testserver: no long-poll arrived within a minute")
+		return ""
+	}
+}
