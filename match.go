@@ -1,5 +1,35 @@
 package agentgate
 
+// The rule language. A rule's match maps keys to matchers, all ANDed; {} matches everything.
+//
+// Keys are dot paths into {action, urgency, params, context}: "params.to", "context.user.role",
+// "params.items.0" (a number indexes an array). A key with another first segment is a path
+// into params ("amount" is "params.amount"), so it never shadows action or urgency; if that
+// path is missing, a dotted key is also tried as one params key, as the original read it.
+// "params" and "context" alone are the whole objects, and an absent one is {}. An unset
+// urgency is "normal".
+//
+// A matcher is a literal, compared with JSON equality (5 equals 5.0; a number never equals a
+// string; arrays and objects compare deeply; null equals only a present null), or an object
+// of $operators, all ANDed. An object without $ keys is a literal; mixing is an error.
+//
+//   - $eq $ne: equality; $ne also matches a missing field.
+//   - $in $nin: equality with any item of an array; $nin also matches a missing field. An
+//     array field is compared as a whole, not item by item (use $contains for that).
+//   - $lt $lte $gt $gte: numbers with numbers, strings with strings (byte order, so RFC 3339
+//     times in one zone compare correctly); other pairs do not match. On urgency a string
+//     operand compares by rank: low < normal < high < critical.
+//   - $regex: an RE2 pattern, matched anywhere in a string field (anchor with ^ and $).
+//   - $glob: path.Match, whole string: * and ? do not cross "/", [a-z] is a class, \ escapes.
+//     "*@example.com" matches an address; "/etc/*" matches "/etc/passwd" and "*" does not.
+//   - $exists: whether the field is present (a null is present).
+//   - $contains: a substring of a string field, or an item of an array field.
+//   - $any $all $not: a list of match objects (one for $not) over the whole document; they
+//     may also stand at the top of a match. Under a field, an operand made only of operators,
+//     such as {"$not": {"$regex": "^test"}}, applies to that field.
+//
+// Number fields may also be json.Number or Go integers and floats, as Go callers pass them.
+
 import (
 	"cmp"
 	"encoding/json"
@@ -71,7 +101,7 @@ type test struct {
 	exists bool    // $exists
 	byRank bool    // compare urgencies by rank (low < normal < high < critical), not spelling
 	f      float64 // a number operand, or an urgency's rank
-	s      string  // a string operand, a $glob pattern, or a literal every $regex match begins with
+	s      string  // a string operand, or a literal every $regex or $glob match begins with
 	x      *operand
 }
 
@@ -80,6 +110,8 @@ type operand struct {
 	lit     literal        // the operand of $eq $ne $contains
 	set     literalSet     // $in $nin
 	re      *regexp.Regexp // $regex
+	glob    string         // $glob's pattern
+	suffix  string         // a literal every $glob match ends with
 	clauses []clause       // $any $all $not
 }
 
@@ -122,7 +154,7 @@ func (c *compiler) ruleMatch(raw map[string]json.RawMessage) ([]matcher, error) 
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		var v any
 		if err := json.Unmarshal(raw[k], &v); err != nil {
-			return nil, c.fail(fmt.Sprintf("[%q]", k), k, "the matcher is not valid JSON (%v)", err)
+			return nil, c.fail(fmt.Sprintf("[%q]", k), k, "cannot read the matcher: %v", err)
 		}
 		m[k] = v
 	}
@@ -258,7 +290,10 @@ func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, de
 		if _, err := path.Match(s, ""); err != nil {
 			return bad("%q is not a valid pattern (check [ ] and \\ escapes)", s)
 		}
-		return test{op: opGlob, s: s}, nil
+		const meta = "*?[]\\"
+		prefix := s[:strings.IndexAny(s+"*", meta)]
+		suffix := s[strings.LastIndexAny(s, meta)+1:]
+		return test{op: opGlob, s: prefix, x: &operand{glob: s, suffix: suffix}}, nil
 	case "$exists":
 		b, ok := arg.(bool)
 		if !ok {
@@ -426,12 +461,15 @@ type fieldPath struct {
 	segs []segment
 	// flat is set for a bare dotted key such as "a.b": when params has no nested a.b, the key
 	// is tried as one params key, as the original read every bare key.
-	flat string
+	flat []segment
 }
 
 // parsePath reads "action", "urgency", "params[.x...]", "context[.x...]" or a bare key, which
 // is a path into params.
 func parsePath(key string) (fieldPath, error) {
+	if key == "" {
+		return fieldPath{}, errors.New("a match key must not be empty; write a dot path such as params.to")
+	}
 	parts := strings.Split(key, ".")
 	for _, p := range parts {
 		if p == "" {
@@ -456,7 +494,7 @@ func parsePath(key string) (fieldPath, error) {
 	default:
 		fp.root = rootParams
 		if len(parts) > 1 {
-			fp.flat = key
+			fp.flat = []segment{{key: key, idx: -1}}
 		}
 	}
 	for _, p := range parts {
@@ -591,7 +629,7 @@ func (sl *slotter) matchers(ms []matcher) {
 		case rootUrgency:
 			m.slot = slotUrgency
 		default:
-			k := fmt.Sprintf("%d\x00%s\x00%s", m.path.root, m.path.flat, pathKey(m.path.segs))
+			k := fmt.Sprintf("%d\x00%t\x00%s", m.path.root, m.path.flat != nil, pathKey(m.path.segs))
 			id, ok := sl.ids[k]
 			if !ok {
 				id = int32(len(sl.paths))

@@ -10,6 +10,8 @@ import (
 // typical is how teams write policies: each policy governs a family of actions, most rules
 // name their actions, and the input fails a general rule at its first test.
 //
+// small is the last three typical policies, the size of most installations.
+//
 // dense is a stress case: no rule names a literal action, and the input passes the first
 // test of most rules, so every rule runs two to four tests (including $regex and $any).
 var benchRules = map[string]string{
@@ -53,8 +55,14 @@ var benchInput = Input{
 func BenchmarkEvaluate(b *testing.B) {
 	noMatch := benchInput
 	noMatch.Params = jsonMap(`{"to": "bob@other.org", "amount": 250, "items": [{"sku": "X-1", "qty": 2}], "tags": ["finance"]}`)
-	for _, kind := range []string{"typical", "dense"} {
-		s := compile(b, benchPolicies(b, kind)...)
+	for _, kind := range []string{"typical", "small", "dense"} {
+		var ps []Policy
+		if kind == "small" {
+			ps = benchPolicies(b, "typical")[97:]
+		} else {
+			ps = benchPolicies(b, kind)
+		}
+		s := compile(b, ps...)
 		if got := s.Evaluate(benchInput); got.PolicyID != "p99" || *got.RuleIndex != 4 {
 			b.Fatalf("%s: the last rule did not match: %+v", kind, got)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"path"
 	"slices"
@@ -39,11 +40,18 @@ func ValidatePolicy(p *Policy) error {
 type PolicySet struct {
 	match []([]matcher) // every enabled policy's rules, in evaluation order
 	rules []compiledRule
-	// Rules whose match pins the action to literal strings are only tried for those actions;
-	// the rest are tried for every input. Both lists are ascending indexes into rules.
-	byAction map[string][]int32
-	general  []int32
-	paths    []fieldPath // by value slot
+	paths []fieldPath // by value slot
+	// A rule that can only match when some path equals one of a few strings is listed in an
+	// index under those strings; the general rules are tried for every input. Each rule is in
+	// one list; lists hold ascending rule numbers.
+	indexes []ruleIndex
+	general []int32
+}
+
+// ruleIndex lists rules by the string they need at one path.
+type ruleIndex struct {
+	slot    int32
+	byValue map[string][]int32
 }
 
 // compiledRule is a rule ready to evaluate, with the outcome it gives.
@@ -51,8 +59,6 @@ type compiledRule struct {
 	match   []matcher
 	index   int
 	outcome Outcome // RuleIndex is set per result
-	actions []string
-	pinned  bool // the rule can only match the actions listed
 }
 
 // CompilePolicies compiles the enabled policies, ordered by ascending Priority (ties by ID, for
@@ -68,7 +74,7 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 	slices.SortStableFunc(enabled, func(a, b Policy) int {
 		return cmp.Or(cmp.Compare(a.Priority, b.Priority), strings.Compare(a.ID, b.ID))
 	})
-	s := &PolicySet{byAction: map[string][]int32{}}
+	s := &PolicySet{}
 	for i := range enabled {
 		p := &enabled[i]
 		normalizePolicy(p)
@@ -87,17 +93,9 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 	s.paths = assignSlots(s.rules)
 	packRules(s.rules)
 	for i := range s.rules {
-		r := &s.rules[i]
-		s.match = append(s.match, r.match)
-		if !r.pinned {
-			s.general = append(s.general, int32(i))
-		}
-		for _, a := range r.actions {
-			if l := s.byAction[a]; len(l) == 0 || l[len(l)-1] != int32(i) {
-				s.byAction[a] = append(l, int32(i))
-			}
-		}
+		s.match = append(s.match, s.rules[i].match)
 	}
+	s.indexes, s.general = indexRules(s.rules)
 	return s, nil
 }
 
@@ -108,20 +106,36 @@ func (s *PolicySet) Evaluate(in Input) Outcome {
 		return DefaultOutcome()
 	}
 	st := evalState{in: in, paths: s.paths}
-	// Merge the rules pinned to this action with the general ones, keeping rule order.
-	a, b := s.byAction[in.Action], s.general
-	for len(a) > 0 || len(b) > 0 {
-		var i int32
-		if len(b) == 0 || (len(a) > 0 && a[0] < b[0]) {
-			i, a = a[0], a[1:]
-		} else {
-			i, b = b[0], b[1:]
+	// The candidates are the general rules and, from each index, the rules listed under
+	// the input's value; merging the lists keeps rule order.
+	var lists [maxIndexes + 1][]int32
+	lists[0] = s.general
+	n := 1
+	for k := range s.indexes {
+		ix := &s.indexes[k]
+		if v := st.value(ix.slot); v.isStr {
+			if l := ix.byValue[v.s]; len(l) > 0 {
+				lists[n] = l
+				n++
+			}
 		}
+	}
+	for {
+		best := -1
+		for j := range n {
+			if len(lists[j]) > 0 && (best < 0 || lists[j][0] < lists[best][0]) {
+				best = j
+			}
+		}
+		if best < 0 {
+			return DefaultOutcome()
+		}
+		i := lists[best][0]
+		lists[best] = lists[best][1:]
 		if st.matchAll(s.match[i]) {
 			return s.rules[i].result()
 		}
 	}
-	return DefaultOutcome()
 }
 
 // result is the rule's outcome with slices the caller may keep and change.
@@ -227,37 +241,109 @@ func compileRule(p *Policy, i int) (compiledRule, error) {
 	if err != nil {
 		return compiledRule{}, err
 	}
-	cr := compiledRule{match: ms, index: i, outcome: Outcome{
+	return compiledRule{match: ms, index: i, outcome: Outcome{
 		Decision: r.Decision, PolicyID: p.ID, PolicyName: p.Name, OWASP: cmp.Or(r.OWASP, DefaultOWASP),
 		Approvers: r.Approvers, Channels: r.Channels, RequireReason: r.RequireReason,
 		RequiredApprovals: r.RequiredApprovals,
-	}}
-	cr.actions, cr.pinned = pinnedActions(ms)
-	return cr, nil
+	}}, nil
 }
 
-// pinnedActions reports the actions a top-level literal, $eq or $in on action allows.
-func pinnedActions(ms []matcher) ([]string, bool) {
-	for _, m := range ms {
-		if m.path.root != rootAction {
+// maxIndexes bounds the indexes one evaluation consults.
+const maxIndexes = 8
+
+// indexKey is a path a rule's match requires to equal one of some strings.
+type indexKey struct {
+	slot   int32
+	values []string
+}
+
+// indexRules files each rule under one path it requires to be one of some strings: action
+// when it can, else the path most rules can be filed under. Rules with no such path, or whose
+// path did not make the maxIndexes most used, are general.
+func indexRules(rules []compiledRule) ([]ruleIndex, []int32) {
+	keys := make([][]indexKey, len(rules))
+	uses := map[int32]int{}
+	for i := range rules {
+		keys[i] = ruleKeys(rules[i].match)
+		for _, k := range keys[i] {
+			uses[k.slot]++
+		}
+	}
+	chosen := make([]*indexKey, len(rules))
+	filed := map[int32]int{}
+	for i, ks := range keys {
+		for j := range ks {
+			if c := chosen[i]; c == nil || c.slot != slotAction && (ks[j].slot == slotAction || uses[ks[j].slot] > uses[c.slot]) {
+				chosen[i] = &ks[j]
+			}
+		}
+		if chosen[i] != nil {
+			filed[chosen[i].slot]++
+		}
+	}
+	slots := slices.SortedFunc(maps.Keys(filed), func(a, b int32) int {
+		return cmp.Or(cmp.Compare(filed[b], filed[a]), cmp.Compare(a, b))
+	})
+	slots = slots[:min(len(slots), maxIndexes)]
+	indexes := make([]ruleIndex, len(slots))
+	for k, slot := range slots {
+		indexes[k] = ruleIndex{slot: slot, byValue: map[string][]int32{}}
+	}
+	var general []int32
+	for i, c := range chosen {
+		k := -1
+		if c != nil {
+			k = slices.Index(slots, c.slot)
+		}
+		if k < 0 {
+			general = append(general, int32(i))
 			continue
 		}
-		for _, t := range m.tests {
-			switch {
-			case t.op == opEq && t.kind == litStr:
-				return []string{t.s}, true
-			case t.op == opIn:
-				var as []string
-				for _, l := range t.x.set.items {
-					if l.kind == litStr {
-						as = append(as, l.s)
-					}
-				}
-				return as, true // non-string items can never equal an action
+		for _, v := range c.values {
+			if l := indexes[k].byValue[v]; len(l) == 0 || l[len(l)-1] != int32(i) {
+				indexes[k].byValue[v] = append(l, int32(i))
 			}
 		}
 	}
-	return nil, false
+	return indexes, general
+}
+
+// ruleKeys lists the paths a match requires to be one of some strings: top-level literals,
+// $eq and $in of strings.
+func ruleKeys(ms []matcher) []indexKey {
+	var keys []indexKey
+	for _, m := range ms {
+		if m.path.root == rootNone || m.slot >= maxSlots {
+			continue
+		}
+		for _, t := range m.tests {
+			if t.op == opEq && t.kind == litStr {
+				keys = append(keys, indexKey{slot: m.slot, values: []string{t.s}})
+				break
+			}
+			if t.op == opIn {
+				if vs, ok := stringItems(t.x.set.items, m.path.root); ok {
+					keys = append(keys, indexKey{slot: m.slot, values: vs})
+					break
+				}
+			}
+		}
+	}
+	return keys
+}
+
+// stringItems returns the strings of an $in list, if only they can match: when every item
+// is a string, or the path is action or urgency, which are always strings.
+func stringItems(items []literal, r root) ([]string, bool) {
+	var vs []string
+	for _, l := range items {
+		if l.kind == litStr {
+			vs = append(vs, l.s)
+		} else if r != rootAction && r != rootUrgency {
+			return nil, false
+		}
+	}
+	return vs, true
 }
 
 func validChannel(ch string) bool {
@@ -300,11 +386,7 @@ func (st *evalState) matchAll(ms []matcher) bool {
 			}
 			continue
 		}
-		v := &st.vals[m.slot]
-		if st.done&(1<<m.slot) == 0 {
-			*v = st.paths[m.slot].lookup(&st.in)
-			st.done |= 1 << m.slot
-		}
+		v := st.value(m.slot)
 		for j := range m.tests {
 			if !st.eval(&m.tests[j], v) {
 				return false
@@ -312,6 +394,16 @@ func (st *evalState) matchAll(ms []matcher) bool {
 		}
 	}
 	return true
+}
+
+// value returns the value at a slot below maxSlots, looking it up the first time.
+func (st *evalState) value(slot int32) *value {
+	v := &st.vals[slot]
+	if st.done&(1<<slot) == 0 {
+		*v = st.paths[slot].lookup(&st.in)
+		st.done |= 1 << slot
+	}
+	return v
 }
 
 // matchSpilled evaluates a matcher whose path has no slot to remember its value in.
@@ -333,8 +425,8 @@ func (p *fieldPath) lookup(in *Input) value {
 		return value{present: true, isStr: true, s: string(cmp.Or(in.Urgency, UrgencyNormal))}
 	case rootParams:
 		v := walk(in.Params, p.segs)
-		if !v.present && p.flat != "" {
-			v = walk(in.Params, []segment{{key: p.flat, idx: -1}})
+		if !v.present && p.flat != nil {
+			v = walk(in.Params, p.flat)
 		}
 		return v
 	case rootContext:
@@ -407,10 +499,10 @@ func (st *evalState) eval(t *test, v *value) bool {
 		// machinery for most strings that cannot match.
 		return v.isStr && (t.s == "" || strings.Contains(v.s, t.s)) && t.x.re.MatchString(v.s)
 	case opGlob:
-		if !v.isStr {
+		if !v.isStr || !strings.HasPrefix(v.s, t.s) || !strings.HasSuffix(v.s, t.x.suffix) {
 			return false
 		}
-		ok, err := path.Match(t.s, v.s)
+		ok, err := path.Match(t.x.glob, v.s)
 		return ok && err == nil
 	case opExists:
 		return v.present == t.exists
@@ -590,6 +682,9 @@ func (l *literal) equalAny(x any) bool {
 
 // number reads the numeric types encoding/json and Go callers put in params.
 func number(x any) (float64, bool) {
+	if f, ok := x.(float64); ok {
+		return f, true
+	}
 	switch n := x.(type) {
 	case float64:
 		return n, true

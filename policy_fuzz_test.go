@@ -6,8 +6,9 @@ import (
 )
 
 // FuzzEvaluate compiles arbitrary rules and evaluates arbitrary inputs. Nothing may panic;
-// ValidatePolicy and CompilePolicies must agree; an outcome must name a real rule with that
-// rule's decision; and negating the first rule's match must flip whether it matches.
+// ValidatePolicy and CompilePolicies must agree; the indexes must not change the outcome; an
+// outcome must name a real rule with that rule's decision; and negating the first rule's
+// match must flip whether it matches.
 func FuzzEvaluate(f *testing.F) {
 	seeds := [][2]string{
 		{`[{"match": {"action": "send_email", "to": {"$regex": "@example\\.com$"}}, "decision": "auto_approve"}]`,
@@ -58,6 +59,9 @@ func FuzzEvaluate(f *testing.F) {
 			checkNegation(t, p.Rules[0], input)
 		}
 		out := set.Evaluate(input)
+		if want := evaluateLinear(set, input); !sameOutcome(out, want) {
+			t.Fatalf("Evaluate = %s, trying every rule gives %s", jsonString(out), jsonString(want))
+		}
 		if out.RuleIndex == nil {
 			if out.Decision != RouteToHuman || out.OWASP != DefaultOWASP || out.PolicyID != "" {
 				t.Fatalf("no match but outcome %+v", out)
