@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configure a Gate. Zero values take the defaults shown.
@@ -132,6 +134,10 @@ func ruleReason(o Outcome) string {
 	return fmt.Sprintf("automatically %s by policy %q, rule %d", verb, o.PolicyName, *o.RuleIndex)
 }
 
+// validID reports whether id could name a stored row. Every ID is UTF-8 without NUL; an id
+// that is not is answered "not found" here, as PostgreSQL would refuse to compare it.
+func validID(id string) bool { return utf8.ValidString(id) && strings.IndexByte(id, 0) < 0 }
+
 // compactObject returns raw without insignificant space, or {} when absent or null.
 func compactObject(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 || string(raw) == "null" {
@@ -146,6 +152,9 @@ func compactObject(raw json.RawMessage) json.RawMessage {
 
 // Get returns a request.
 func (g *Gate) Get(ctx context.Context, id string) (*Request, error) {
+	if !validID(id) {
+		return nil, NotFound("request", id)
+	}
 	r, err := g.store.GetRequest(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, NotFound("request", id)

@@ -61,6 +61,9 @@ func (g *Gate) Keys(ctx context.Context, p Page) ([]APIKey, int, error) {
 
 // Key returns one key.
 func (g *Gate) Key(ctx context.Context, id string) (*APIKey, error) {
+	if !validID(id) {
+		return nil, NotFound("API key", id)
+	}
 	k, err := g.store.GetKey(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, NotFound("API key", id)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -65,7 +66,9 @@ func parseWait(s string) (time.Duration, error) {
 		return 0, nil
 	}
 	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second, nil
+		// Cap before multiplying: a huge count would overflow into a negative wait, which
+		// returns at once instead of being clamped to the maximum.
+		return time.Duration(min(n, int(math.MaxInt64/time.Second))) * time.Second, nil
 	}
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 		return d, nil

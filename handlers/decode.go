@@ -1,12 +1,18 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,10 +23,21 @@ import (
 // data and bodies over the limit, with errors that say what to fix.
 func decodeJSON(c echo.Context, v any) error {
 	r := c.Request()
-	if ct := r.Header.Get(echo.HeaderContentType); ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
-		return ag.Errorf(ag.KindInvalid, "unsupported_content_type", "send the body as application/json, not %q", ct)
+	if ct := r.Header.Get(echo.HeaderContentType); ct != "" {
+		// Media types are case-insensitive and may carry parameters; a prefix match would
+		// also take "application/jsonp".
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
+			return ag.Errorf(ag.KindInvalid, "unsupported_content_type", "send the body as application/json, not %q", ct)
+		}
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	if err := storableText(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -39,6 +56,7 @@ func decodeError(err error) error {
 		syntax *json.SyntaxError
 		typ    *json.UnmarshalTypeError
 		tooBig *http.MaxBytesError
+		when   *time.ParseError
 		domErr *ag.Error
 	)
 	switch {
@@ -59,6 +77,11 @@ func decodeError(err error) error {
 		}
 		return ag.Errorf(ag.KindInvalid, "invalid_field", "field %q must be %s, not %s", field, typeName(typ.Type.String()), typ.Value).
 			WithDetails(map[string]any{"field": field})
+	case errors.As(err, &when):
+		return ag.Errorf(ag.KindInvalid, "invalid_field", "times must be RFC 3339 strings such as \"2026-01-31T15:04:05Z\", not %q", when.Value)
+	case strings.HasPrefix(err.Error(), "Time.UnmarshalJSON: "):
+		// time.Time refuses a non-string with a plain error that names no field.
+		return ag.Errorf(ag.KindInvalid, "invalid_field", "times must be RFC 3339 strings such as \"2026-01-31T15:04:05Z\"")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
 		return ag.Errorf(ag.KindInvalid, "unknown_field", "unknown field %s; check its spelling", name).
@@ -84,4 +107,49 @@ func typeName(goType string) string {
 		return "an RFC 3339 time string"
 	}
 	return fmt.Sprintf("of type %s", goType)
+}
+
+// storableText refuses JSON text that a database cannot store: bytes that are not UTF-8, and
+// the escapes of NUL and of unpaired UTF-16 surrogates, which PostgreSQL refuses in text and
+// jsonb. Left in, they would reach the store and fail there as an internal error.
+func storableText(b []byte) error {
+	if !utf8.Valid(b) {
+		return ag.Errorf(ag.KindInvalid, "invalid_json", "the body is not valid UTF-8")
+	}
+	bad := func(what string) error {
+		return ag.Errorf(ag.KindInvalid, "invalid_text", "the body holds %s; text may not contain those", what)
+	}
+	escape := func(i int) (rune, bool) { // the \uXXXX starting at b[i], if there is one
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	// Backslashes occur only inside strings, so no tracking of strings is needed: each one
+	// starts an escape, and \\ is skipped whole.
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escape(i)
+		if !ok {
+			i++
+			continue
+		}
+		i += 5
+		switch {
+		case r == 0:
+			return bad("a NUL character (\\u0000)")
+		case utf16.IsSurrogate(r) && r < 0xDC00:
+			if low, ok := escape(i + 1); ok && low >= 0xDC00 && low <= 0xDFFF {
+				i += 6
+				continue
+			}
+			return bad("an unpaired UTF-16 surrogate")
+		case utf16.IsSurrogate(r):
+			return bad("an unpaired UTF-16 surrogate")
+		}
+	}
+	return nil
 }

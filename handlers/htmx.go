@@ -7,9 +7,7 @@ const (
 	hxRequest        = "HX-Request"                 // set on every htmx request
 	hxBoosted        = "HX-Boosted"                 // the request comes from hx-boost: wants a page
 	hxHistoryRestore = "HX-History-Restore-Request" // htmx rebuilds history: wants a page
-	hxTarget         = "HX-Target"                  // id of the element to be swapped
 	hxRedirect       = "HX-Redirect"                // response: load this URL as a page
-	hxReswap         = "HX-Reswap"                  // response: override hx-swap
 )
 
 // isHTMX reports whether the request wants a fragment rather than a whole page.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	ag "github.com/agentgate/agentgate"
 )
@@ -28,7 +29,16 @@ func (q *query) fail(name, format string, args ...any) {
 	}
 }
 
-func (q *query) str(name string) string { return strings.TrimSpace(q.v.Get(name)) }
+func (q *query) str(name string) string {
+	s := strings.TrimSpace(q.v.Get(name))
+	// The stores compare filters as text, and PostgreSQL refuses text that is not UTF-8 or
+	// holds NUL; such a filter is a mistake to report, not an internal error.
+	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		q.fail(name, "must be UTF-8 text without NUL characters")
+		return ""
+	}
+	return s
+}
 
 func (q *query) intIn(name string, def, lo, hi int) int {
 	s := q.str(name)

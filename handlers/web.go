@@ -43,8 +43,9 @@ func newWeb(cfg Config) *web {
 	cookies.MaxAge(int(ag.SessionLifetime.Seconds()))
 	files := static.New()
 	w := &web{
-		files:    files,
-		assets:   views.Assets{CSS: files.URL(static.CSS), HTMX: files.URL(static.HTMX), App: files.URL(static.JS), Icon: files.URL(static.Icon)},
+		files: files,
+		assets: views.Assets{CSS: files.URL(static.CSS), Pages: files.URL(static.Pages), HTMX: files.URL(static.HTMX),
+			App: files.URL(static.JS), Icon: files.URL(static.Icon)},
 		cookies:  cookies,
 		secure:   strings.HasPrefix(cfg.BaseURL, "https://"),
 		cop:      http.NewCrossOriginProtection(),

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	ag "github.com/agentgate/agentgate"
 )
 
@@ -192,6 +194,12 @@ func TestStaticAssetsAreCacheBusted(t *testing.T) {
 	if res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || res.Header.Get("Content-Encoding") != "gzip" {
 		t.Errorf("asset headers %v", res.Header)
 	}
+	p.doc.Find(`link[href], script[src]`).Each(func(_ int, s *goquery.Selection) {
+		u := s.AttrOr("href", s.AttrOr("src", ""))
+		if res, _ := b.get(u, false); !strings.HasPrefix(u, "/static/") || res.StatusCode != http.StatusOK {
+			t.Errorf("asset %q: %d", u, res.StatusCode)
+		}
+	})
 	res, _ = b.get(strings.Split(css, "?")[0]+"?v=old", false)
 	if res.Header.Get("Cache-Control") != "no-cache" {
 		t.Errorf("stale hash cached: %q", res.Header.Get("Cache-Control"))

@@ -91,6 +91,7 @@ func TestRequestsTabsFiltersAndPages(t *testing.T) {
 	res, p = b.get("/requests?status=pending&urgency=high&sort=oldest", true)
 	wantStatus(t, res, http.StatusOK)
 	rows := p.must(t, "request-row", 10)
+	p.must(t, "skeleton", 1) // shown by CSS only while the next swap loads
 	if strings.Contains(p.body, "<html") || p.byTestID("request-filters").Length() != 0 {
 		t.Error("fragment carries the page")
 	}

@@ -13,6 +13,7 @@ import (
 type demo struct {
 	transfer string // a critical pending transfer_funds whose rule requires a reason
 	deploy   string // a high pending deploy_service
+	policy   string // the policy with two rules
 }
 
 // seedDemo fills the database with three days of realistic traffic: policies, keys for
@@ -27,37 +28,66 @@ func seedDemo(t testing.TB, e *webEnv) demo {
 		}
 		return rs
 	}
+	var d demo
+	e.clock.rewind(80 * time.Hour)
 	for _, p := range []ag.Policy{
 		{Name: "Internal email goes out", Description: "Mail to our own domain needs nobody's approval.", Priority: 10, Enabled: true,
 			Rules: rules(`[{"match": {"action": "send_email", "params.to": {"$glob": "*@example.com"}}, "decision": "auto_approve"}]`)},
 		{Name: "Never touch production data", Description: "Deleting anything under /prod is refused outright.", Priority: 20, Enabled: true,
-			Rules: rules(`[{"match": {"action": "delete_file", "params.path": {"$glob": "/prod/**"}}, "decision": "auto_deny"}]`)},
+			Rules: rules(`[{"match": {"action": "delete_file", "params.path": {"$regex": "^/prod/"}}, "decision": "auto_deny"}]`)},
 		{Name: "Money needs a reason", Description: "Payments go to a person, who must say why.", Priority: 30, Enabled: true,
 			Rules: rules(`[{"match": {"action": "transfer_funds"}, "decision": "route_to_human", "requireReason": true},
 				{"match": {"action": "refund_payment", "params.amount": {"$lte": 50}}, "decision": "auto_approve"}]`)},
 		{Name: "Weekend deploy freeze", Description: "Switch on for holidays.", Priority: 40, Enabled: false,
 			Rules: rules(`[{"match": {"action": "deploy_service"}, "decision": "auto_deny"}]`)},
 	} {
-		if _, err := e.gate.CreatePolicy(ctx, ag.Actor{Name: "ops-admin", Type: ag.ActorAPIKey}, p); err != nil {
+		created, err := e.gate.CreatePolicy(ctx, ag.Actor{Name: "ops-admin", Type: ag.ActorAPIKey}, p)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if len(p.Rules) > 1 {
+			d.policy = created.ID
 		}
 	}
 	rate := 120
+	type usage struct {
+		secret string
+		uses   int
+		ago    time.Duration
+	}
+	var used []usage
 	for _, k := range []struct {
 		name   string
 		scopes []ag.Scope
 		rate   *int
+		uses   int
+		ago    time.Duration
 	}{
-		{"billing-agent", []ag.Scope{ag.ScopeRequestCreate, ag.ScopeRequestRead}, &rate},
-		{"deploy-bot", []ag.Scope{ag.ScopeRequestCreate}, nil},
-		{"alice", []ag.Scope{ag.ScopeRequestRead, ag.ScopeRequestDecide}, nil},
-		{"auditor", []ag.Scope{ag.ScopeAuditRead}, nil},
+		{"billing-agent", []ag.Scope{ag.ScopeRequestCreate, ag.ScopeRequestRead}, &rate, 1284, 3 * time.Minute},
+		{"deploy-bot", []ag.Scope{ag.ScopeRequestCreate}, nil, 212, 52 * time.Minute},
+		{"alice", []ag.Scope{ag.ScopeRequestRead, ag.ScopeRequestDecide}, nil, 37, 2 * time.Hour},
+		{"auditor", []ag.Scope{ag.ScopeAuditRead}, nil, 0, 0},
 	} {
+		e.clock.rewind(80 * time.Hour)
 		in := ag.KeyInput{Name: &k.name, Scopes: k.scopes, RateLimit: ag.NullInt{Set: true, Value: k.rate}}
-		if _, _, err := e.gate.CreateKey(ctx, ag.Actor{Name: "ops-admin", Type: ag.ActorAPIKey}, in); err != nil {
+		_, secret, err := e.gate.CreateKey(ctx, ag.Actor{Name: "ops-admin", Type: ag.ActorAPIKey}, in)
+		if err != nil {
 			t.Fatal(err)
 		}
+		used = append(used, usage{secret, k.uses, k.ago})
 	}
+	defer func() {
+		for _, u := range used {
+			e.clock.rewind(u.ago)
+			for range u.uses {
+				if _, err := e.gate.Authenticate(ctx, u.secret); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		e.clock.rewind(0)
+		e.gate.FlushUsage(ctx)
+	}()
 
 	type step struct {
 		ago      time.Duration
@@ -70,7 +100,6 @@ func seedDemo(t testing.TB, e *webEnv) demo {
 		reason   string
 		decideIn time.Duration
 	}
-	var d demo
 	steps := []step{
 		{70 * time.Hour, "billing-agent", "transfer_funds", ag.UrgencyHigh, `{"amount": 1250, "currency": "EUR", "to": "Acme Supplies GmbH", "invoice": "INV-2291"}`, "approved", "alice", "Matches the signed PO", 20 * time.Minute},
 		{66 * time.Hour, "support-agent", "send_email", ag.UrgencyNormal, `{"to": "team@example.com", "subject": "Weekly support digest"}`, "", "", "", 0},

@@ -1,0 +1,170 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/agentgate/agentgate"
+)
+
+// auditColumns are the columns every audit query reads, in scanAudit's order.
+const auditColumns = `id, request_id, action, event_type, actor, actor_type, owasp, details, created_at`
+
+const insertAuditSQL = `INSERT INTO audit_events (` + auditColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// auditArgs encodes events in insertAuditSQL's order, before the writer needs them.
+func auditArgs(events []agentgate.AuditEvent) ([][]any, error) {
+	out := make([][]any, len(events))
+	for i, e := range events {
+		if e.ID == "" {
+			return nil, fmt.Errorf("audit event %q has no id", e.EventType)
+		}
+		out[i] = []any{e.ID, sql.NullString{String: e.RequestID, Valid: e.RequestID != ""},
+			e.Action, e.EventType, e.Actor, string(e.ActorType), e.OWASP,
+			jsonText(e.Details, "{}"), toMicros(e.CreatedAt)}
+	}
+	return out, nil
+}
+
+// insertAudit writes encoded events in the writer's transaction.
+func insertAudit(tx *writeTx, events [][]any) error {
+	for _, args := range events {
+		if _, err := tx.exec(insertAuditSQL, args...); err != nil {
+			return alreadyExists(err, fmt.Sprintf("audit event %v", args[0]))
+		}
+	}
+	return nil
+}
+
+// AppendAudit writes standalone events, such as logins, in one transaction.
+func (s *Store) AppendAudit(ctx context.Context, events []agentgate.AuditEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	args, err := auditArgs(events)
+	if err != nil {
+		return err
+	}
+	if err := s.w.do(ctx, func(tx *writeTx) error { return insertAudit(tx, args) }); err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	return nil
+}
+
+const (
+	listAuditSQL  = `SELECT ` + auditColumns + ` FROM audit_events`
+	countAuditSQL = `SELECT COUNT(*) FROM audit_events`
+
+	// Filter conditions, joined with AND; values are always bound.
+	auditTypeCond    = `event_type = ?`
+	auditActionCond  = `action = ?`
+	auditActorCond   = `actor = ?`
+	auditRequestCond = `request_id = ?`
+	auditFromCond    = `created_at >= ?`
+	auditToCond      = `created_at < ?`
+
+	auditNewestOrder = ` ORDER BY created_at DESC, id DESC`
+)
+
+// ListAudit returns one page of the events that match f, newest first, and the number of
+// events that match.
+func (s *Store) ListAudit(ctx context.Context, f agentgate.AuditFilter) ([]agentgate.AuditEvent, int, error) {
+	var w where
+	w.add(f.EventType != "", auditTypeCond, f.EventType)
+	w.add(f.Action != "", auditActionCond, f.Action)
+	w.add(f.Actor != "", auditActorCond, f.Actor)
+	w.add(f.RequestID != "", auditRequestCond, f.RequestID)
+	w.add(!f.From.IsZero(), auditFromCond, toMicros(f.From))
+	w.add(!f.To.IsZero(), auditToCond, toMicros(f.To))
+
+	limit, offset := pageBounds(f.Page)
+	rows, err := s.query(ctx, listAuditSQL+w.sql()+auditNewestOrder+pageSuffix, w.argsAnd(limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit: %w", err)
+	}
+	list, err := scanAudits(rows, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit: %w", err)
+	}
+	total, err := s.count(ctx, countAuditSQL+w.sql(), w.args, len(list), offset, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count audit: %w", err)
+	}
+	return list, total, nil
+}
+
+const requestAuditSQL = `SELECT ` + auditColumns + ` FROM audit_events
+	WHERE request_id = ? ORDER BY created_at ASC, id ASC`
+
+// RequestAudit returns a request's events, oldest first.
+func (s *Store) RequestAudit(ctx context.Context, requestID string) ([]agentgate.AuditEvent, error) {
+	rows, err := s.query(ctx, requestAuditSQL, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("request audit: %w", err)
+	}
+	list, err := scanAudits(rows, 0)
+	if err != nil {
+		return nil, fmt.Errorf("request audit: %w", err)
+	}
+	return list, nil
+}
+
+// The distinct lists walk the (column, created_at) index one value at a time, each step a
+// single index seek for the next larger value, instead of reading every event: a loose
+// index scan that both SQLite and PostgreSQL run from the same recursive query.
+const (
+	auditActorsSQL = `WITH RECURSIVE v(x) AS (
+		SELECT MIN(actor) FROM audit_events WHERE actor > ''
+		UNION ALL
+		SELECT (SELECT MIN(actor) FROM audit_events WHERE actor > v.x) FROM v WHERE v.x IS NOT NULL
+	) SELECT x FROM v WHERE x IS NOT NULL`
+	auditActionsSQL = `WITH RECURSIVE v(x) AS (
+		SELECT MIN(action) FROM audit_events WHERE action > ''
+		UNION ALL
+		SELECT (SELECT MIN(action) FROM audit_events WHERE action > v.x) FROM v WHERE v.x IS NOT NULL
+	) SELECT x FROM v WHERE x IS NOT NULL`
+)
+
+// AuditActors lists the distinct actors in the log, in byte order.
+func (s *Store) AuditActors(ctx context.Context) ([]string, error) {
+	out, err := s.queryStrings(ctx, auditActorsSQL)
+	if err != nil {
+		return nil, fmt.Errorf("audit actors: %w", err)
+	}
+	return out, nil
+}
+
+// AuditActions lists the distinct request actions in the log, in byte order.
+func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
+	out, err := s.queryStrings(ctx, auditActionsSQL)
+	if err != nil {
+		return nil, fmt.Errorf("audit actions: %w", err)
+	}
+	return out, nil
+}
+
+// scanAudits reads every row of auditColumns.
+func scanAudits(rows *sql.Rows, capacity int) ([]agentgate.AuditEvent, error) {
+	defer rows.Close()
+	out := make([]agentgate.AuditEvent, 0, capacity)
+	for rows.Next() {
+		var (
+			e         agentgate.AuditEvent
+			requestID sql.NullString
+			actorType string
+			details   []byte
+			createdAt int64
+		)
+		err := rows.Scan(&e.ID, &requestID, &e.Action, &e.EventType, &e.Actor, &actorType,
+			&e.OWASP, &details, &createdAt)
+		if err != nil {
+			return nil, err
+		}
+		e.RequestID, e.ActorType, e.Details = requestID.String, agentgate.ActorType(actorType), details
+		e.CreatedAt = fromMicros(createdAt)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

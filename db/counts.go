@@ -1,0 +1,110 @@
+package db
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/agentgate/agentgate"
+)
+
+// request_counts keeps the number of requests per (status, urgency), so that the totals
+// of the status tabs and the overview's pending counts are a read of at most twenty rows
+// instead of a count of every matching request. Operations record their changes; the
+// writer applies the sum of a batch's changes just before it commits, in key order, so
+// that batches of two PostgreSQL instances always lock the counter rows in the same order.
+
+type countKey struct {
+	status  string
+	urgency string
+}
+
+// countRequest records that the number of requests with this status and urgency changes by
+// delta if the running operation succeeds.
+func (t *writeTx) countRequest(status agentgate.Status, urgency agentgate.Urgency, delta int64) {
+	t.opCounts[countKey{string(status), string(urgency)}] += delta
+}
+
+// opDone keeps the running operation's count changes if it succeeded, else drops them.
+func (t *writeTx) opDone(ok bool) {
+	if ok {
+		for k, d := range t.opCounts {
+			t.batchCounts[k] += d
+		}
+	}
+	clear(t.opCounts)
+}
+
+const addRequestCountSQL = `INSERT INTO request_counts (status, urgency, n) VALUES (?, ?, ?)
+	ON CONFLICT (status, urgency) DO UPDATE SET n = request_counts.n + excluded.n`
+
+// flushCounts applies the batch's count changes.
+func (t *writeTx) flushCounts() error {
+	keys := make([]countKey, 0, len(t.batchCounts))
+	for k, d := range t.batchCounts {
+		if d != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b countKey) int {
+		return cmp.Or(cmp.Compare(a.status, b.status), cmp.Compare(a.urgency, b.urgency))
+	})
+	for _, k := range keys {
+		if _, err := t.exec(addRequestCountSQL, k.status, k.urgency, t.batchCounts[k]); err != nil {
+			return fmt.Errorf("update request counts: %w", err)
+		}
+	}
+	clear(t.batchCounts)
+	return nil
+}
+
+const requestCountsSQL = `SELECT status, urgency, n FROM request_counts`
+
+// requestCounts returns the number of requests per status and urgency.
+func (s *Store) requestCounts(ctx context.Context) (map[countKey]int, error) {
+	rows, err := s.query(ctx, requestCountsSQL)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[countKey]int{}
+	for rows.Next() {
+		var k countKey
+		var n int
+		if err := rows.Scan(&k.status, &k.urgency, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// countedTotal returns the number of requests matching a filter on status and urgency
+// only (either may be empty), from request_counts.
+func (s *Store) countedTotal(ctx context.Context, status agentgate.Status, urgency agentgate.Urgency) (int, error) {
+	counts, err := s.requestCounts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for k, n := range counts {
+		if (status == "" || k.status == string(status)) && (urgency == "" || k.urgency == string(urgency)) {
+			total += n
+		}
+	}
+	return total, nil
+}
+
+// CountPendingByUrgency counts pending requests per urgency; every urgency is present.
+func (s *Store) CountPendingByUrgency(ctx context.Context) (map[agentgate.Urgency]int, error) {
+	counts, err := s.requestCounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count pending requests: %w", err)
+	}
+	out := make(map[agentgate.Urgency]int, len(agentgate.Urgencies))
+	for _, u := range agentgate.Urgencies {
+		out[u] = counts[countKey{string(agentgate.StatusPending), string(u)}]
+	}
+	return out, nil
+}

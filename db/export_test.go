@@ -1,0 +1,90 @@
+package db
+
+import (
+	"context"
+	"runtime"
+
+	"github.com/agentgate/agentgate"
+)
+
+// HoldWriter makes the writer run an operation that blocks until release is called, so
+// that operations queued meanwhile are committed together in the next batch.
+func HoldWriter(s *Store) (release func()) {
+	started, unblock, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = s.w.do(context.Background(), func(*writeTx) error {
+			close(started)
+			<-unblock
+			return nil
+		})
+	}()
+	<-started
+	return func() { close(unblock); <-done }
+}
+
+// WaitQueued yields until n write operations are waiting for the writer.
+func WaitQueued(s *Store, n int64) {
+	for s.w.waiting.Load() < n {
+		runtime.Gosched()
+	}
+}
+
+// Batches returns how many write transactions the store has run.
+func Batches(s *Store) int64 { return s.w.batches.Load() }
+
+// ExplainQueryPlan returns SQLite's query plan for a package query, one detail per row.
+func ExplainQueryPlan(s *Store, query string, args ...any) ([]string, error) {
+	rows, err := s.rdb.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		out = append(out, detail)
+	}
+	return out, rows.Err()
+}
+
+// Exported for tests.
+const (
+	ListRequestsSQL      = listRequestsSQL
+	CountRequestsSQL     = countRequestsSQL
+	RequestStatusCond    = requestStatusCond
+	RequestActionCond    = requestActionCond
+	RequestsNewestOrder  = requestsNewestOrder
+	RequestsOldestOrder  = requestsOldestOrder
+	RequestsUrgencyOrder = requestsUrgencyOrder
+	PageSuffix           = pageSuffix
+	ListOverdueSQL       = listOverdueSQL
+	ListAuditSQL         = listAuditSQL
+	AuditNewestOrder     = auditNewestOrder
+	RequestAuditSQL      = requestAuditSQL
+	AuditActorsSQL       = auditActorsSQL
+	AuditActionsSQL      = auditActionsSQL
+	GetKeyByHashSQL      = getKeyByHashSQL
+)
+
+// BulkInsertRequests inserts requests in one write operation (one transaction, one
+// prepared statement), for seeding benchmarks.
+func BulkInsertRequests(s *Store, rs []*agentgate.Request) error {
+	return s.w.do(context.Background(), func(tx *writeTx) error {
+		for _, r := range rs {
+			args, err := insertRequestArgs(r)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(insertRequestSQL, args...); err != nil {
+				return err
+			}
+			tx.countRequest(r.Status, r.Urgency, 1)
+		}
+		return nil
+	})
+}

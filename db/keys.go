@@ -1,0 +1,241 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/agentgate/agentgate"
+)
+
+// keyColumns are the columns every key query reads, in scanKey's order.
+const keyColumns = `id, name, prefix, hash, scopes, rate_limit, created_at, updated_at,
+	last_used_at, request_count, revoked_at`
+
+const insertKeySQL = `INSERT INTO api_keys (` + keyColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// CreateKey inserts k and, when event is not nil, its audit event. A key whose hash is
+// already stored is a KindConflict error.
+func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agentgate.AuditEvent) error {
+	scopes, err := marshalScopes(k.Scopes)
+	if err != nil {
+		return err
+	}
+	var ev [][]any
+	if event != nil {
+		if ev, err = auditArgs([]agentgate.AuditEvent{*event}); err != nil {
+			return err
+		}
+	}
+	err = s.w.do(ctx, func(tx *writeTx) error {
+		_, err := tx.exec(insertKeySQL, k.ID, k.Name, k.Prefix, k.Hash, scopes, nullInt(k.RateLimit),
+			toMicros(k.CreatedAt), toMicros(k.UpdatedAt), toNullMicros(k.LastUsedAt),
+			k.RequestCount, toNullMicros(k.RevokedAt))
+		if err != nil {
+			return alreadyExists(err, "an API key with that id or value")
+		}
+		return keysChanged(tx, ev)
+	})
+	if err != nil {
+		return fmt.Errorf("create key: %w", err)
+	}
+	return nil
+}
+
+const getKeySQL = `SELECT ` + keyColumns + ` FROM api_keys WHERE id = ?`
+
+// GetKey returns the key with that id, or an error wrapping agentgate.ErrNotFound.
+func (s *Store) GetKey(ctx context.Context, id string) (*agentgate.APIKey, error) {
+	return s.getKey(ctx, getKeySQL, id)
+}
+
+const getKeyByHashSQL = `SELECT ` + keyColumns + ` FROM api_keys WHERE hash = ?`
+
+// GetKeyByHash returns the key with that hash, revoked or not, or an error wrapping
+// agentgate.ErrNotFound.
+func (s *Store) GetKeyByHash(ctx context.Context, hash string) (*agentgate.APIKey, error) {
+	return s.getKey(ctx, getKeyByHashSQL, hash)
+}
+
+func (s *Store) getKey(ctx context.Context, query, arg string) (*agentgate.APIKey, error) {
+	row, err := s.queryRow(ctx, query, arg)
+	if err != nil {
+		return nil, err
+	}
+	k, err := scanKey(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("API key: %w", agentgate.ErrNotFound) // never echo a hash
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get key: %w", err)
+	}
+	return &k, nil
+}
+
+const (
+	listKeysSQL     = `SELECT ` + keyColumns + ` FROM api_keys ORDER BY created_at DESC, id DESC` + pageSuffix
+	countAllKeysSQL = `SELECT COUNT(*) FROM api_keys`
+)
+
+// ListKeys returns one page of keys, newest first, and the number of keys.
+func (s *Store) ListKeys(ctx context.Context, p agentgate.Page) ([]agentgate.APIKey, int, error) {
+	limit, offset := pageBounds(p)
+	rows, err := s.query(ctx, listKeysSQL, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list keys: %w", err)
+	}
+	defer rows.Close()
+	out := []agentgate.APIKey{}
+	for rows.Next() {
+		k, err := scanKey(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list keys: %w", err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list keys: %w", err)
+	}
+	total, err := s.count(ctx, countAllKeysSQL, nil, len(out), offset, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count keys: %w", err)
+	}
+	return out, total, nil
+}
+
+const updateKeySQL = `UPDATE api_keys SET name = ?, scopes = ?, rate_limit = ?, updated_at = ?,
+	revoked_at = ? WHERE id = ?`
+
+// UpdateKey writes k's Name, Scopes, RateLimit, UpdatedAt and RevokedAt, and its audit
+// event; agentgate.ErrNotFound if there is no such key.
+func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentgate.AuditEvent) error {
+	scopes, err := marshalScopes(k.Scopes)
+	if err != nil {
+		return err
+	}
+	ev, err := auditArgs([]agentgate.AuditEvent{event})
+	if err != nil {
+		return err
+	}
+	err = s.w.do(ctx, func(tx *writeTx) error {
+		err := tx.execOne(updateKeySQL, k.Name, scopes, nullInt(k.RateLimit), toMicros(k.UpdatedAt),
+			toNullMicros(k.RevokedAt), k.ID)
+		if errors.Is(err, errNoRows) {
+			return notFound("API key", k.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return keysChanged(tx, ev)
+	})
+	if err != nil {
+		return fmt.Errorf("update key: %w", err)
+	}
+	return nil
+}
+
+const countKeysSQL = `SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL`
+
+// CountKeys counts the keys that are not revoked.
+func (s *Store) CountKeys(ctx context.Context) (int, error) {
+	row, err := s.queryRow(ctx, countKeysSQL)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := row.Scan(&n); err != nil {
+		return 0, fmt.Errorf("count keys: %w", err)
+	}
+	return n, nil
+}
+
+const (
+	recordKeyUsageSQL = `UPDATE api_keys SET request_count = request_count + ?,
+		last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < ? THEN ?
+		ELSE last_used_at END
+		WHERE id = ?`
+	recordKeyCountSQL = `UPDATE api_keys SET request_count = request_count + ? WHERE id = ?`
+)
+
+// RecordKeyUsage adds each usage's count to its key and moves the key's last use forward
+// (never back), all in one write. Unknown keys are skipped: a key may have been deleted
+// since it was used.
+func (s *Store) RecordKeyUsage(ctx context.Context, usage []agentgate.KeyUsage) error {
+	if len(usage) == 0 {
+		return nil
+	}
+	err := s.w.do(ctx, func(tx *writeTx) error {
+		for _, u := range usage {
+			var err error
+			if u.LastUsed.IsZero() {
+				_, err = tx.exec(recordKeyCountSQL, u.Count, u.KeyID)
+			} else {
+				at := toMicros(u.LastUsed)
+				_, err = tx.exec(recordKeyUsageSQL, u.Count, at, at, u.KeyID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record key usage: %w", err)
+	}
+	return nil
+}
+
+// keysChanged writes a key change's audit event and tells other instances.
+func keysChanged(tx *writeTx, ev [][]any) error {
+	if err := insertAudit(tx, ev); err != nil {
+		return err
+	}
+	return tx.notify(topicKeys)
+}
+
+func nullInt(n *int) sql.NullInt64 {
+	if n == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*n), Valid: true}
+}
+
+func marshalScopes(scopes []agentgate.Scope) (string, error) {
+	if scopes == nil {
+		return "[]", nil
+	}
+	s, err := marshalText(scopes)
+	if err != nil {
+		return "", fmt.Errorf("encode scopes: %w", err)
+	}
+	return s, nil
+}
+
+// scanKey reads one row of keyColumns.
+func scanKey(sc scanner) (agentgate.APIKey, error) {
+	var (
+		k                    agentgate.APIKey
+		scopes               []byte
+		rateLimit            sql.NullInt64
+		createdAt, updatedAt int64
+		lastUsed, revoked    sql.NullInt64
+	)
+	err := sc.Scan(&k.ID, &k.Name, &k.Prefix, &k.Hash, &scopes, &rateLimit, &createdAt,
+		&updatedAt, &lastUsed, &k.RequestCount, &revoked)
+	if err != nil {
+		return k, err
+	}
+	if rateLimit.Valid {
+		n := int(rateLimit.Int64)
+		k.RateLimit = &n
+	}
+	k.CreatedAt, k.UpdatedAt = fromMicros(createdAt), fromMicros(updatedAt)
+	k.LastUsedAt, k.RevokedAt = fromNullMicros(lastUsed), fromNullMicros(revoked)
+	if err := json.Unmarshal(scopes, &k.Scopes); err != nil {
+		return k, fmt.Errorf("decode scopes of key %s: %w", k.ID, err)
+	}
+	return k, nil
+}

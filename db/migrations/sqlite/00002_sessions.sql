@@ -1,0 +1,28 @@
+-- Dashboard: sign-in sessions, server settings (the generated session secret), the index
+-- behind the overview's recent decisions, and indexes for the request filters people combine
+-- (a status tab with an urgency or an action, an action with an urgency): without them,
+-- counting "pending + critical" over 100,000 requests took 280 ms instead of 0.4 ms.
+-- Keep in step with ../postgres/00002_sessions.sql.
+
+-- +goose Up
+CREATE TABLE sessions (
+    id         TEXT    NOT NULL PRIMARY KEY,
+    token_hash TEXT    NOT NULL UNIQUE,
+    key_id     TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ended_at   INTEGER
+) STRICT;
+
+CREATE INDEX sessions_key ON sessions (key_id);
+
+CREATE TABLE settings (
+    name       TEXT    NOT NULL PRIMARY KEY,
+    value      TEXT    NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX requests_decided ON requests (decided_at);
+CREATE INDEX requests_status_urgency_created ON requests (status, urgency, created_at);
+CREATE INDEX requests_status_action_created ON requests (status, action, created_at);
+CREATE INDEX requests_action_urgency_created ON requests (action, urgency, created_at);

@@ -1,0 +1,213 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/agentgate/agentgate"
+)
+
+// requestColumns are the columns every request query reads, in scanRequest's order.
+const requestColumns = `id, action, params, context, urgency, status, created_by, created_at,
+	updated_at, decided_at, decided_by, decision_reason, expires_at, policy_decision,
+	required_approvals, votes, version`
+
+const insertRequestSQL = `INSERT INTO requests (id, action, params, context, urgency,
+	urgency_rank, status, created_by, created_at, updated_at, decided_at, decided_by,
+	decision_reason, expires_at, policy_decision, required_approvals, votes, version)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// CreateRequest inserts r with Version 1, and its events, in one transaction. On success
+// r.Version is 1.
+func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, events []agentgate.AuditEvent) error {
+	args, err := insertRequestArgs(r)
+	if err != nil {
+		return err
+	}
+	evArgs, err := auditArgs(events)
+	if err != nil {
+		return err
+	}
+	err = s.w.do(ctx, func(tx *writeTx) error {
+		if _, err := tx.exec(insertRequestSQL, args...); err != nil {
+			return alreadyExists(err, "request "+r.ID)
+		}
+		tx.countRequest(r.Status, r.Urgency, 1)
+		return insertAudit(tx, evArgs)
+	})
+	if err != nil {
+		return fmt.Errorf("create request: %w", err)
+	}
+	r.Version = 1
+	return nil
+}
+
+// insertRequestArgs encodes r in insertRequestSQL's order, before the writer needs it.
+func insertRequestArgs(r *agentgate.Request) ([]any, error) {
+	pd, err := marshalText(r.PolicyDecision)
+	if err != nil {
+		return nil, fmt.Errorf("encode policy decision: %w", err)
+	}
+	votes, err := marshalVotes(r.Votes)
+	if err != nil {
+		return nil, err
+	}
+	return []any{r.ID, r.Action, jsonText(r.Params, "{}"), jsonText(r.Context, "{}"),
+		string(r.Urgency), r.Urgency.Rank(), string(r.Status), r.CreatedBy,
+		toMicros(r.CreatedAt), toMicros(r.UpdatedAt), toNullMicros(r.DecidedAt), r.DecidedBy,
+		r.DecisionReason, toMicros(r.ExpiresAt), pd, r.RequiredApprovals, votes, 1}, nil
+}
+
+func marshalVotes(v []agentgate.Vote) (string, error) {
+	if len(v) == 0 {
+		return "[]", nil
+	}
+	s, err := marshalText(v)
+	if err != nil {
+		return "", fmt.Errorf("encode votes: %w", err)
+	}
+	return s, nil
+}
+
+const getRequestSQL = `SELECT ` + requestColumns + ` FROM requests WHERE id = ?`
+
+// GetRequest returns the request with that id, or an error wrapping agentgate.ErrNotFound.
+func (s *Store) GetRequest(ctx context.Context, id string) (*agentgate.Request, error) {
+	row, err := s.queryRow(ctx, getRequestSQL, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := scanRequest(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("request", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get request: %w", err)
+	}
+	return &r, nil
+}
+
+const (
+	// requestStateSQL reads what a conditional update must know of the stored row.
+	requestStateSQL  = `SELECT status, urgency, version FROM requests WHERE id = ?`
+	updateRequestSQL = `UPDATE requests SET status = ?, updated_at = ?, decided_at = ?,
+		decided_by = ?, decision_reason = ?, votes = ?, version = ?
+		WHERE id = ? AND version = ?`
+	// notifySQL tells every instance listening on PostgreSQL; it is sent at commit.
+	notifySQL = `SELECT pg_notify('agentgate', ?)`
+)
+
+// UpdateRequest writes r's status, decision fields, votes and UpdatedAt with Version =
+// prevVersion+1 if the stored version is still prevVersion, and then its events. Otherwise
+// it writes nothing and returns agentgate.ErrStale, or agentgate.ErrNotFound if the request
+// does not exist. On success r.Version is prevVersion+1.
+func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVersion int, events []agentgate.AuditEvent) error {
+	votes, err := marshalVotes(r.Votes)
+	if err != nil {
+		return err
+	}
+	evArgs, err := auditArgs(events)
+	if err != nil {
+		return err
+	}
+	err = s.w.do(ctx, func(tx *writeTx) error {
+		old, err := storedState(tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if old.version != prevVersion {
+			return agentgate.ErrStale
+		}
+		// Still conditional: another PostgreSQL instance may commit in between.
+		err = tx.execOne(updateRequestSQL, string(r.Status), toMicros(r.UpdatedAt),
+			toNullMicros(r.DecidedAt), r.DecidedBy, r.DecisionReason, votes, prevVersion+1,
+			r.ID, prevVersion)
+		if errors.Is(err, errNoRows) {
+			return agentgate.ErrStale
+		}
+		if isContention(err) {
+			return fmt.Errorf("%w: %v", agentgate.ErrStale, err)
+		}
+		if err != nil {
+			return err
+		}
+		if old.status != r.Status {
+			tx.countRequest(old.status, old.urgency, -1)
+			tx.countRequest(r.Status, old.urgency, 1)
+		}
+		if err := insertAudit(tx, evArgs); err != nil {
+			return err
+		}
+		return tx.notify("request:" + r.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("update request %s: %w", r.ID, err)
+	}
+	r.Version = prevVersion + 1
+	return nil
+}
+
+type requestState struct {
+	status  agentgate.Status
+	urgency agentgate.Urgency
+	version int
+}
+
+// storedState reads a request's stored status, urgency and version in the transaction.
+func storedState(tx *writeTx, id string) (requestState, error) {
+	var st requestState
+	row, err := tx.queryRow(requestStateSQL, id)
+	if err != nil {
+		return st, err
+	}
+	err = row.Scan(&st.status, &st.urgency, &st.version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, notFound("request", id)
+	}
+	return st, err
+}
+
+// scanRequest reads one row of requestColumns.
+func scanRequest(sc scanner) (agentgate.Request, error) {
+	var (
+		r                              agentgate.Request
+		params, context, pd, votes     []byte
+		urgency, status                string
+		createdAt, updatedAt, expireAt int64
+		decidedAt                      sql.NullInt64
+	)
+	err := sc.Scan(&r.ID, &r.Action, &params, &context, &urgency, &status, &r.CreatedBy,
+		&createdAt, &updatedAt, &decidedAt, &r.DecidedBy, &r.DecisionReason, &expireAt, &pd,
+		&r.RequiredApprovals, &votes, &r.Version)
+	if err != nil {
+		return r, err
+	}
+	r.Params, r.Context = params, context
+	r.Urgency, r.Status = agentgate.Urgency(urgency), agentgate.Status(status)
+	r.CreatedAt, r.UpdatedAt, r.ExpiresAt = fromMicros(createdAt), fromMicros(updatedAt), fromMicros(expireAt)
+	r.DecidedAt = fromNullMicros(decidedAt)
+	if err := json.Unmarshal(pd, &r.PolicyDecision); err != nil {
+		return r, fmt.Errorf("decode policy decision of request %s: %w", r.ID, err)
+	}
+	if err := json.Unmarshal(votes, &r.Votes); err != nil {
+		return r, fmt.Errorf("decode votes of request %s: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// scanRequests reads every row of requestColumns.
+func scanRequests(rows *sql.Rows, capacity int) ([]agentgate.Request, error) {
+	defer rows.Close()
+	out := make([]agentgate.Request, 0, capacity)
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

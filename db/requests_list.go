@@ -1,0 +1,158 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/agentgate/agentgate"
+)
+
+const (
+	listRequestsSQL  = `SELECT ` + requestColumns + ` FROM requests`
+	countRequestsSQL = `SELECT COUNT(*) FROM requests`
+
+	// Filter conditions, joined with AND; values are always bound.
+	requestStatusCond  = `status = ?`
+	requestActionCond  = `action = ?`
+	requestUrgencyCond = `urgency = ?`
+	requestFromCond    = `created_at >= ?`
+	requestToCond      = `created_at < ?`
+	requestQueryCond   = `LOWER(action) LIKE ? ESCAPE '\'`
+
+	// Orders; the id breaks ties so that pages never overlap.
+	requestsNewestOrder  = ` ORDER BY created_at DESC, id DESC`
+	requestsOldestOrder  = ` ORDER BY created_at ASC, id ASC`
+	requestsUrgencyOrder = ` ORDER BY urgency_rank DESC, created_at ASC, id ASC`
+
+	pageSuffix = ` LIMIT ? OFFSET ?`
+)
+
+// ListRequests returns one page of the requests that match f, in f.Sort order, and the
+// number of requests that match.
+func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]agentgate.Request, int, error) {
+	var w where
+	w.add(f.Status != "", requestStatusCond, string(f.Status))
+	w.add(f.Action != "", requestActionCond, f.Action)
+	w.add(f.Urgency != "", requestUrgencyCond, string(f.Urgency))
+	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
+	w.add(!f.To.IsZero(), requestToCond, toMicros(f.To))
+	w.add(f.Query != "", requestQueryCond, likeContains(f.Query))
+
+	order := requestsNewestOrder
+	switch f.Sort {
+	case agentgate.SortOldest:
+		order = requestsOldestOrder
+	case agentgate.SortUrgency:
+		order = requestsUrgencyOrder
+	}
+	limit, offset := pageBounds(f.Page)
+	rows, err := s.query(ctx, listRequestsSQL+w.sql()+order+pageSuffix, w.argsAnd(limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list requests: %w", err)
+	}
+	list, err := scanRequests(rows, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list requests: %w", err)
+	}
+	total, ok := pageTotal(len(list), offset, limit)
+	switch {
+	case ok:
+	case f.Action == "" && f.From.IsZero() && f.To.IsZero() && f.Query == "":
+		total, err = s.countedTotal(ctx, f.Status, f.Urgency)
+	default:
+		total, err = s.count(ctx, countRequestsSQL+w.sql(), w.args, len(list), offset, limit)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("count requests: %w", err)
+	}
+	return list, total, nil
+}
+
+// pageTotal returns the total a page implies: a short page that is not past the end says
+// how many rows match, which spares counting them.
+func pageTotal(got, offset, limit int) (int, bool) {
+	if got < limit && (got > 0 || offset == 0) {
+		return offset + got, true
+	}
+	return 0, false
+}
+
+// count returns the number of rows a filtered list matches, from the page if it can.
+func (s *Store) count(ctx context.Context, query string, args []any, got, offset, limit int) (int, error) {
+	if total, ok := pageTotal(got, offset, limit); ok {
+		return total, nil
+	}
+	row, err := s.queryRow(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = row.Scan(&n)
+	return n, err
+}
+
+const listOverdueSQL = `SELECT ` + requestColumns + ` FROM requests
+	WHERE status = 'pending' AND expires_at <= ?
+	ORDER BY expires_at ASC, id ASC LIMIT ?`
+
+// ListOverdue returns up to limit pending requests whose ExpiresAt is at or before now,
+// the earliest expiry first.
+func (s *Store) ListOverdue(ctx context.Context, now time.Time, limit int) ([]agentgate.Request, error) {
+	limit, _ = pageBounds(agentgate.Page{Limit: limit})
+	rows, err := s.query(ctx, listOverdueSQL, toMicros(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list overdue requests: %w", err)
+	}
+	list, err := scanRequests(rows, 0)
+	if err != nil {
+		return nil, fmt.Errorf("list overdue requests: %w", err)
+	}
+	return list, nil
+}
+
+// where collects fixed filter conditions and their bound values.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(on bool, cond string, arg any) {
+	if on {
+		w.conds = append(w.conds, cond)
+		w.args = append(w.args, arg)
+	}
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// argsAnd returns the filter values followed by more.
+func (w *where) argsAnd(more ...any) []any {
+	return append(append(make([]any, 0, len(w.args)+len(more)), w.args...), more...)
+}
+
+// likeContains returns a LIKE pattern (escape character \) matching any text that contains
+// q, ignoring ASCII case. Only ASCII is folded, as SQLite's LOWER and PostgreSQL's LOWER
+// under the "C" collation both do.
+func likeContains(q string) string {
+	var b strings.Builder
+	b.WriteByte('%')
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '%' || c == '_' || c == '\\':
+			b.WriteByte('\\')
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	b.WriteByte('%')
+	return b.String()
+}

@@ -1,0 +1,190 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/agentgate/agentgate"
+)
+
+// stmtCache rebinds and prepares each query text once per pool, on first use, and keeps the
+// statement for the Store's life. The query texts are the package's constants plus the
+// fixed combinations of list filters, so the cache stays small.
+type stmtCache struct {
+	db *sqlx.DB
+	m  sync.Map // query text (with ? placeholders) → *sqlx.Stmt
+	mu sync.Mutex
+}
+
+func newStmtCache(db *sqlx.DB) *stmtCache { return &stmtCache{db: db} }
+
+// lookup returns the statement for query if it has been prepared.
+func (c *stmtCache) lookup(query string) (*sqlx.Stmt, bool) {
+	st, ok := c.m.Load(query)
+	if !ok {
+		return nil, false
+	}
+	return st.(*sqlx.Stmt), true
+}
+
+// get returns the prepared statement for query, preparing it the first time.
+func (c *stmtCache) get(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if st, ok := c.lookup(query); ok {
+		return st, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m.Load(query); ok {
+		return st.(*sqlx.Stmt), nil
+	}
+	st, err := c.db.PreparexContext(ctx, c.db.Rebind(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", firstLine(query), err)
+	}
+	c.m.Store(query, st)
+	return st, nil
+}
+
+func (c *stmtCache) close() error {
+	var errs []error
+	c.m.Range(func(_, v any) bool {
+		errs = append(errs, v.(*sqlx.Stmt).Close())
+		return true
+	})
+	return errors.Join(errs...)
+}
+
+func firstLine(q string) string {
+	if len(q) > 60 {
+		return q[:60] + "..."
+	}
+	return q
+}
+
+// query runs a prepared read query on the read pool.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.reads.get(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRow runs a prepared single-row read query on the read pool.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+	st, err := s.reads.get(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(ctx, args...), nil
+}
+
+// queryStrings returns the single text column of every row.
+func (s *Store) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// Times are stored as Unix microseconds in UTC.
+
+func toMicros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func toNullMicros(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func fromNullMicros(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
+
+// jsonText returns raw as a string parameter (lib/pq would send []byte as bytea, which a
+// JSONB column refuses), or def when raw is empty.
+func jsonText(raw json.RawMessage, def string) string {
+	if len(raw) == 0 {
+		return def
+	}
+	return string(raw)
+}
+
+// marshalText marshals v for a JSON column.
+func marshalText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// pageBounds applies the default page size.
+func pageBounds(p agentgate.Page) (limit, offset int) {
+	limit, offset = p.Limit, max(p.Offset, 0)
+	if limit <= 0 {
+		limit = 50
+	}
+	return limit, offset
+}
+
+// isUniqueViolation reports whether err is a unique or primary key violation.
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return pq.As(err, pqerror.UniqueViolation) != nil
+}
+
+// alreadyExists turns a unique violation into a conflict error naming what exists.
+func alreadyExists(err error, what string) error {
+	if !isUniqueViolation(err) {
+		return err
+	}
+	return &agentgate.Error{Kind: agentgate.KindConflict, Code: "already_exists",
+		Message: what + " already exists", Err: err}
+}
+
+// isContention reports whether PostgreSQL aborted a statement because of another
+// transaction (deadlock or serialization failure); the caller may reload and retry.
+func isContention(err error) bool {
+	return pq.As(err, pqerror.TRDeadlockDetected, pqerror.TRSerializationFailure) != nil
+}
+
+// notFound wraps agentgate.ErrNotFound with what was missing.
+func notFound(what, id string) error {
+	return fmt.Errorf("%s %q: %w", what, id, agentgate.ErrNotFound)
+}

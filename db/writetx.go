@@ -1,0 +1,117 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// writeTx is the batch transaction as an operation sees it: prepared statements of the
+// writer's pool, bound to this transaction once per batch.
+type writeTx struct {
+	ctx      context.Context
+	tx       *sqlx.Tx
+	stmts    *stmtCache
+	prepared map[string]*sqlx.Stmt // per batch: query text → statement bound to tx
+	postgres bool                  // send notifications
+	log      *slog.Logger
+
+	unprepared []string // queries this batch prepared on its transaction only
+
+	opCounts    map[countKey]int64 // the running operation's changes to request_counts
+	batchCounts map[countKey]int64 // the changes of the batch's successful operations
+}
+
+func (t *writeTx) init(stmts *stmtCache, postgres bool, log *slog.Logger) {
+	t.stmts, t.postgres, t.log = stmts, postgres, log
+	t.prepared = map[string]*sqlx.Stmt{}
+	t.opCounts, t.batchCounts = map[countKey]int64{}, map[countKey]int64{}
+}
+
+func (t *writeTx) begin(ctx context.Context, tx *sqlx.Tx) { t.ctx, t.tx = ctx, tx }
+
+// end forgets the batch's statements (the transaction closed them) and prepares on the
+// pool the queries this batch used for the first time. That cannot happen during the
+// batch: on SQLite the transaction holds the pool's only connection.
+func (t *writeTx) end() {
+	clear(t.prepared)
+	clear(t.opCounts)
+	clear(t.batchCounts)
+	t.tx = nil
+	for _, q := range t.unprepared {
+		if _, err := t.stmts.get(t.ctx, q); err != nil {
+			t.log.Error("Preparing a write statement failed.", "error", err)
+		}
+	}
+	t.unprepared = t.unprepared[:0]
+}
+
+func (t *writeTx) stmt(query string) (*sqlx.Stmt, error) {
+	if st := t.prepared[query]; st != nil {
+		return st, nil
+	}
+	var err error
+	st, ok := t.stmts.lookup(query)
+	if ok {
+		st = t.tx.StmtxContext(t.ctx, st)
+	} else {
+		st, err = t.tx.PreparexContext(t.ctx, t.tx.Rebind(query))
+		if err != nil {
+			return nil, fmt.Errorf("prepare %q: %w", firstLine(query), err)
+		}
+		t.unprepared = append(t.unprepared, query)
+	}
+	t.prepared[query] = st
+	return st, nil
+}
+
+// exec runs a prepared statement in the transaction.
+func (t *writeTx) exec(query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(t.ctx, args...)
+}
+
+// execOne runs a prepared statement that must change exactly one row; otherwise it
+// returns errNoRows.
+func (t *writeTx) execOne(query string, args ...any) error {
+	res, err := t.exec(query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNoRows
+	}
+	return nil
+}
+
+var errNoRows = errors.New("no rows changed")
+
+// queryRow runs a prepared single-row query in the transaction.
+func (t *writeTx) queryRow(query string, args ...any) (*sqlx.Row, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowxContext(t.ctx, args...), nil
+}
+
+// notify sends a cross-instance notification when the transaction commits (PostgreSQL
+// only; a SQLite store is the only instance).
+func (t *writeTx) notify(payload string) error {
+	if !t.postgres {
+		return nil
+	}
+	_, err := t.exec(notifySQL, payload)
+	return err
+}
