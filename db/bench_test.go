@@ -19,7 +19,7 @@ func BenchmarkCreateRequestParallel(b *testing.B) {
 		b.Run(d, func(b *testing.B) {
 			s := dbtest.Open(b, d)
 			ctx := context.Background()
-			b.SetParallelism(32) // 32 callers per CPU
+			b.SetParallelism(benchCallers) // callers per CPU
 			cpu0 := cpuTime()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
@@ -84,3 +84,7 @@ func seedPending(b testing.TB, s *db.Store, n int) {
 		b.Fatal(err)
 	}
 }
+
+// benchCallers is how many concurrent callers per CPU the write benchmark runs: 8 on two
+// CPUs matches the 16 connections of the HTTP load test.
+var benchCallers = 8

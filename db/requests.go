@@ -119,14 +119,14 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 			return err
 		}
 		if old.version != prevVersion {
-			return agentgate.ErrStale
+			return clean(agentgate.ErrStale)
 		}
 		// Still conditional: another PostgreSQL instance may commit in between.
 		err = tx.execOne(updateRequestSQL, string(r.Status), toMicros(r.UpdatedAt),
 			toNullMicros(r.DecidedAt), r.DecidedBy, r.DecisionReason, votes, prevVersion+1,
 			r.ID, prevVersion)
 		if errors.Is(err, errNoRows) {
-			return agentgate.ErrStale
+			return clean(agentgate.ErrStale)
 		}
 		if isContention(err) {
 			return fmt.Errorf("%w: %v", agentgate.ErrStale, err)
@@ -165,7 +165,7 @@ func storedState(tx *writeTx, id string) (requestState, error) {
 	}
 	err = row.Scan(&st.status, &st.urgency, &st.version)
 	if errors.Is(err, sql.ErrNoRows) {
-		return st, notFound("request", id)
+		return st, clean(notFound("request", id))
 	}
 	return st, err
 }

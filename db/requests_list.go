@@ -16,7 +16,7 @@ const (
 	// Filter conditions, joined with AND; values are always bound.
 	requestStatusCond  = `status = ?`
 	requestActionCond  = `action = ?`
-	requestUrgencyCond = `urgency = ?`
+	requestUrgencyCond = `urgency_rank = ?` // served by requests_status_rank_created
 	requestFromCond    = `created_at >= ?`
 	requestToCond      = `created_at < ?`
 	requestQueryCond   = `LOWER(action) LIKE ? ESCAPE '\'`
@@ -35,7 +35,7 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 	var w where
 	w.add(f.Status != "", requestStatusCond, string(f.Status))
 	w.add(f.Action != "", requestActionCond, f.Action)
-	w.add(f.Urgency != "", requestUrgencyCond, string(f.Urgency))
+	w.add(f.Urgency != "", requestUrgencyCond, f.Urgency.Rank())
 	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
 	w.add(!f.To.IsZero(), requestToCond, toMicros(f.To))
 	w.add(f.Query != "", requestQueryCond, likeContains(f.Query))

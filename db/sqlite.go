@@ -38,7 +38,7 @@ func registerSQLiteDriver() {
 // recovery and checkpoints take one that others wait for), enforce foreign keys, a 32 MiB
 // page cache, and no SQLite mutex (database/sql never shares a connection between
 // goroutines).
-const sqliteCommonParams = "_busy_timeout=5000&_foreign_keys=on&_cache_size=-32000&_mutex=no"
+const sqliteCommonParams = "_busy_timeout=5000&_foreign_keys=on&_cache_size=-8000&_mutex=no"
 
 // Per-pool settings: the writer's single connection enables WAL, begins transactions with
 // BEGIN IMMEDIATE and syncs only at checkpoints; readers open the file read-only.

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -153,15 +154,32 @@ func (w *writer) commit(batch []*writeOp, errs []error) {
 	}
 }
 
-// runBatch runs the live operations of a batch and commits. Each operation gets its own
-// savepoint unless it is alone, when the transaction itself is enough.
+// runBatch runs the live operations of a batch and commits. It first runs them without
+// savepoints, which costs SQLite a page copy per operation and PostgreSQL a round trip:
+// operations that fail usually fail before writing anything (a stale version, a missing
+// row) and say so with clean. Only when one fails part-way is the batch rolled back and
+// run again with a savepoint per operation, so that the failure undoes itself alone.
 func (w *writer) runBatch(batch []*writeOp, errs []error, live int) {
+	if w.tryBatch(batch, errs, live, false) {
+		return
+	}
+	for i, op := range batch {
+		errs[i] = op.ctx.Err()
+	}
+	w.tryBatch(batch, errs, live, true)
+}
+
+// tryBatch runs the batch in one transaction. Without savepoints, an operation failing
+// with an error not marked clean abandons the whole transaction and tryBatch returns false
+// with nothing written, for the caller to retry with savepoints (unless the operation is
+// the only live one). Otherwise it answers every operation in errs and returns true.
+func (w *writer) tryBatch(batch []*writeOp, errs []error, live int, savepoints bool) bool {
 	ctx := context.Background() // the batch outlives any one caller's context
 	w.batches.Add(1)
 	tx, err := w.db.BeginTxx(ctx, nil)
 	if err != nil {
 		failLive(errs, batch, fmt.Errorf("begin write transaction: %w", err))
-		return
+		return true
 	}
 	w.tx.begin(ctx, tx)
 	defer w.tx.end()
@@ -170,15 +188,16 @@ func (w *writer) runBatch(batch []*writeOp, errs []error, live int) {
 		if errs[i] != nil {
 			continue
 		}
-		if live == 1 {
-			errs[i] = op.fn(&w.tx)
-		} else {
+		if savepoints {
 			errs[i], err = w.runInSavepoint(op)
 			if err != nil { // the transaction itself is broken: nothing in it commits
 				_ = tx.Rollback()
 				failLive(errs, batch, err)
-				return
+				return true
 			}
+		} else if errs[i] = op.fn(&w.tx); errs[i] != nil && !isClean(errs[i]) {
+			_ = tx.Rollback()
+			return live == 1 // alone, its rollback is the whole answer
 		}
 		w.tx.opDone(errs[i] == nil)
 		if errs[i] == nil {
@@ -187,17 +206,33 @@ func (w *writer) runBatch(batch []*writeOp, errs []error, live int) {
 	}
 	if ok == 0 {
 		_ = tx.Rollback()
-		return
+		return true
 	}
 	if err := w.tx.flushCounts(); err != nil {
 		_ = tx.Rollback()
 		failLive(errs, batch, err)
-		return
+		return true
 	}
 	if err := tx.Commit(); err != nil {
 		w.log.Error("Write batch failed to commit.", "error", err, "operations", ok)
 		failLive(errs, batch, fmt.Errorf("commit: %w", err))
 	}
+	return true
+}
+
+// cleanError marks an operation's failure as having written nothing and left the
+// transaction usable, so the rest of its batch may commit without a savepoint.
+type cleanError struct{ err error }
+
+func (e cleanError) Error() string { return e.err.Error() }
+func (e cleanError) Unwrap() error { return e.err }
+
+// clean marks err as a failure that wrote nothing (see cleanError).
+func clean(err error) error { return cleanError{err} }
+
+func isClean(err error) bool {
+	var c cleanError
+	return errors.As(err, &c)
 }
 
 // runInSavepoint runs one operation inside a savepoint. opErr is the operation's own

@@ -25,7 +25,6 @@ CREATE TABLE requests (
 
 CREATE INDEX requests_status_created ON requests (status, created_at);
 CREATE INDEX requests_action_created ON requests (action, created_at);
-CREATE INDEX requests_urgency_created ON requests (urgency, created_at);
 CREATE INDEX requests_created ON requests (created_at);
 CREATE INDEX requests_status_expires ON requests (status, expires_at);
 CREATE INDEX requests_status_rank_created ON requests (status, urgency_rank DESC, created_at);

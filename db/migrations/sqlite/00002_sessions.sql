@@ -23,6 +23,3 @@ CREATE TABLE settings (
 ) STRICT;
 
 CREATE INDEX requests_decided ON requests (decided_at);
-CREATE INDEX requests_status_urgency_created ON requests (status, urgency, created_at);
-CREATE INDEX requests_status_action_created ON requests (status, action, created_at);
-CREATE INDEX requests_action_urgency_created ON requests (action, urgency, created_at);
