@@ -68,3 +68,10 @@ func (b *Broker) Publish(id string) {
 		}
 	}
 }
+
+// Waiters counts those waiting on id, for tests and metrics.
+func (b *Broker) Waiters(id string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.waiters[id])
+}

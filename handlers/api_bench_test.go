@@ -6,8 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db/dbtest"
@@ -46,4 +49,60 @@ func BenchmarkGateCheck(b *testing.B) {
 			_, _ = io.Copy(io.Discard, rec.Body)
 		}
 	})
+}
+
+// BenchmarkDecisionToWaiter measures, over real HTTP on loopback, the time from a decide
+// call's response to the return of an agent's GET ?wait= long-poll on the same request.
+func BenchmarkDecisionToWaiter(b *testing.B) {
+	ctx := context.Background()
+	g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{})
+	secret, err := g.BootstrapKey(ctx, "bench", false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(handlers.New(g, handlers.Config{}))
+	defer srv.Close()
+	call := func(method, path, body string) *http.Response {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return res
+	}
+	lat := make([]time.Duration, 0, b.N)
+	for range b.N {
+		r, err := g.Submit(ctx, ag.Actor{Name: "agent"}, ag.NewRequest{Action: "deploy"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		woke, stop := g.Broker().Wait(r.ID) // to know the long-poll below is parked
+		done := make(chan time.Time)
+		go func() {
+			res := call(http.MethodGet, "/api/requests/"+r.ID+"?wait=30s", "")
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			done <- time.Now()
+		}()
+		waitParked(g, r.ID)
+		res := call(http.MethodPost, "/api/requests/"+r.ID+"/decide", `{"decision":"approved"}`)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		decided := time.Now()
+		lat = append(lat, (<-done).Sub(decided))
+		<-woke
+		stop()
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// waitParked returns once someone besides the benchmark waits on id.
+func waitParked(g *ag.Gate, id string) {
+	for g.Broker().Waiters(id) < 2 {
+		runtime.Gosched()
+	}
 }
