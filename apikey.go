@@ -128,6 +128,9 @@ func validateKeyFields(name string, scopes []Scope, rate *int) error {
 	if strings.TrimSpace(name) == "" || len(name) > 100 {
 		return Errorf(KindInvalid, "invalid_name", "name is required and must be at most 100 characters")
 	}
+	if err := checkText("name", name); err != nil {
+		return err
+	}
 	if len(scopes) == 0 {
 		return Errorf(KindInvalid, "invalid_scopes", "scopes must list at least one of: %s", scopeList())
 	}

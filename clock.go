@@ -10,5 +10,6 @@ type Clock interface {
 // SystemClock is the wall clock, in UTC.
 type SystemClock struct{}
 
-// Now returns the current time in UTC.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }
+// Now returns the current time in UTC, to the microsecond: what the stores keep, so a
+// request reads back exactly as it was returned when created.
+func (SystemClock) Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

@@ -203,6 +203,9 @@ func (g *Gate) Cancel(ctx context.Context, id string, actor Actor, reason string
 	if len(reason) > MaxReasonLen {
 		return nil, Errorf(KindInvalid, "invalid_reason", "reason must be at most %d characters", MaxReasonLen)
 	}
+	if err := checkText("reason", reason); err != nil {
+		return nil, err
+	}
 	return g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
 		if !asAdmin && r.CreatedBy != actor.Name {
 			return AuditEvent{}, Errorf(KindForbidden, "not_request_owner", "only the key that created request %s may cancel it", r.ID)

@@ -189,6 +189,11 @@ func compilePolicy(p *Policy) ([]compiledRule, error) {
 	if p.Name == "" {
 		return nil, invalidPolicy(-1, "name", "a policy needs a name, such as \"Deny production deletes\"")
 	}
+	for field, text := range map[string]string{"name": p.Name, "description": p.Description} {
+		if err := checkText(field, text); err != nil {
+			return nil, invalidPolicy(-1, field, "%s must be UTF-8 text without NUL characters", field)
+		}
+	}
 	if n := utf8.RuneCountInString(p.Name); n > maxPolicyName {
 		return nil, invalidPolicy(-1, "name", "the name is %d characters; the limit is %d", n, maxPolicyName)
 	}

@@ -198,6 +198,9 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	if len(d.Reason) > MaxReasonLen {
 		return "", Errorf(KindInvalid, "invalid_reason", "reason must be at most %d characters", MaxReasonLen)
 	}
+	if err := checkText("reason", d.Reason); err != nil {
+		return "", err
+	}
 	if r.Status != StatusPending {
 		return "", r.alreadyDecided()
 	}

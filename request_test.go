@@ -154,3 +154,18 @@ func TestNewIDIsMonotonicWithinAMillisecond(t *testing.T) {
 		prev = id
 	}
 }
+
+func TestTextWithNULIsRefused(t *testing.T) {
+	now := time.Now()
+	r := &Request{ID: "req_1", Status: StatusPending, ExpiresAt: now.Add(time.Hour)}
+	if _, err := r.ApplyDecision(Decide{Decision: "approved", Reason: "ok\x00", Actor: Actor{Name: "a"}}, now); ErrorCode(err) != "invalid_text" {
+		t.Fatalf("reason with NUL: %v", err)
+	}
+	if err := validateKeyFields("bad\xff", []Scope{ScopeAdmin}, nil); ErrorCode(err) != "invalid_text" {
+		t.Fatalf("name with invalid UTF-8: %v", err)
+	}
+	p := Policy{Name: "p\x00", Rules: []Rule{}}
+	if err := ValidatePolicy(&p); ErrorCode(err) != "invalid_policy" {
+		t.Fatalf("policy name with NUL: %v", err)
+	}
+}
