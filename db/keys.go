@@ -20,7 +20,7 @@ const insertKeySQL = `INSERT INTO api_keys (` + keyColumns + `)
 // CreateKey inserts k and, when event is not nil, its audit event. A key whose hash is
 // already stored is a KindConflict error.
 func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agentgate.AuditEvent) error {
-	scopes, err := marshalScopes(k.Scopes)
+	scopes, err := marshalList("scopes", k.Scopes)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ const updateKeySQL = `UPDATE api_keys SET name = ?, scopes = ?, rate_limit = ?, 
 // UpdateKey writes k's Name, Scopes, RateLimit, UpdatedAt and RevokedAt, and its audit
 // event; agentgate.ErrNotFound if there is no such key.
 func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentgate.AuditEvent) error {
-	scopes, err := marshalScopes(k.Scopes)
+	scopes, err := marshalList("scopes", k.Scopes)
 	if err != nil {
 		return err
 	}
@@ -201,17 +201,6 @@ func nullInt(n *int) sql.NullInt64 {
 		return sql.NullInt64{}
 	}
 	return sql.NullInt64{Int64: int64(*n), Valid: true}
-}
-
-func marshalScopes(scopes []agentgate.Scope) (string, error) {
-	if scopes == nil {
-		return "[]", nil
-	}
-	s, err := marshalText(scopes)
-	if err != nil {
-		return "", fmt.Errorf("encode scopes: %w", err)
-	}
-	return s, nil
 }
 
 // scanKey reads one row of keyColumns.

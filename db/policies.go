@@ -59,7 +59,7 @@ const insertPolicySQL = `INSERT INTO policies (` + policyColumns + `)
 
 // CreatePolicy inserts p and its audit event.
 func (s *Store) CreatePolicy(ctx context.Context, p *agentgate.Policy, event agentgate.AuditEvent) error {
-	rules, err := marshalRules(p.Rules)
+	rules, err := marshalList("rules", p.Rules)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ const updatePolicySQL = `UPDATE policies SET name = ?, description = ?, priority
 // UpdatePolicy replaces every field of the stored policy but ID and CreatedAt, and writes
 // its audit event; agentgate.ErrNotFound if there is no such policy.
 func (s *Store) UpdatePolicy(ctx context.Context, p *agentgate.Policy, event agentgate.AuditEvent) error {
-	rules, err := marshalRules(p.Rules)
+	rules, err := marshalList("rules", p.Rules)
 	if err != nil {
 		return err
 	}
@@ -143,17 +143,6 @@ func policiesChanged(tx *writeTx, ev [][]any) error {
 		return err
 	}
 	return tx.notify(topicPolicies)
-}
-
-func marshalRules(rules []agentgate.Rule) (string, error) {
-	if rules == nil {
-		return "[]", nil
-	}
-	s, err := marshalText(rules)
-	if err != nil {
-		return "", fmt.Errorf("encode rules: %w", err)
-	}
-	return s, nil
 }
 
 // scanPolicy reads one row of policyColumns.

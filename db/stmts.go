@@ -188,3 +188,15 @@ func isContention(err error) bool {
 func notFound(what, id string) error {
 	return fmt.Errorf("%s %q: %w", what, id, agentgate.ErrNotFound)
 }
+
+// marshalList encodes a list as a JSON array; nil encodes as [] rather than null.
+func marshalList[T any](what string, list []T) (string, error) {
+	if list == nil {
+		return "[]", nil
+	}
+	s, err := marshalText(list)
+	if err != nil {
+		return "", fmt.Errorf("encode %s: %w", what, err)
+	}
+	return s, nil
+}
