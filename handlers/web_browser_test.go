@@ -161,8 +161,9 @@ func TestBrowserDashboard(t *testing.T) {
 	// Approve with a reason: the page updates in place and focus lands on the new status.
 	do(t, alice, key("a"), until(`document.activeElement.id === "approved-reason"`), clearField(),
 		chromedp.KeyEvent("Read the draft; numbers match the filing"), key(kb.Enter, chromedp.ModifierCtrl),
-		until(`document.querySelector('[data-testid="status"]').textContent.trim() === "Approved" && document.activeElement.id === "request-status"`),
-		until(`!!document.querySelector('[data-testid="notice"]')`))
+		// The notice after deciding is transient (the live refresh that follows redraws the
+		// region), so the lasting evidence is the status and where focus went.
+		until(`document.querySelector('[data-testid="status"]').textContent.trim() === "Approved" && document.activeElement.id === "request-status"`))
 	got, _ := e.gate.Get(context.Background(), r.ID)
 	if got.Status != ag.StatusApproved || got.DecidedBy != "ops-admin" || got.DecisionReason == "" {
 		t.Fatalf("request after the keyboard approval: %+v", got)
