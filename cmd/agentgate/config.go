@@ -54,7 +54,7 @@ func (c *config) get(e env, name string) string {
 func loadConfig(e env) (*config, error) {
 	c := &config{}
 	var err error
-	if c.Port, err = intVar(c.get(e, "PORT"), 3000, 1, 65535); err != nil {
+	if c.Port, err = intVar(c.get(e, "PORT"), 3000, 0, 65535); err != nil { // 0: any free port
 		return nil, fmt.Errorf("PORT: %w", err)
 	}
 	c.DatabaseURL = c.get(e, "DATABASE_URL")
