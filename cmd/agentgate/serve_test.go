@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -20,8 +21,41 @@ import (
 type server struct {
 	cmd    *exec.Cmd
 	base   string
-	stdout strings.Builder
+	stdout lockedBuffer
 	exited chan error
+}
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// printedKey waits for the key that serve prints on first start. The key is written
+// before the server listens, but on another pipe than the log, so it may arrive later.
+func (s *server) printedKey(t *testing.T) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if k := printedKey.FindString(s.stdout.String()); k != "" {
+			return k
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no key printed on first start: %q", s.stdout.String())
+	return ""
 }
 
 // startServer runs the built binary's serve with env and waits until it listens.
@@ -94,10 +128,7 @@ var printedKey = regexp.MustCompile(`agk_[A-Za-z0-9_-]{43}`)
 func TestServeCreatesAFirstKeyOnce(t *testing.T) {
 	dbURL := "DATABASE_URL=" + filepath.Join(t.TempDir(), "data", "gate.db")
 	s := startServer(t, dbURL)
-	key := printedKey.FindString(s.stdout.String())
-	if key == "" {
-		t.Fatalf("no key printed on first start: %q", s.stdout.String())
-	}
+	key := s.printedKey(t)
 	if code, body := s.call(t, key, http.MethodPost, "/api/requests", `{"action":"send_email"}`); code != http.StatusCreated {
 		t.Fatalf("the printed key does not work: %d %s", code, body)
 	}
@@ -105,11 +136,14 @@ func TestServeCreatesAFirstKeyOnce(t *testing.T) {
 		t.Fatalf("exit after SIGTERM: %v", err)
 	}
 	again := startServer(t, dbURL)
-	if k := printedKey.FindString(again.stdout.String()); k != "" {
-		t.Fatalf("a second start printed another key")
-	}
 	if code, _ := again.call(t, key, http.MethodGet, "/api/requests", ""); code != http.StatusOK {
 		t.Fatalf("the first key stopped working after a restart: %d", code)
+	}
+	if err := again.stop(t); err != nil { // Wait has then copied all of stdout
+		t.Fatal(err)
+	}
+	if printedKey.MatchString(again.stdout.String()) {
+		t.Fatal("a second start printed another key")
 	}
 }
 
@@ -119,11 +153,14 @@ func TestServeAdminKeyFromFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := startServer(t, "DATABASE_URL="+filepath.Join(t.TempDir(), "gate.db"), "ADMIN_API_KEY_FILE="+file)
-	if printedKey.MatchString(s.stdout.String()) {
-		t.Fatal("a key was printed although ADMIN_API_KEY_FILE gave one")
-	}
 	if code, body := s.call(t, "a-long-admin-secret-value", http.MethodGet, "/api/api-keys", ""); code != http.StatusOK {
 		t.Fatalf("ADMIN_API_KEY_FILE key: %d %s", code, body)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if printedKey.MatchString(s.stdout.String()) {
+		t.Fatal("a key was printed although ADMIN_API_KEY_FILE gave one")
 	}
 }
 
