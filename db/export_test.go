@@ -58,6 +58,7 @@ const (
 	CountRequestsSQL     = countRequestsSQL
 	RequestStatusCond    = requestStatusCond
 	RequestActionCond    = requestActionCond
+	RequestUrgencyCond   = requestUrgencyCond
 	RequestsNewestOrder  = requestsNewestOrder
 	RequestsOldestOrder  = requestsOldestOrder
 	RequestsUrgencyOrder = requestsUrgencyOrder
