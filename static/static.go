@@ -10,10 +10,10 @@ import (
 	"embed"
 	"encoding/hex"
 	"io/fs"
-	"mime"
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -38,12 +38,39 @@ type Files struct {
 }
 
 type file struct {
-	body, gz []byte
-	hash     string
-	ctype    string
+	body  []byte
+	hash  string
+	ctype string
+	// gz is the gzipped body, made on first request so that starting the server stays
+	// fast; nil when compressing is not worth it.
+	gzOnce sync.Once
+	gz     []byte
 }
 
-// New reads and hashes every embedded file, and gzips those worth it.
+// contentTypes names the types of the files we embed. A fixed table, because asking the
+// mime package would load the system's whole MIME database at start-up.
+var contentTypes = map[string]string{
+	".css": "text/css; charset=utf-8",
+	".js":  "text/javascript; charset=utf-8",
+	".svg": "image/svg+xml",
+	".txt": "text/plain; charset=utf-8",
+}
+
+func (e *file) gzipped() []byte {
+	e.gzOnce.Do(func() {
+		if len(e.body) <= 1024 {
+			return
+		}
+		var z bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		_, _ = w.Write(e.body)
+		_ = w.Close()
+		e.gz = z.Bytes()
+	})
+	return e.gz
+}
+
+// New reads and hashes every embedded file.
 func New() *Files {
 	f := &Files{byName: map[string]*file{}}
 	_ = fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
@@ -55,18 +82,11 @@ func New() *Files {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		e := &file{body: b, hash: hex.EncodeToString(sum[:6]), ctype: mime.TypeByExtension(path.Ext(name))}
-		if strings.HasSuffix(name, ".txt") {
-			e.ctype = "text/plain; charset=utf-8"
+		ctype, ok := contentTypes[path.Ext(name)]
+		if !ok {
+			ctype = "application/octet-stream"
 		}
-		if len(b) > 1024 && !strings.HasPrefix(e.ctype, "image/png") {
-			var z bytes.Buffer
-			w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-			_, _ = w.Write(b)
-			_ = w.Close()
-			e.gz = z.Bytes()
-		}
-		f.byName[name] = e
+		f.byName[name] = &file{body: b, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
 		return nil
 	})
 	return f
@@ -101,9 +121,11 @@ func (f *Files) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Cache-Control", "no-cache")
 	}
 	body := e.body
-	if e.gz != nil && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		h.Set("Content-Encoding", "gzip")
-		body = e.gz
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		if gz := e.gzipped(); gz != nil {
+			h.Set("Content-Encoding", "gzip")
+			body = gz
+		}
 	}
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
