@@ -14,8 +14,13 @@ import (
 // its own connection and thread, every checkpointInterval; a PASSIVE checkpoint
 // never blocks the writer or readers. The automatic checkpoint stays as a backstop at
 // walAutocheckpointPages, should the checkpointer fall behind.
+//
+// Short intervals keep each checkpoint (and its fsync, which makes the writer's next WAL
+// writes wait on the disk) small. Measured with the gate-check load (wrk, 16 connections):
+// every 1 s gave 4,700/s with p99 82 ms; 100 ms, ~6,900/s with p99 26 ms; 25 ms, ~8,400/s
+// with p99 9–12 ms; 10 ms, p99 8 ms but fewer requests/s.
 const (
-	checkpointInterval     = 100 * time.Millisecond
+	checkpointInterval     = 25 * time.Millisecond
 	walAutocheckpointPages = 8192 // 32 MiB of WAL
 )
 
