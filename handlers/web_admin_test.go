@@ -33,6 +33,9 @@ func TestAuditPageAndExports(t *testing.T) {
 	res, p = b.get("/audit?action=send_email&eventType=request.created", true)
 	wantStatus(t, res, http.StatusOK)
 	p.must(t, "audit-row", 3)
+	if got := p.must(t, "owasp", 3).First(); got.Text() != "LLM06:2025" || got.AttrOr("title", "") != ag.DefaultOWASP {
+		t.Errorf("OWASP tag shown as %q (title %q)", got.Text(), got.AttrOr("title", ""))
+	}
 	if p.byTestID("audit-filters").Length() != 0 {
 		t.Error("fragment carries the filters")
 	}

@@ -247,3 +247,10 @@ func ruleJSON(r *ag.Rule) string {
 	}
 	return string(b)
 }
+
+// OWASPCode is the short code of an OWASP LLM risk tag: "LLM06:2025" of
+// "LLM06:2025 Excessive Agency". The full name goes in a title.
+func OWASPCode(tag string) string {
+	code, _, _ := strings.Cut(tag, " ")
+	return code
+}
