@@ -355,6 +355,7 @@ func (g *Gate) Ready(ctx context.Context) error { return g.store.Ping(ctx) }
 func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -365,7 +366,12 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 				g.log.Error("Could not expire overdue requests.", "err", err)
 			}
 			g.FlushUsage(ctx)
-			g.limiter.Forget(g.clock.Now())
+			now := g.clock.Now()
+			g.limiter.Forget(now)
+			if now.Sub(swept) >= sessionSweepInterval {
+				swept = now
+				g.DeleteOldSessions(ctx)
+			}
 		}
 	}
 }

@@ -137,3 +137,21 @@ func newSessionToken() string {
 	_, _ = rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
+
+// sessionSweepInterval is how often Run deletes sessions that can no longer sign anyone in.
+const sessionSweepInterval = time.Hour
+
+// DeleteOldSessions deletes sessions that expired or ended more than a day ago; a day's
+// grace keeps a just-ended session explainable while someone looks into it.
+func (g *Gate) DeleteOldSessions(ctx context.Context) {
+	n, err := g.store.DeleteSessionsBefore(ctx, g.clock.Now().Add(-24*time.Hour))
+	if err != nil {
+		if ctx.Err() == nil {
+			g.log.Error("Could not delete old sessions.", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		g.log.Info("Deleted old sessions.", "sessions", n)
+	}
+}

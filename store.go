@@ -120,4 +120,7 @@ type DashboardStore interface {
 	EnsureSetting(ctx context.Context, name, value string) (string, error)
 	// RecentDecisions returns up to limit requests that left pending, latest first.
 	RecentDecisions(ctx context.Context, limit int) ([]Request, error)
+	// DeleteSessionsBefore deletes sessions that expired or ended before t and returns how
+	// many it deleted. Their sign-in and sign-out stay in the audit log.
+	DeleteSessionsBefore(ctx context.Context, t time.Time) (int, error)
 }

@@ -89,6 +89,25 @@ func (s *Store) EndSession(ctx context.Context, id string, at time.Time, event a
 	return nil
 }
 
+const deleteSessionsBeforeSQL = `DELETE FROM sessions WHERE expires_at < ? OR ended_at < ?`
+
+// DeleteSessionsBefore deletes sessions that expired or ended before t.
+func (s *Store) DeleteSessionsBefore(ctx context.Context, t time.Time) (int, error) {
+	var n int64
+	err := s.w.do(ctx, func(tx *writeTx) error {
+		res, err := tx.exec(deleteSessionsBeforeSQL, toMicros(t), toMicros(t))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete old sessions: %w", err)
+	}
+	return int(n), nil
+}
+
 // sessionExists returns nil if the session exists, else agentgate.ErrNotFound.
 func sessionExists(tx *writeTx, id string) error {
 	row, err := tx.queryRow(countSessionSQL, id)

@@ -92,3 +92,42 @@ func TestRecentDecisions(t *testing.T) {
 		}
 	})
 }
+
+func TestDeleteSessionsBefore(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *db.Store) {
+		ctx := context.Background()
+		for i, tc := range []struct {
+			id      string
+			expires time.Duration // after sessionT0
+			endedAt time.Duration // after sessionT0; 0 is still open
+		}{
+			{"ses_expired", -time.Hour, 0},
+			{"ses_ended", time.Hour, -time.Minute},
+			{"ses_live", time.Hour, 0},
+			{"ses_ended_later", time.Hour, time.Minute},
+		} {
+			sess := &agentgate.Session{ID: tc.id, TokenHash: tc.id, KeyID: "key_1",
+				CreatedAt: sessionT0.Add(-2 * time.Hour), ExpiresAt: sessionT0.Add(tc.expires)}
+			ev := sessionEvent(agentgate.EventLogin, sessionT0.Add(time.Duration(i)))
+			if err := s.CreateSession(ctx, sess, ev); err != nil {
+				t.Fatal(err)
+			}
+			if tc.endedAt != 0 {
+				at := sessionT0.Add(tc.endedAt)
+				if err := s.EndSession(ctx, tc.id, at, sessionEvent(agentgate.EventLogout, at)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		n, err := s.DeleteSessionsBefore(ctx, sessionT0)
+		if err != nil || n != 2 {
+			t.Fatalf("deleted %d (%v), want the expired and the ended one", n, err)
+		}
+		for id, want := range map[string]bool{"ses_expired": false, "ses_ended": false, "ses_live": true, "ses_ended_later": true} {
+			_, err := s.GetSessionByHash(ctx, id)
+			if got := err == nil; got != want {
+				t.Errorf("%s kept = %v, want %v (%v)", id, got, want, err)
+			}
+		}
+	})
+}
