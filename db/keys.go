@@ -121,11 +121,8 @@ func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentg
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(updateKeySQL, k.Name, scopes, nullInt(k.RateLimit), toMicros(k.UpdatedAt),
-			toNullMicros(k.RevokedAt), k.ID)
-		if errors.Is(err, errNoRows) {
-			return notFound("API key", k.ID)
-		}
+		err := tx.execOne(notFound("API key", k.ID), updateKeySQL, k.Name, scopes, nullInt(k.RateLimit),
+			toMicros(k.UpdatedAt), toNullMicros(k.RevokedAt), k.ID)
 		if err != nil {
 			return err
 		}

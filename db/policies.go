@@ -96,11 +96,8 @@ func (s *Store) UpdatePolicy(ctx context.Context, p *agentgate.Policy, event age
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(updatePolicySQL, p.Name, p.Description, p.Priority, p.Enabled, rules,
-			toMicros(p.UpdatedAt), p.ID)
-		if errors.Is(err, errNoRows) {
-			return notFound("policy", p.ID)
-		}
+		err := tx.execOne(notFound("policy", p.ID), updatePolicySQL, p.Name, p.Description, p.Priority,
+			p.Enabled, rules, toMicros(p.UpdatedAt), p.ID)
 		if err != nil {
 			return err
 		}
@@ -122,11 +119,7 @@ func (s *Store) DeletePolicy(ctx context.Context, id string, event agentgate.Aud
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(deletePolicySQL, id)
-		if errors.Is(err, errNoRows) {
-			return notFound("policy", id)
-		}
-		if err != nil {
+		if err := tx.execOne(notFound("policy", id), deletePolicySQL, id); err != nil {
 			return err
 		}
 		return policiesChanged(tx, ev)

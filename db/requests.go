@@ -122,12 +122,9 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 			return clean(agentgate.ErrStale)
 		}
 		// Still conditional: another PostgreSQL instance may commit in between.
-		err = tx.execOne(updateRequestSQL, string(r.Status), toMicros(r.UpdatedAt),
+		err = tx.execOne(agentgate.ErrStale, updateRequestSQL, string(r.Status), toMicros(r.UpdatedAt),
 			toNullMicros(r.DecidedAt), r.DecidedBy, r.DecisionReason, votes, prevVersion+1,
 			r.ID, prevVersion)
-		if errors.Is(err, errNoRows) {
-			return clean(agentgate.ErrStale)
-		}
 		if isContention(err) {
 			return fmt.Errorf("%w: %v", agentgate.ErrStale, err)
 		}

@@ -74,7 +74,7 @@ func (s *Store) EndSession(ctx context.Context, id string, at time.Time, event a
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(endSessionSQL, toMicros(at), id)
+		err := tx.execOne(errNoRows, endSessionSQL, toMicros(at), id)
 		if errors.Is(err, errNoRows) {
 			return sessionExists(tx, id)
 		}
@@ -119,7 +119,7 @@ func sessionExists(tx *writeTx, id string) error {
 		return err
 	}
 	if n == 0 {
-		return notFound("session", id)
+		return clean(notFound("session", id))
 	}
 	return nil
 }

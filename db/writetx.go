@@ -78,9 +78,10 @@ func (t *writeTx) exec(query string, args ...any) (sql.Result, error) {
 	return st.ExecContext(t.ctx, args...)
 }
 
-// execOne runs a prepared statement that must change exactly one row; otherwise it
-// returns errNoRows.
-func (t *writeTx) execOne(query string, args ...any) error {
+// execOne runs a prepared statement that must change exactly one row. When it changes
+// none it returns missing, marked clean: the statement wrote nothing, so the rest of the
+// batch may still commit.
+func (t *writeTx) execOne(missing error, query string, args ...any) error {
 	res, err := t.exec(query, args...)
 	if err != nil {
 		return err
@@ -90,7 +91,7 @@ func (t *writeTx) execOne(query string, args ...any) error {
 		return err
 	}
 	if n == 0 {
-		return errNoRows
+		return clean(missing)
 	}
 	return nil
 }
