@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 )
 
 // Options configure a Gate. Zero values take the defaults shown.
@@ -134,9 +132,9 @@ func ruleReason(o Outcome) string {
 	return fmt.Sprintf("automatically %s by policy %q, rule %d", verb, o.PolicyName, *o.RuleIndex)
 }
 
-// validID reports whether id could name a stored row. Every ID is UTF-8 without NUL; an id
-// that is not is answered "not found" here, as PostgreSQL would refuse to compare it.
-func validID(id string) bool { return utf8.ValidString(id) && strings.IndexByte(id, 0) < 0 }
+// validID reports whether id could name a stored row; an id that is not storable is
+// answered "not found" here, as PostgreSQL would refuse to compare it.
+func validID(id string) bool { return storable(id) }
 
 // compactObject returns raw without insignificant space, or {} when absent or null.
 func compactObject(raw json.RawMessage) json.RawMessage {

@@ -14,10 +14,14 @@ func jsonUnmarshalStrict(b []byte, v any) error {
 	return d.Decode(v)
 }
 
-// checkText refuses text no database stores faithfully: invalid UTF-8 or a NUL character.
-// The JSON API refuses such bodies before they get here; this covers every other surface.
+// storable reports whether a database stores s faithfully: UTF-8 without a NUL character
+// (PostgreSQL refuses both).
+func storable(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// checkText refuses text that is not storable. The JSON API refuses such bodies before they
+// get here; this covers every other surface.
 func checkText(field, s string) error {
-	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+	if !storable(s) {
 		return Errorf(KindInvalid, "invalid_text", "%s must be UTF-8 text without NUL characters", field)
 	}
 	return nil
