@@ -36,17 +36,20 @@ type AuditEvent struct {
 	CreatedAt time.Time       `json:"createdAt"`
 }
 
-// newEvent builds an audit event; details is marshalled to JSON (nil gives {}).
-func newEvent(now time.Time, typ string, actor Actor, details map[string]any) AuditEvent {
+// newEvent builds an audit event; details, a map or a struct, is marshalled to JSON (nil
+// gives {}).
+func newEvent(now time.Time, typ string, actor Actor, details any) AuditEvent {
 	d := []byte("{}")
-	if len(details) > 0 {
-		d, _ = json.Marshal(details)
+	if details != nil {
+		if b, _ := json.Marshal(details); len(b) > 0 && string(b) != "null" {
+			d = b
+		}
 	}
 	return AuditEvent{ID: NewID("evt", now), EventType: typ, Actor: actor.Name, ActorType: actor.Type, Details: d, CreatedAt: now}
 }
 
 // requestEvent builds an audit event about request r.
-func requestEvent(now time.Time, r *Request, typ string, actor Actor, details map[string]any) AuditEvent {
+func requestEvent(now time.Time, r *Request, typ string, actor Actor, details any) AuditEvent {
 	e := newEvent(now, typ, actor, details)
 	e.RequestID = r.ID
 	e.Action = r.Action

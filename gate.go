@@ -1,9 +1,7 @@
 package agentgate
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -83,13 +81,15 @@ var PolicyActor = Actor{Name: "policy", Type: ActorPolicy}
 // rule decided. The actor is the authenticated caller.
 func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request, error) {
 	now := g.clock.Now()
-	urgency, params, reqCtx, err := in.Validate(now)
+	in, err := in.Validate(now)
 	if err != nil {
 		return nil, err
 	}
-	out := g.policies.Load().Evaluate(Input{Action: in.Action, Urgency: urgency, Params: params, Context: reqCtx})
+	urgency := Urgency(in.Urgency)
+	set := g.policies.Load()
+	out := set.Evaluate(policyInput(set, in.Action, urgency, in.Params, in.Context))
 	r := &Request{
-		ID: NewID("req", now), Action: in.Action, Params: compactObject(in.Params), Context: compactObject(in.Context),
+		ID: NewID("req", now), Action: in.Action, Params: in.Params, Context: in.Context,
 		Urgency: urgency, Status: StatusPending, CreatedBy: actor.Name, CreatedAt: now, UpdatedAt: now,
 		ExpiresAt: now.Add(g.ttl), PolicyDecision: out, RequiredApprovals: max(out.RequiredApprovals, 1),
 		Votes: []Vote{}, Version: 1,
@@ -108,8 +108,8 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 			status = StatusDenied
 		}
 		r.finish(status, PolicyActor.Name, ruleReason(out), now)
-		ev = requestEvent(now, r, "request."+string(status), PolicyActor, map[string]any{
-			"requestedBy": actor.Name, "policyId": out.PolicyID, "policyName": out.PolicyName, "ruleIndex": out.RuleIndex,
+		ev = requestEvent(now, r, "request."+string(status), PolicyActor, policyDecided{
+			PolicyID: out.PolicyID, PolicyName: out.PolicyName, RequestedBy: actor.Name, RuleIndex: out.RuleIndex,
 		})
 	default:
 		ev = requestEvent(now, r, EventRequestCreated, actor, map[string]any{"urgency": urgency, "expiresAt": r.ExpiresAt})
@@ -119,6 +119,15 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 	}
 	g.broker.Publish(r.ID)
 	return r, nil
+}
+
+// policyDecided is the audit detail of a request a rule decided. A struct, not a map: the
+// gate check writes one for every auto-decided request.
+type policyDecided struct {
+	PolicyID    string `json:"policyId"`
+	PolicyName  string `json:"policyName"`
+	RequestedBy string `json:"requestedBy"`
+	RuleIndex   *int   `json:"ruleIndex"`
 }
 
 func ruleReason(o Outcome) string {
@@ -135,18 +144,6 @@ func ruleReason(o Outcome) string {
 // validID reports whether id could name a stored row; an id that is not storable is
 // answered "not found" here, as PostgreSQL would refuse to compare it.
 func validID(id string) bool { return storable(id) }
-
-// compactObject returns raw without insignificant space, or {} when absent or null.
-func compactObject(raw json.RawMessage) json.RawMessage {
-	if len(raw) == 0 || string(raw) == "null" {
-		return json.RawMessage("{}")
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		return raw
-	}
-	return b.Bytes()
-}
 
 // Get returns a request.
 func (g *Gate) Get(ctx context.Context, id string) (*Request, error) {

@@ -99,7 +99,7 @@ func (g *Gate) DryRun(ctx context.Context, id string, in NewRequest) (*DryRunRes
 	if err != nil {
 		return nil, err
 	}
-	urgency, params, reqCtx, err := in.Validate(time.Time{})
+	in, err = in.Validate(time.Time{})
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (g *Gate) DryRun(ctx context.Context, id string, in NewRequest) (*DryRunRes
 	if err != nil {
 		return nil, err
 	}
-	out := set.Evaluate(Input{Action: in.Action, Urgency: urgency, Params: params, Context: reqCtx})
+	out := set.Evaluate(policyInput(set, in.Action, Urgency(in.Urgency), in.Params, in.Context))
 	res := &DryRunResult{Outcome: out}
 	if out.RuleIndex != nil {
 		res.Matched = true
@@ -173,10 +173,7 @@ func (g *Gate) Simulate(ctx context.Context, draft Policy, from, to time.Time) (
 	}
 	sim := &Simulation{From: from, To: to, Total: total, Evaluated: len(rs), Before: map[string]int{}, After: map[string]int{}, Changes: []SimulateChange{}}
 	for _, r := range rs {
-		in := Input{Action: r.Action, Urgency: r.Urgency}
-		in.Params, _ = jsonObject("params", r.Params)
-		in.Context, _ = jsonObject("context", r.Context)
-		after := compiled.Evaluate(in)
+		after := compiled.Evaluate(policyInput(compiled, r.Action, r.Urgency, r.Params, r.Context))
 		before := r.PolicyDecision
 		sim.Before[before.Decision]++
 		sim.After[after.Decision]++

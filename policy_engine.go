@@ -41,6 +41,8 @@ type PolicySet struct {
 	// one list; lists hold ascending rule numbers.
 	indexes []ruleIndex
 	general []int32
+
+	readsParams, readsContext bool // some rule looks into params, or into context
 }
 
 // ruleIndex lists rules by the string they need at one path.
@@ -86,12 +88,25 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 		s.rules = append(s.rules, rules...)
 	}
 	s.paths = assignSlots(s.rules)
+	for _, p := range s.paths {
+		s.readsParams = s.readsParams || p.root == rootParams
+		s.readsContext = s.readsContext || p.root == rootContext
+	}
 	packRules(s.rules)
 	for i := range s.rules {
 		s.match = append(s.match, s.rules[i].match)
 	}
 	s.indexes, s.general = indexRules(s.rules)
 	return s, nil
+}
+
+// Reads reports whether some rule of the set looks into params, and into context, so that
+// a caller may skip decoding what no rule reads.
+func (s *PolicySet) Reads() (params, context bool) {
+	if s == nil {
+		return false, false
+	}
+	return s.readsParams, s.readsContext
 }
 
 // Evaluate returns the outcome of the first matching rule (policies by priority, rules in

@@ -404,6 +404,36 @@ func TestEvaluateNilAndEmpty(t *testing.T) {
 	}
 }
 
+func TestPolicySetReads(t *testing.T) {
+	tests := []struct {
+		match                string
+		wantParams, wantCtxt bool
+	}{
+		{`{"action": "x", "urgency": "high"}`, false, false},
+		{`{"to": "a"}`, true, false},
+		{`{"params.to": {"$regex": "a"}}`, true, false},
+		{`{"context.user": "a"}`, false, true},
+		{`{"$any": [{"action": "x"}, {"$not": {"context.user.role": "admin"}}]}`, false, true},
+		{`{"action": {"$in": ["a", "b"]}, "$all": [{"params.n": {"$gt": 1}}]}`, true, false},
+	}
+	for _, tt := range tests {
+		var match map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(tt.match), &match); err != nil {
+			t.Fatal(err)
+		}
+		set, err := CompilePolicies([]Policy{{ID: "p", Name: "p", Enabled: true, Rules: []Rule{{Match: match, Decision: AutoApprove}}}})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.match, err)
+		}
+		if p, c := set.Reads(); p != tt.wantParams || c != tt.wantCtxt {
+			t.Errorf("%s: Reads() = %t, %t; want %t, %t", tt.match, p, c, tt.wantParams, tt.wantCtxt)
+		}
+	}
+	if p, c := (*PolicySet)(nil).Reads(); p || c {
+		t.Error("a nil set reads nothing")
+	}
+}
+
 func TestEvaluateConcurrent(t *testing.T) {
 	s := compile(t, policy(t, "p", 0, `[{"match": {"to": {"$regex": "@example\\.com$"}, "tags": {"$contains": "finance"}}, "decision": "auto_deny"}]`))
 	var wg sync.WaitGroup

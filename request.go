@@ -1,6 +1,7 @@
 package agentgate
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -119,44 +120,77 @@ const (
 	MaxReasonLen = 2000
 )
 
-// Validate checks the submission and returns the parsed urgency and the params and context
-// objects (never nil: absent means {}).
-func (n NewRequest) Validate(now time.Time) (Urgency, map[string]any, map[string]any, error) {
+// Validate checks the submission and returns it normalized: the urgency spelled out, and
+// params and context as compact JSON objects ({} when absent or null).
+func (n NewRequest) Validate(now time.Time) (NewRequest, error) {
 	action := strings.TrimSpace(n.Action)
 	if action == "" {
-		return "", nil, nil, Errorf(KindInvalid, "missing_field", "action is required: name the action the agent wants to perform, e.g. \"send_email\"")
+		return n, Errorf(KindInvalid, "missing_field", "action is required: name the action the agent wants to perform, e.g. \"send_email\"")
 	}
 	if len(action) > MaxActionLen || action != n.Action {
-		return "", nil, nil, Errorf(KindInvalid, "invalid_action", "action must be 1 to %d characters with no surrounding spaces", MaxActionLen)
+		return n, Errorf(KindInvalid, "invalid_action", "action must be 1 to %d characters with no surrounding spaces", MaxActionLen)
 	}
 	u, err := ParseUrgency(n.Urgency)
 	if err != nil {
-		return "", nil, nil, err
+		return n, err
 	}
-	params, err := jsonObject("params", n.Params)
-	if err != nil {
-		return "", nil, nil, err
+	n.Urgency = string(u)
+	if n.Params, err = objectText("params", n.Params); err != nil {
+		return n, err
 	}
-	ctx, err := jsonObject("context", n.Context)
-	if err != nil {
-		return "", nil, nil, err
+	if n.Context, err = objectText("context", n.Context); err != nil {
+		return n, err
 	}
 	if n.ExpiresAt != nil && !n.ExpiresAt.After(now) {
-		return "", nil, nil, Errorf(KindInvalid, "invalid_expires_at", "expiresAt must be in the future")
+		return n, Errorf(KindInvalid, "invalid_expires_at", "expiresAt must be in the future")
 	}
-	return u, params, ctx, nil
+	return n, nil
 }
 
-// jsonObject decodes raw as a JSON object; null or absent gives an empty map.
-func jsonObject(field string, raw json.RawMessage) (map[string]any, error) {
-	m := map[string]any{}
-	if len(raw) == 0 || string(raw) == "null" {
-		return m, nil
+// objectText checks that raw is one JSON object and returns it without insignificant
+// space; absent or null gives {}.
+func objectText(field string, raw json.RawMessage) (json.RawMessage, error) {
+	t := bytes.Trim(raw, " \t\r\n")
+	if len(t) == 0 || string(t) == "null" {
+		return json.RawMessage("{}"), nil
 	}
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		return nil, Errorf(KindInvalid, "invalid_"+field, "%s must be a JSON object", field)
+	bad := func() error { return Errorf(KindInvalid, "invalid_"+field, "%s must be a JSON object", field) }
+	if t[0] != '{' {
+		return nil, bad()
 	}
-	return m, nil
+	if !bytes.ContainsAny(t, " \t\r\n") {
+		if !json.Valid(t) {
+			return nil, bad()
+		}
+		return t, nil
+	}
+	var b bytes.Buffer
+	b.Grow(len(t))
+	if json.Compact(&b, t) != nil {
+		return nil, bad()
+	}
+	return b.Bytes(), nil
+}
+
+// policyInput is what the policy engine sees of a request. Params and context, which must
+// be JSON objects, are decoded only when a rule of set reads them.
+func policyInput(set *PolicySet, action string, u Urgency, params, reqCtx json.RawMessage) Input {
+	in := Input{Action: action, Urgency: u}
+	readsParams, readsContext := set.Reads()
+	if readsParams {
+		in.Params = decodeObject(params)
+	}
+	if readsContext {
+		in.Context = decodeObject(reqCtx)
+	}
+	return in
+}
+
+// decodeObject decodes a JSON object already checked by objectText.
+func decodeObject(raw json.RawMessage) map[string]any {
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return m
 }
 
 // Decide is one identity's decision on a request.

@@ -98,16 +98,29 @@ func TestValidateNewRequest(t *testing.T) {
 		{"bad urgency", NewRequest{Action: "x", Urgency: "soon"}, "invalid_urgency"},
 		{"params array", NewRequest{Action: "x", Params: []byte(`[1]`)}, "invalid_params"},
 		{"context string", NewRequest{Action: "x", Context: []byte(`"s"`)}, "invalid_context"},
+		{"params not JSON", NewRequest{Action: "x", Params: []byte(`{"a":`)}, "invalid_params"},
+		{"params two objects", NewRequest{Action: "x", Params: []byte(`{} {}`)}, "invalid_params"},
 		{"null params", NewRequest{Action: "x", Params: []byte(`null`)}, ""},
 		{"expiry in the past", NewRequest{Action: "x", ExpiresAt: &past}, "invalid_expires_at"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, _, err := tt.in.Validate(now)
+			_, err := tt.in.Validate(now)
 			if tt.code == "" && err != nil || tt.code != "" && ErrorCode(err) != tt.code {
 				t.Fatalf("err = %v, want code %q", err, tt.code)
 			}
 		})
+	}
+}
+
+func TestValidateNormalizes(t *testing.T) {
+	in := NewRequest{Action: "x", Params: []byte(" {\"a\": [1, 2],\n \"b\": \"c d\"} "), Context: []byte("null")}
+	out, err := in.Validate(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out.Params) != `{"a":[1,2],"b":"c d"}` || string(out.Context) != `{}` || out.Urgency != "normal" {
+		t.Fatalf("normalized to params %s, context %s, urgency %q", out.Params, out.Context, out.Urgency)
 	}
 }
 

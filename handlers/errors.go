@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -72,11 +73,10 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	status, body := toAPIError(err)
-	log := logger(c)
 	if status >= 500 {
-		log.Error("Request failed.", "err", err, "status", status)
-	} else {
-		log.Debug("Request refused.", "err", err, "status", status)
+		s.logger(c).Error("Request failed.", "err", err, "status", status)
+	} else if s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
+		s.logger(c).Debug("Request refused.", "err", err, "status", status)
 	}
 	if s.renderError != nil && !isAPI(c) {
 		if err := s.renderError(c, status, body.Error); err == nil {

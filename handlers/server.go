@@ -78,7 +78,7 @@ func (s *Server) health(c echo.Context) error {
 
 func (s *Server) ready(c echo.Context) error {
 	if err := s.gate.Ready(c.Request().Context()); err != nil {
-		logger(c).Warn("Database is not ready.", "err", err)
+		s.logger(c).Warn("Database is not ready.", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": map[string]string{"database": "error"}})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "checks": map[string]string{"database": "ok"}})

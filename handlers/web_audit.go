@@ -60,7 +60,7 @@ func (s *Server) webAuditCSV(c echo.Context) error {
 	})
 	w.Flush()
 	if err != nil {
-		logger(c).Error("Audit export stopped.", "err", err)
+		s.logger(c).Error("Audit export stopped.", "err", err)
 	}
 	return nil
 }
@@ -103,7 +103,7 @@ func (s *Server) webAuditJSON(c echo.Context) error {
 	})
 	_, _ = fmt.Fprint(w, "]}\n")
 	if err != nil {
-		logger(c).Error("Audit export stopped.", "err", err)
+		s.logger(c).Error("Audit export stopped.", "err", err)
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func (s *Server) webLogin(c echo.Context) error {
 	if err := s.web.writeToken(c, token); err != nil {
 		return fmt.Errorf("set session cookie: %w", err)
 	}
-	logger(c).Info("Signed in to the dashboard.", "key_id", k.ID, "key_name", k.Name)
+	s.logger(c).Info("Signed in to the dashboard.", "key_id", k.ID, "key_name", k.Name)
 	return c.Redirect(http.StatusSeeOther, orString(safeNext(next), home(k)))
 }
 
