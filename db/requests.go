@@ -47,10 +47,7 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, events 
 
 // insertRequestArgs encodes r in insertRequestSQL's order, before the writer needs it.
 func insertRequestArgs(r *agentgate.Request) ([]any, error) {
-	pd, err := marshalText(r.PolicyDecision)
-	if err != nil {
-		return nil, fmt.Errorf("encode policy decision: %w", err)
-	}
+	pd := string(r.PolicyDecision.AppendJSON(make([]byte, 0, 128)))
 	votes, err := marshalVotes(r.Votes)
 	if err != nil {
 		return nil, err

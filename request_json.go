@@ -1,0 +1,157 @@
+package agentgate
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Requests and outcomes are encoded by hand: the gate check answers with a request and
+// stores an outcome on every call, and reflection over their fields cost more than the
+// policy engine. The output is byte for byte what encoding/json gives for the same fields
+// (request_json_test.go holds it to that).
+
+// MarshalJSON encodes r as encoding/json would encode its fields.
+func (r Request) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil) }
+
+// AppendJSON appends r's JSON encoding to b.
+func (r *Request) AppendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = appendJSONString(append(b, `{"id":`...), r.ID)
+	b = appendJSONString(append(b, `,"action":`...), r.Action)
+	if b, err = appendRawJSON(append(b, `,"params":`...), r.Params); err != nil {
+		return nil, err
+	}
+	if b, err = appendRawJSON(append(b, `,"context":`...), r.Context); err != nil {
+		return nil, err
+	}
+	b = appendJSONString(append(b, `,"urgency":`...), string(r.Urgency))
+	b = appendJSONString(append(b, `,"status":`...), string(r.Status))
+	b = appendJSONString(append(b, `,"createdBy":`...), r.CreatedBy)
+	b = appendJSONTime(append(b, `,"createdAt":`...), r.CreatedAt)
+	b = appendJSONTime(append(b, `,"updatedAt":`...), r.UpdatedAt)
+	b = append(b, `,"decidedAt":`...)
+	if r.DecidedAt == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendJSONTime(b, *r.DecidedAt)
+	}
+	if r.DecidedBy != "" {
+		b = appendJSONString(append(b, `,"decidedBy":`...), r.DecidedBy)
+	}
+	if r.DecisionReason != "" {
+		b = appendJSONString(append(b, `,"decisionReason":`...), r.DecisionReason)
+	}
+	b = appendJSONTime(append(b, `,"expiresAt":`...), r.ExpiresAt)
+	b = r.PolicyDecision.AppendJSON(append(b, `,"policyDecision":`...))
+	b = strconv.AppendInt(append(b, `,"requiredApprovals":`...), int64(r.RequiredApprovals), 10)
+	b = append(b, `,"votes":`...)
+	if r.Votes == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendVotes(b, r.Votes)
+	}
+	return append(b, '}'), nil
+}
+
+func appendVotes(b []byte, vs []Vote) []byte {
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(append(b, `{"voter":`...), v.Voter)
+		b = appendJSONString(append(b, `,"decision":`...), v.Decision)
+		if v.Reason != "" {
+			b = appendJSONString(append(b, `,"reason":`...), v.Reason)
+		}
+		b = appendJSONTime(append(b, `,"createdAt":`...), v.CreatedAt)
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// MarshalJSON encodes o as encoding/json would encode its fields.
+func (o Outcome) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil), nil }
+
+// AppendJSON appends o's JSON encoding to b.
+func (o *Outcome) AppendJSON(b []byte) []byte {
+	b = appendJSONString(append(b, `{"decision":`...), o.Decision)
+	if o.PolicyID != "" {
+		b = appendJSONString(append(b, `,"policyId":`...), o.PolicyID)
+	}
+	if o.PolicyName != "" {
+		b = appendJSONString(append(b, `,"policyName":`...), o.PolicyName)
+	}
+	b = append(b, `,"ruleIndex":`...)
+	if o.RuleIndex == nil {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, int64(*o.RuleIndex), 10)
+	}
+	b = appendJSONString(append(b, `,"owasp":`...), o.OWASP)
+	if len(o.Approvers) > 0 {
+		b = appendJSONStrings(append(b, `,"approvers":`...), o.Approvers)
+	}
+	if len(o.Channels) > 0 {
+		b = appendJSONStrings(append(b, `,"channels":`...), o.Channels)
+	}
+	if o.RequireReason {
+		b = append(b, `,"requireReason":true`...)
+	}
+	if o.RequiredApprovals != 0 {
+		b = strconv.AppendInt(append(b, `,"requiredApprovals":`...), int64(o.RequiredApprovals), 10)
+	}
+	return append(b, '}')
+}
+
+func appendJSONStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendJSONString appends s quoted. Printable ASCII that encoding/json leaves alone is
+// copied; anything else (escapes, HTML characters, non-ASCII) goes through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendRawJSON appends raw as encoding/json does a json.RawMessage: compacted, with HTML
+// characters escaped, and null when empty. Text that needs neither is copied as is: it is
+// trusted to be valid, as everything stored or checked by Validate is.
+func appendRawJSON(b []byte, raw json.RawMessage) ([]byte, error) {
+	if len(raw) == 0 {
+		return append(b, "null"...), nil
+	}
+	for _, c := range raw {
+		if c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(raw)
+			if err != nil {
+				return nil, err
+			}
+			return append(b, q...), nil
+		}
+	}
+	return append(b, raw...), nil
+}
+
+// appendJSONTime appends t as time.Time's MarshalJSON does, for the years it accepts.
+func appendJSONTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
+}
