@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -138,7 +139,7 @@ func ruleReason(o Outcome) string {
 	if o.RuleIndex == nil {
 		return "automatically " + verb
 	}
-	return fmt.Sprintf("automatically %s by policy %q, rule %d", verb, o.PolicyName, *o.RuleIndex)
+	return "automatically " + verb + " by policy " + strconv.Quote(o.PolicyName) + ", rule " + strconv.Itoa(*o.RuleIndex)
 }
 
 // validID reports whether id could name a stored row; an id that is not storable is
