@@ -127,8 +127,9 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{name: "revoke unknown key", method: "DELETE", path: "/api/api-keys/key_nope", status: 404, code: "not_found"},
 
 		{name: "unknown route", method: "GET", path: "/api/nope", status: 404, code: "route_not_found"},
-		// The /api group's catch-all answers a wrong method too (Echo prefers it to a 405).
-		{name: "wrong method", method: "PUT", path: reqs, body: `{}`, status: 404, code: "route_not_found"},
+		{name: "wrong method", method: "PUT", path: reqs, body: `{}`, status: 405, code: "method_not_allowed", says: []string{"GET, POST"}},
+		{name: "wrong method on an id", method: "POST", path: "/api/policies/pol_x", body: `{}`, status: 405, code: "method_not_allowed", says: []string{"DELETE, GET, PUT"}},
+		{name: "unknown route under an id", method: "GET", path: "/api/requests/x/nope", status: 404, code: "route_not_found"},
 	}
 	eachAPI(t, func(t *testing.T, e *apiEnv) {
 		agent, _ := e.newKey("agent", nil, ag.ScopeRequestCreate)
@@ -178,5 +179,19 @@ func TestAPIAcceptsEdgeInput(t *testing.T) {
 		}
 		blob := strings.Repeat("a", 1<<20-100)
 		e.must(http.StatusCreated, http.MethodPost, "/api/requests", e.admin, `{"action":"x","params":{"blob":"`+blob+`"}}`, nil)
+	})
+}
+
+// A method a route does not take is a 405 whose Allow header lists the ones it does; a key
+// is still needed to learn that.
+func TestWrongMethodAllow(t *testing.T) {
+	eachAPI(t, func(t *testing.T, e *apiEnv) {
+		res := e.call("DELETE", "/api/requests/req_1/decide", e.admin, nil)
+		if res.status != http.StatusMethodNotAllowed || res.header.Get("Allow") != "POST" {
+			t.Fatalf("DELETE on decide: %d, Allow %q: %s", res.status, res.header.Get("Allow"), res.body)
+		}
+		if res := e.call("DELETE", "/api/requests/req_1/decide", "", nil); res.status != http.StatusUnauthorized {
+			t.Fatalf("without a key: %d", res.status)
+		}
 	})
 }

@@ -56,7 +56,11 @@ func toAPIError(err error) (int, errorBody) {
 		case http.StatusNotFound:
 			return he.Code, errorBody{Error: "no such route; see the API reference in the README", Code: "route_not_found"}
 		case http.StatusMethodNotAllowed:
-			return he.Code, errorBody{Error: "this route does not accept that method", Code: "method_not_allowed"}
+			msg, ok := he.Message.(string)
+			if !ok {
+				msg = "this route does not accept that method"
+			}
+			return he.Code, errorBody{Error: msg, Code: "method_not_allowed"}
 		case http.StatusRequestEntityTooLarge:
 			return he.Code, errorBody{Error: "request body is larger than 1 MiB", Code: "body_too_large"}
 		}

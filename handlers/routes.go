@@ -41,6 +41,7 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/audit", s.listAudit, need(ag.ScopeAuditRead))
 	api.GET("/audit/actors", s.auditActors, need(ag.ScopeAuditRead))
 	api.GET("/audit/actions", s.auditActions, need(ag.ScopeAuditRead))
+	api.RouteNotFound("/*", s.apiRouteNotFound)
 
 	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
 	// every unsafe method passes the cross-origin check; app pages need a signed-in session,
