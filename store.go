@@ -118,7 +118,8 @@ type DashboardStore interface {
 	// EnsureSetting stores value under name unless a value is already there, and returns
 	// the value stored: the first writer wins, on every instance.
 	EnsureSetting(ctx context.Context, name, value string) (string, error)
-	// RecentDecisions returns up to limit requests that left pending, latest first.
+	// RecentDecisions returns up to limit requests decided after they arrived (not by a
+	// policy on arrival), the latest decision first.
 	RecentDecisions(ctx context.Context, limit int) ([]Request, error)
 	// DeleteSessionsBefore deletes sessions that expired or ended before t and returns how
 	// many it deleted. Their sign-in and sign-out stay in the audit log.

@@ -32,7 +32,7 @@ func auditArgs(events []agentgate.AuditEvent) ([][]any, error) {
 func insertAudit(tx *writeTx, events [][]any) error {
 	for _, args := range events {
 		if _, err := tx.exec(insertAuditSQL, args...); err != nil {
-			return alreadyExists(err, fmt.Sprintf("audit event %v", args[0]))
+			return fmt.Errorf("insert audit event %v: %w", args[0], err)
 		}
 	}
 	return nil

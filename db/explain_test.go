@@ -14,21 +14,25 @@ import (
 func TestQueryPlans(t *testing.T) {
 	s := dbtest.Open(t, db.DialectSQLite)
 	where := " WHERE " + db.RequestStatusCond
+	pending := " WHERE " + db.RequestPendingCond
 	tests := []struct {
 		name, query string
 		args        []any
 		index       string
 	}{
-		{"pending newest", db.ListRequestsSQL + where + db.RequestsNewestOrder + db.PageSuffix, []any{"pending", 50, 0}, "requests_status_created"},
-		{"pending oldest", db.ListRequestsSQL + where + db.RequestsOldestOrder + db.PageSuffix, []any{"pending", 50, 0}, "requests_status_created"},
-		{"pending by urgency", db.ListRequestsSQL + where + db.RequestsUrgencyOrder + db.PageSuffix, []any{"pending", 50, 0}, "requests_status_rank_created"},
-		{"pending count", db.CountRequestsSQL + where, []any{"pending"}, "COVERING INDEX"},
+		{"pending newest", db.ListRequestsSQL + pending + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "requests_status_created"},
+		{"pending oldest", db.ListRequestsSQL + pending + db.RequestsOldestOrder + db.PageSuffix, []any{50, 0}, "requests_status_created"},
+		{"pending by urgency", db.ListRequestsSQL + pending + db.RequestsUrgencyOrder + db.PageSuffix, []any{50, 0}, "requests_pending_rank_created"},
+		{"pending and urgency", db.ListRequestsSQL + pending + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{3, 50, 0}, "requests_pending_rank_created"},
+		{"status newest", db.ListRequestsSQL + where + db.RequestsNewestOrder + db.PageSuffix, []any{"approved", 50, 0}, "requests_status_created"},
+		{"status count", db.CountRequestsSQL + where, []any{"approved"}, "COVERING INDEX"},
 		{"action", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + db.RequestsNewestOrder + db.PageSuffix, []any{"x", 50, 0}, "requests_action_created"},
 		{"all newest", db.ListRequestsSQL + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "requests_created"},
-		{"action and urgency", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"x", 3, 50, 0}, "requests_action_rank_created"},
-		{"action and urgency count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "requests_action_rank_created"},
-		{"status and urgency", db.ListRequestsSQL + where + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"pending", 3, 50, 0}, "requests_status_rank_created"},
+		{"action and urgency", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"x", 3, 50, 0}, "requests_action_created"},
+		{"action and urgency count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "COVERING INDEX requests_action_created"},
+		{"status and urgency", db.ListRequestsSQL + where + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"approved", 3, 50, 0}, "requests_status_created"},
 		{"overdue", db.ListOverdueSQL, []any{0, 50}, "requests_pending_expires"},
+		{"recent decisions", db.RecentDecisionsSQL, []any{10}, "requests_decided_later"},
 		{"audit newest", db.ListAuditSQL + db.AuditNewestOrder + db.PageSuffix, []any{50, 0}, "audit_events_created"},
 		{"audit by actor", db.ListAuditSQL + " WHERE actor = ?" + db.AuditNewestOrder + db.PageSuffix, []any{"x", 50, 0}, "audit_events_actor_created"},
 		{"request trail", db.RequestAuditSQL, []any{"req_1"}, "audit_events_request_created"},

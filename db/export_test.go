@@ -57,6 +57,8 @@ const (
 	ListRequestsSQL      = listRequestsSQL
 	CountRequestsSQL     = countRequestsSQL
 	RequestStatusCond    = requestStatusCond
+	RequestPendingCond   = requestPendingCond
+	RecentDecisionsSQL   = recentDecisionsSQL
 	RequestActionCond    = requestActionCond
 	RequestUrgencyCond   = requestUrgencyCond
 	RequestsNewestOrder  = requestsNewestOrder

@@ -15,8 +15,9 @@ const (
 
 	// Filter conditions, joined with AND; values are always bound.
 	requestStatusCond  = `status = ?`
+	requestPendingCond = `status = 'pending'` // a literal: the planners then use the partial indexes
 	requestActionCond  = `action = ?`
-	requestUrgencyCond = `urgency_rank = ?` // served by requests_status_rank_created
+	requestUrgencyCond = `urgency_rank = ?`
 	requestFromCond    = `created_at >= ?`
 	requestToCond      = `created_at < ?`
 	requestQueryCond   = `LOWER(action) LIKE ? ESCAPE '\'`
@@ -33,7 +34,11 @@ const (
 // number of requests that match.
 func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]agentgate.Request, int, error) {
 	var w where
-	w.add(f.Status != "", requestStatusCond, string(f.Status))
+	if f.Status == agentgate.StatusPending {
+		w.add(true, requestPendingCond)
+	} else {
+		w.add(f.Status != "", requestStatusCond, string(f.Status))
+	}
 	w.add(f.Action != "", requestActionCond, f.Action)
 	w.add(f.Urgency != "", requestUrgencyCond, f.Urgency.Rank())
 	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
@@ -118,10 +123,10 @@ type where struct {
 	args  []any
 }
 
-func (w *where) add(on bool, cond string, arg any) {
+func (w *where) add(on bool, cond string, args ...any) {
 	if on {
 		w.conds = append(w.conds, cond)
-		w.args = append(w.args, arg)
+		w.args = append(w.args, args...)
 	}
 }
 

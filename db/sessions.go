@@ -162,11 +162,13 @@ func (s *Store) EnsureSetting(ctx context.Context, name, value string) (string, 
 	return stored, nil
 }
 
+// recentDecisionsSQL repeats the condition of the partial index requests_decided_later.
 const recentDecisionsSQL = `SELECT ` + requestColumns + ` FROM requests
-	WHERE decided_at IS NOT NULL ORDER BY decided_at DESC, id DESC LIMIT ?`
+	WHERE decided_at > created_at ORDER BY decided_at DESC, id DESC LIMIT ?`
 
-// RecentDecisions returns up to limit requests that left pending (those with a decision
-// time), the latest decision first.
+// RecentDecisions returns up to limit requests decided after they arrived (by people,
+// expiry or cancellation), the latest decision first. Requests a policy decided on
+// arrival are left out: at gate-check rates they would crowd out every other decision.
 func (s *Store) RecentDecisions(ctx context.Context, limit int) ([]agentgate.Request, error) {
 	limit, _ = pageBounds(agentgate.Page{Limit: limit})
 	rows, err := s.query(ctx, recentDecisionsSQL, limit)

@@ -86,6 +86,14 @@ func TestRecentDecisions(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Decided by a policy on arrival, after all the others: not a recent decision.
+		at := sessionT0.Add(time.Hour)
+		auto := &agentgate.Request{ID: agentgate.NewID("req", at), Action: "read_file", Params: []byte(`{}`), Context: []byte(`{}`),
+			Urgency: agentgate.UrgencyNormal, Status: agentgate.StatusApproved, CreatedAt: at, UpdatedAt: at, ExpiresAt: at.Add(time.Hour),
+			DecidedAt: &at, DecidedBy: "policy", PolicyDecision: agentgate.DefaultOutcome(), RequiredApprovals: 1, Votes: []agentgate.Vote{}}
+		if err := s.CreateRequest(ctx, auto, nil); err != nil {
+			t.Fatal(err)
+		}
 		got, err := s.RecentDecisions(ctx, 2)
 		if err != nil || len(got) != 2 || got[0].Status != agentgate.StatusExpired || got[1].Status != agentgate.StatusDenied {
 			t.Errorf("RecentDecisions = %+v, %v; want expired then denied", got, err)

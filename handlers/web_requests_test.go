@@ -19,6 +19,7 @@ func TestOverviewPageAndFragment(t *testing.T) {
 	e.submit("send_email", ag.UrgencyHigh, nil)
 	e.submit("send_email", ag.UrgencyHigh, nil)
 	done := e.submit("delete_file", ag.UrgencyLow, nil)
+	e.clock.advance(time.Minute) // a person decides after the request arrives
 	if _, err := e.gate.Decide(context.Background(), done.ID, ag.Decide{Decision: ag.DecisionDenied, Actor: ag.Actor{Name: "bob"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestOverviewPageAndFragment(t *testing.T) {
 			t.Errorf("%s = %q, want %s", id, got, want)
 		}
 	}
-	if got := text(p.must(t, "oldest-wait", 1)); got != "10 min" {
+	if got := text(p.must(t, "oldest-wait", 1)); got != "11 min" {
 		t.Errorf("oldest waited %q", got)
 	}
 	if p.must(t, "urgent-row", 3).First().Find(`[data-testid="urgency"]`).Text() == "" {

@@ -479,7 +479,7 @@ func OverviewRegion(p OverviewPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(p.Overview.Recent) == 0 {
-			templ_7745c5c3_Err = Empty("No decisions yet", "Approved, denied and expired requests show up here.").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Empty("No decisions yet", "Requests people approve or deny, and those that expire, show up here. Those a policy decides are under All requests.").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
