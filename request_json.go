@@ -116,17 +116,23 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-// appendJSONString appends s quoted. Printable ASCII that encoding/json leaves alone is
-// copied; anything else (escapes, HTML characters, non-ASCII) goes through encoding/json.
+// appendJSONString appends s quoted. Printable ASCII is copied, with quotes and
+// backslashes escaped; anything else (control and HTML characters, non-ASCII) sends the
+// whole string through encoding/json.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' {
 			q, _ := json.Marshal(s) // a string always encodes
 			return append(b, q...)
 		}
 	}
 	b = append(b, '"')
-	b = append(b, s...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' {
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
 	return append(b, '"')
 }
 
