@@ -13,9 +13,15 @@ import (
 )
 
 func (s *Server) createRequest(c echo.Context) error {
-	var in ag.NewRequest
-	if err := decodeJSON(c, &in); err != nil {
+	body, err := readJSON(c)
+	if err != nil {
 		return err
+	}
+	in, ok := parseNewRequest(body)
+	if !ok {
+		if err := unmarshalStrict(body, &in); err != nil {
+			return err
+		}
 	}
 	r, err := s.gate.Submit(c.Request().Context(), key(c).Actor(), in)
 	if err != nil {

@@ -22,21 +22,35 @@ import (
 // decodeJSON reads the body as one JSON object into v, refusing unknown fields, trailing
 // data and bodies over the limit, with errors that say what to fix.
 func decodeJSON(c echo.Context, v any) error {
+	body, err := readJSON(c)
+	if err != nil {
+		return err
+	}
+	return unmarshalStrict(body, v)
+}
+
+// readJSON reads a JSON body: its content type, size and text, not yet its syntax.
+func readJSON(c echo.Context) ([]byte, error) {
 	r := c.Request()
-	if ct := r.Header.Get(echo.HeaderContentType); ct != "" {
+	if ct := r.Header.Get(echo.HeaderContentType); ct != "" && ct != echo.MIMEApplicationJSON {
 		// Media types are case-insensitive and may carry parameters; a prefix match would
 		// also take "application/jsonp".
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
-			return ag.Errorf(ag.KindInvalid, "unsupported_content_type", "send the body as application/json, not %q", ct)
+			return nil, ag.Errorf(ag.KindInvalid, "unsupported_content_type", "send the body as application/json, not %q", ct)
 		}
 	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return decodeError(err)
+		return nil, decodeError(err)
 	}
 	if err := storableText(body); err != nil {
-		return err
+		return nil, err
 	}
+	return body, nil
+}
+
+// unmarshalStrict decodes body, one JSON object, into v.
+func unmarshalStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

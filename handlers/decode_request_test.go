@@ -1,0 +1,57 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+
+	ag "github.com/agentgate/agentgate"
+)
+
+// What parseNewRequest accepts must decode to the same request through encoding/json, and
+// the bodies agents usually send must take the fast path.
+func FuzzParseNewRequest(f *testing.F) {
+	for _, s := range []string{
+		`{"action":"read_file","params":{"path":"/srv/app/README.md","bytes":4096},"context":{"agent":"bench","run":42},"urgency":"low"}`,
+		` { "action" : "x" , "params" : [1, {"a": "}"}] , "context" : null } `,
+		`{"action":"x","params":"s\"}","context":1e3}`,
+		`{"action":"x","params":{"a":"\u00e9\\"}}`,
+		`{}`, `{"action":"x",}`, `{"action":"x"}x`, `{"Action":"x"}`, `{"action":"x","action":"y"}`,
+		`{"action":"a\u0041"}`, `{"params":tru}`, `{"params":{"a":1}}}`, `{"expiresAt":"2030-01-01T00:00:00Z"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fast, ok := parseNewRequest(body)
+		if !ok {
+			return
+		}
+		var slow ag.NewRequest
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&slow); err != nil {
+			t.Fatalf("fast path took %q; encoding/json refuses it: %v", body, err)
+		}
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			t.Fatalf("fast path took %q; encoding/json finds trailing data", body)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: fast path gives %+v, encoding/json %+v", body, fast, slow)
+		}
+	})
+}
+
+func TestParseNewRequestTakesPlainBodies(t *testing.T) {
+	for _, body := range []string{
+		`{"action":"read_file","params":{"path":"/srv/app/README.md","bytes":4096},"context":{"agent":"bench","run":42},"urgency":"low"}`,
+		"{\n  \"action\": \"send_email\",\n  \"params\": {\"to\": \"a@example.com\", \"cc\": [\"b@example.com\"]}\n}\n",
+		`{"action":"deploy","params":{"note":"say \"hi\""},"urgency":"critical","context":{}}`,
+	} {
+		if _, ok := parseNewRequest([]byte(body)); !ok {
+			t.Errorf("fast path refused %s", body)
+		}
+	}
+}
