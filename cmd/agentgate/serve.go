@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -27,10 +29,19 @@ func newServeCmd(getenv env, io stdio) *cobra.Command {
 		Short: "Run the server (applies migrations first)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if os.Getenv("GOGC") == "" {
+				debug.SetGCPercent(serveGCPercent)
+			}
 			return serve(cmd.Context(), getenv, io, nil)
 		},
 	}
 }
+
+// serveGCPercent is the server's GOGC unless the environment sets one. The live heap is a
+// few MB and a gate check allocates about 14 KB, so the default of 100 collects dozens of
+// times a second under load; 200 halves that for about 4 MB more memory, and measured
+// (wrk, gate check) 8% more checks per second.
+const serveGCPercent = 200
 
 // serve runs the server until ctx ends. ready, if not nil, receives the listening address.
 func serve(ctx context.Context, getenv env, io stdio, ready chan<- string) error {
