@@ -12,7 +12,7 @@ go build -o "$work/httpceiling" ./cmd/httpceiling
 export AGENTGATE_KEY="agk_loadtest_0123456789abcdef"
 
 run_gate() { # $1 = label, $2 = DATABASE_URL
-  PORT=3917 DATABASE_URL="$2" ADMIN_API_KEY="$AGENTGATE_KEY" LOG_LEVEL=warn LOG_FORMAT=json GOGC=${GOGC:-100} \
+  PORT=3917 DATABASE_URL="$2" ADMIN_API_KEY="$AGENTGATE_KEY" LOG_LEVEL=warn LOG_FORMAT=json \
     "$work/agentgate" serve >"$work/$1.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -fs localhost:3917/ready >/dev/null && break; sleep 0.05; done
