@@ -3,7 +3,9 @@ package agentgate
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -25,4 +27,46 @@ func checkText(field, s string) error {
 		return Errorf(KindInvalid, "invalid_text", "%s must be UTF-8 text without NUL characters", field)
 	}
 	return nil
+}
+
+// UnstorableJSON says what in the JSON text b a database would refuse, or returns "" when
+// nothing: bytes that are not UTF-8, and the escapes of NUL and of unpaired UTF-16
+// surrogates, which PostgreSQL refuses in text and jsonb.
+func UnstorableJSON(b []byte) string {
+	if !utf8.Valid(b) {
+		return "bytes that are not UTF-8"
+	}
+	escape := func(i int) (rune, bool) { // the \uXXXX starting at b[i], if there is one
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	// Backslashes occur only inside strings, so no tracking of strings is needed: each one
+	// starts an escape, and \\ is skipped whole.
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := escape(i)
+		if !ok {
+			i++
+			continue
+		}
+		i += 5
+		switch {
+		case r == 0:
+			return "a NUL character (\\u0000)"
+		case utf16.IsSurrogate(r) && r < 0xDC00:
+			if low, ok := escape(i + 1); ok && low >= 0xDC00 && low <= 0xDFFF {
+				i += 6
+				continue
+			}
+			return "an unpaired UTF-16 surrogate"
+		case utf16.IsSurrogate(r):
+			return "an unpaired UTF-16 surrogate"
+		}
+	}
+	return ""
 }

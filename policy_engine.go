@@ -223,6 +223,13 @@ func compilePolicy(p *Policy) ([]compiledRule, error) {
 		}
 		out = append(out, r)
 	}
+	// The rules are stored as JSON (valid by now); what a database would refuse in it is
+	// refused here, whichever surface the policy came from.
+	if b, err := json.Marshal(p.Rules); err != nil {
+		return nil, invalidPolicy(-1, "rules", "the rules cannot be written as JSON: %v", err)
+	} else if what := UnstorableJSON(b); what != "" {
+		return nil, invalidPolicy(-1, "rules", "the rules hold %s; text may not contain those", what)
+	}
 	return out, nil
 }
 

@@ -632,3 +632,24 @@ func TestMatchCheapFirst(t *testing.T) {
 		t.Errorf("evaluation order %v", keys)
 	}
 }
+
+// Rules are stored as JSON; text PostgreSQL refuses in jsonb is refused when the policy is
+// checked, whichever surface it came from.
+func TestValidatePolicyRefusesUnstorableText(t *testing.T) {
+	for name, r := range map[string]Rule{
+		"NUL escape in a match": {Decision: AutoDeny, Match: map[string]json.RawMessage{"params.to": json.RawMessage(`"a\u0000b"`)}},
+		"lone surrogate":        {Decision: AutoDeny, Match: map[string]json.RawMessage{"params.to": json.RawMessage(`{"$in": ["\ud800"]}`)}},
+		"NUL in an approver":    {Decision: RouteToHuman, Approvers: []string{"a\x00b"}},
+		"NUL in a match key":    {Decision: AutoDeny, Match: map[string]json.RawMessage{"params.a\x00": json.RawMessage(`1`)}},
+		"NUL in an OWASP tag":   {Decision: AutoDeny, OWASP: "LLM\x0006"},
+	} {
+		p := Policy{Name: "p", Rules: []Rule{r}}
+		if err := ValidatePolicy(&p); ErrorCode(err) != "invalid_policy" {
+			t.Errorf("%s: %v, want invalid_policy", name, err)
+		}
+	}
+	ok := Policy{Name: "p", Rules: []Rule{{Decision: AutoDeny, Match: map[string]json.RawMessage{"params.to": json.RawMessage(`"caf\u00e9 \ud83d\ude00"`)}}}}
+	if err := ValidatePolicy(&ok); err != nil {
+		t.Errorf("escaped text that is fine was refused: %v", err)
+	}
+}

@@ -8,10 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -123,47 +121,14 @@ func typeName(goType string) string {
 	return fmt.Sprintf("of type %s", goType)
 }
 
-// storableText refuses JSON text that a database cannot store: bytes that are not UTF-8, and
-// the escapes of NUL and of unpaired UTF-16 surrogates, which PostgreSQL refuses in text and
-// jsonb. Left in, they would reach the store and fail there as an internal error.
+// storableText refuses JSON text that a database cannot store (see ag.UnstorableJSON). Left
+// in, it would reach the store and fail there as an internal error.
 func storableText(b []byte) error {
 	if !utf8.Valid(b) {
 		return ag.Errorf(ag.KindInvalid, "invalid_json", "the body is not valid UTF-8")
 	}
-	bad := func(what string) error {
+	if what := ag.UnstorableJSON(b); what != "" {
 		return ag.Errorf(ag.KindInvalid, "invalid_text", "the body holds %s; text may not contain those", what)
-	}
-	escape := func(i int) (rune, bool) { // the \uXXXX starting at b[i], if there is one
-		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
-			return 0, false
-		}
-		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
-		return rune(n), err == nil
-	}
-	// Backslashes occur only inside strings, so no tracking of strings is needed: each one
-	// starts an escape, and \\ is skipped whole.
-	for i := 0; i < len(b); i++ {
-		if b[i] != '\\' {
-			continue
-		}
-		r, ok := escape(i)
-		if !ok {
-			i++
-			continue
-		}
-		i += 5
-		switch {
-		case r == 0:
-			return bad("a NUL character (\\u0000)")
-		case utf16.IsSurrogate(r) && r < 0xDC00:
-			if low, ok := escape(i + 1); ok && low >= 0xDC00 && low <= 0xDFFF {
-				i += 6
-				continue
-			}
-			return bad("an unpaired UTF-16 surrogate")
-		case utf16.IsSurrogate(r):
-			return bad("an unpaired UTF-16 surrogate")
-		}
 	}
 	return nil
 }

@@ -87,6 +87,9 @@ func TestPolicyPages(t *testing.T) {
 	if v := p.byTestID("rules-editor").Text(); v != form.Get("rules") {
 		t.Errorf("editor lost the text: %q", v)
 	}
+	// Text PostgreSQL cannot store is refused as a mistake in the rules, not a server error.
+	res, _ = b.post("/policies", url.Values{"name": {"Nul"}, "priority": {"1"}, "rules": {`[{"match": {"params.to": "a\u0000b"}, "decision": "auto_deny"}]`}}, false)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
 	_, p = b.post("/policies/validate", url.Values{"rules": {`[{"match": {"action": {"$regex": "("}}, "decision": "auto_deny"}]`}}, true)
 	if got := text(p.must(t, "rules-check", 1)); !strings.Contains(got, "rules[0]") {
 		t.Errorf("live check %q", got)
