@@ -71,6 +71,15 @@ func ErrorCode(err error) string {
 	return "internal_error"
 }
 
+// ErrorMessage returns the message of the first *Error in err's chain, or err's own text.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
 // ErrNotFound is returned by stores when a row does not exist; services turn it into an
 // *Error that names the missing thing.
 var ErrNotFound = errors.New("not found")
