@@ -70,3 +70,30 @@ func UnstorableJSON(b []byte) string {
 	}
 	return ""
 }
+
+// rawText reports whether the JSON text b is compact (no space outside strings) and plain
+// (none of what encoding/json escapes when it copies a json.RawMessage: <, >, & and U+2028,
+// U+2029). Strings are tracked, so space and other text inside them are neither.
+func rawText(b []byte) (compact, plain bool) {
+	compact, plain = true, true
+	inString := false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '<' || c == '>' || c == '&':
+			plain = false
+		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):
+			plain = false
+		case inString:
+			if c == '\\' {
+				i++ // an escape is ASCII: skip the escaped byte
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			compact = false
+		}
+	}
+	return compact, plain
+}

@@ -158,7 +158,7 @@ func objectText(field string, raw json.RawMessage) (json.RawMessage, error) {
 	if t[0] != '{' {
 		return nil, bad()
 	}
-	if !bytes.ContainsAny(t, " \t\r\n") {
+	if compact, _ := rawText(t); compact {
 		if !json.Valid(t) {
 			return nil, bad()
 		}

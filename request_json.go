@@ -143,16 +143,14 @@ func appendRawJSON(b []byte, raw json.RawMessage) ([]byte, error) {
 	if len(raw) == 0 {
 		return append(b, "null"...), nil
 	}
-	for _, c := range raw {
-		if c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '&' {
-			q, err := json.Marshal(raw)
-			if err != nil {
-				return nil, err
-			}
-			return append(b, q...), nil
-		}
+	if compact, plain := rawText(raw); compact && plain {
+		return append(b, raw...), nil
 	}
-	return append(b, raw...), nil
+	q, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, q...), nil
 }
 
 // appendJSONTime appends t as time.Time's MarshalJSON does, for the years it accepts.

@@ -63,7 +63,11 @@ func TestRequestJSONMatchesEncodingJSON(t *testing.T) {
 	odd.Votes = nil
 	odd.UpdatedAt = time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
 
-	for name, r := range map[string]Request{"full": full, "empty": empty, "pending": pending, "odd": odd} {
+	prose := sampleRequest() // compact, with space and non-ASCII text inside strings
+	prose.Params = json.RawMessage(`{"subject":"Q3 report: caf\u00e9","to":"Zoë <z@example.com>","n":"a\"b c"}`)
+	prose.Context = json.RawMessage(`{"note":"line\u2028break","k":"x y"}`)
+
+	for name, r := range map[string]Request{"full": full, "empty": empty, "pending": pending, "odd": odd, "prose": prose} {
 		got, err := r.MarshalJSON()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -122,6 +122,11 @@ func TestValidateNormalizes(t *testing.T) {
 	if string(out.Params) != `{"a":[1,2],"b":"c d"}` || string(out.Context) != `{}` || out.Urgency != "normal" {
 		t.Fatalf("normalized to params %s, context %s, urgency %q", out.Params, out.Context, out.Urgency)
 	}
+	// Already compact, with space inside its strings: kept as it is.
+	in.Params = []byte(` {"s":"a b","é":"ü \" {"} `)
+	if out, err = in.Validate(time.Now()); err != nil || string(out.Params) != `{"s":"a b","é":"ü \" {"}` {
+		t.Fatalf("compact params became %s, %v", out.Params, err)
+	}
 }
 
 func TestNewIDSortsByTime(t *testing.T) {
