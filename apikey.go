@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -70,10 +71,14 @@ func (k *APIKey) Actor() Actor { return Actor{Name: k.Name, Type: ActorAPIKey} }
 func (k *APIKey) Revoked() bool { return k.RevokedAt != nil }
 
 // GenerateKey returns a new random key: "agk_" and 32 random bytes in base64url.
-func GenerateKey() string {
+func GenerateKey() string { return KeyPrefix + randomToken() }
+
+// randomToken returns 32 random bytes in unpadded base64url: key secrets, session tokens
+// and the session secret are made of it.
+func randomToken() string {
 	var b [32]byte
 	_, _ = rand.Read(b[:])
-	return KeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // HashKey returns the hex SHA-256 of a key, the only form stored.
@@ -113,7 +118,7 @@ func (n *NullInt) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var v int
-	if err := jsonUnmarshalStrict(b, &v); err != nil {
+	if err := json.Unmarshal(b, &v); err != nil {
 		return Invalid("rateLimit must be a whole number of requests per minute, or null for unlimited")
 	}
 	n.Value = &v
@@ -132,11 +137,11 @@ func validateKeyFields(name string, scopes []Scope, rate *int) error {
 		return err
 	}
 	if len(scopes) == 0 {
-		return Errorf(KindInvalid, "invalid_scopes", "scopes must list at least one of: %s", scopeList())
+		return Errorf(KindInvalid, "invalid_scopes", "scopes must list at least one of: %s", scopeNames(AllScopes))
 	}
 	for _, s := range scopes {
 		if !slices.Contains(AllScopes, s) {
-			return Errorf(KindInvalid, "invalid_scopes", "unknown scope %q; scopes are: %s", s, scopeList())
+			return Errorf(KindInvalid, "invalid_scopes", "unknown scope %q; scopes are: %s", s, scopeNames(AllScopes))
 		}
 	}
 	if rate != nil && (*rate < 1 || *rate > 1_000_000) {
@@ -145,9 +150,10 @@ func validateKeyFields(name string, scopes []Scope, rate *int) error {
 	return nil
 }
 
-func scopeList() string {
-	s := make([]string, len(AllScopes))
-	for i, sc := range AllScopes {
+// scopeNames lists scopes for a message: "a, b, c".
+func scopeNames(scopes []Scope) string {
+	s := make([]string, len(scopes))
+	for i, sc := range scopes {
 		s[i] = string(sc)
 	}
 	return strings.Join(s, ", ")

@@ -95,8 +95,8 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 		ExpiresAt: now.Add(g.ttl), PolicyDecision: out, RequiredApprovals: max(out.RequiredApprovals, 1),
 		Votes: []Vote{}, Version: 1,
 	}
-	if in.ExpiresAt != nil {
-		r.ExpiresAt = in.ExpiresAt.UTC()
+	if in.ExpiresAt != nil { // to the microsecond, as the clock's times and the stores
+		r.ExpiresAt = in.ExpiresAt.UTC().Truncate(time.Microsecond)
 	}
 	// One audit row per request keeps the gate check at two writes: a routed request is
 	// "created" by the agent; a request a rule decided is "approved"/"denied" by the policy,
@@ -108,12 +108,12 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 		if out.Decision == AutoDeny {
 			status = StatusDenied
 		}
-		r.finish(status, PolicyActor.Name, ruleReason(out), now)
+		r.finish(status, PolicyActor.Name, ruleReason(status, out), now)
 		ev = requestEvent(now, r, "request."+string(status), PolicyActor, policyDecided{
 			PolicyID: out.PolicyID, PolicyName: out.PolicyName, RequestedBy: actor.Name, RuleIndex: out.RuleIndex,
 		})
 	default:
-		ev = requestEvent(now, r, EventRequestCreated, actor, map[string]any{"urgency": urgency, "expiresAt": r.ExpiresAt})
+		ev = requestEvent(now, r, EventRequestCreated, actor, requestCreated{ExpiresAt: r.ExpiresAt, Urgency: urgency})
 	}
 	if err := g.store.CreateRequest(ctx, r, []AuditEvent{ev}); err != nil {
 		return nil, fmt.Errorf("store request: %w", err)
@@ -122,50 +122,51 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 	return r, nil
 }
 
-// policyDecided is the audit detail of a request a rule decided. A struct, not a map: the
-// gate check writes one for every auto-decided request.
-type policyDecided struct {
-	PolicyID    string `json:"policyId"`
-	PolicyName  string `json:"policyName"`
-	RequestedBy string `json:"requestedBy"`
-	RuleIndex   *int   `json:"ruleIndex"`
-}
-
-func ruleReason(o Outcome) string {
-	verb := "approved"
-	if o.Decision == AutoDeny {
-		verb = "denied"
+// The audit details the gate check writes for every request are structs, not maps: no map
+// to build and no keys to sort. Fields are in key order, as a map's would be.
+type (
+	requestCreated struct { // a request routed to people
+		ExpiresAt time.Time `json:"expiresAt"`
+		Urgency   Urgency   `json:"urgency"`
 	}
+	policyDecided struct { // a request a rule decided
+		PolicyID    string `json:"policyId"`
+		PolicyName  string `json:"policyName"`
+		RequestedBy string `json:"requestedBy"`
+		RuleIndex   *int   `json:"ruleIndex"`
+	}
+)
+
+// ruleReason is the decision reason of a request a rule gave status.
+func ruleReason(status Status, o Outcome) string {
+	verb := string(status)
 	if o.RuleIndex == nil {
 		return "automatically " + verb
 	}
 	return "automatically " + verb + " by policy " + strconv.Quote(o.PolicyName) + ", rule " + strconv.Itoa(*o.RuleIndex)
 }
 
-// validID reports whether id could name a stored row; an id that is not storable is
-// answered "not found" here, as PostgreSQL would refuse to compare it.
-func validID(id string) bool { return storable(id) }
+// lookup reads one stored thing by id, answering "not found" for a missing one. An id that
+// is not storable is answered "not found" at once, as PostgreSQL would refuse to compare it.
+func lookup[T any](ctx context.Context, what, id string, get func(context.Context, string) (*T, error)) (*T, error) {
+	if !storable(id) {
+		return nil, NotFound(what, id)
+	}
+	v, err := get(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, NotFound(what, id)
+	}
+	return v, err
+}
 
 // Get returns a request.
 func (g *Gate) Get(ctx context.Context, id string) (*Request, error) {
-	if !validID(id) {
-		return nil, NotFound("request", id)
-	}
-	r, err := g.store.GetRequest(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, NotFound("request", id)
-	}
-	return r, err
+	return lookup(ctx, "request", id, g.store.GetRequest)
 }
 
 // List returns one page of requests and the total that match.
 func (g *Gate) List(ctx context.Context, f RequestFilter) ([]Request, int, error) {
 	return g.store.ListRequests(ctx, f)
-}
-
-// PendingByUrgency counts pending requests per urgency.
-func (g *Gate) PendingByUrgency(ctx context.Context) (map[Urgency]int, error) {
-	return g.store.CountPendingByUrgency(ctx)
 }
 
 // maxAttempts bounds retries of a conditional update that lost to a concurrent vote.
@@ -184,10 +185,9 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		if d.Reason != "" {
 			details["reason"] = d.Reason
 		}
-		if typ == "voted" {
+		if typ == "voted" { // "request.voted"
 			details["approvals"] = r.approvals()
 			details["requiredApprovals"] = r.RequiredApprovals
-			return requestEvent(now, r, EventRequestVoted, d.Actor, details), nil
 		}
 		return requestEvent(now, r, "request."+typ, d.Actor, details), nil
 	})
@@ -196,10 +196,7 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 // Cancel withdraws a pending request. Only the key that created it may, unless asAdmin is set
 // (an admin).
 func (g *Gate) Cancel(ctx context.Context, id string, actor Actor, reason string, asAdmin bool) (*Request, error) {
-	if len(reason) > MaxReasonLen {
-		return nil, Errorf(KindInvalid, "invalid_reason", "reason must be at most %d characters", MaxReasonLen)
-	}
-	if err := checkText("reason", reason); err != nil {
+	if err := checkReason(reason); err != nil {
 		return nil, err
 	}
 	return g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
@@ -321,10 +318,8 @@ func (g *Gate) StopWaiting() { g.stopOnce.Do(func() { close(g.stopped) }) }
 
 // RequestAudit returns a request's audit trail, oldest first.
 func (g *Gate) RequestAudit(ctx context.Context, id string) ([]AuditEvent, error) {
-	if _, err := g.Get(ctx, id); err != nil {
-		return nil, err
-	}
-	return g.store.RequestAudit(ctx, id)
+	_, trail, err := g.RequestDetail(ctx, id)
+	return trail, err
 }
 
 // Audit returns one page of the audit log.
@@ -337,11 +332,6 @@ func (g *Gate) AuditActors(ctx context.Context) ([]string, error) { return g.sto
 
 // AuditActions lists every request action in the audit log.
 func (g *Gate) AuditActions(ctx context.Context) ([]string, error) { return g.store.AuditActions(ctx) }
-
-// Record appends a standalone audit event, such as a login.
-func (g *Gate) Record(ctx context.Context, typ string, actor Actor, details map[string]any) error {
-	return g.store.AppendAudit(ctx, []AuditEvent{newEvent(g.clock.Now(), typ, actor, details)})
-}
 
 // Ready checks the database answers.
 func (g *Gate) Ready(ctx context.Context) error { return g.store.Ping(ctx) }

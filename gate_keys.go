@@ -61,14 +61,7 @@ func (g *Gate) Keys(ctx context.Context, p Page) ([]APIKey, int, error) {
 
 // Key returns one key.
 func (g *Gate) Key(ctx context.Context, id string) (*APIKey, error) {
-	if !validID(id) {
-		return nil, NotFound("API key", id)
-	}
-	k, err := g.store.GetKey(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, NotFound("API key", id)
-	}
-	return k, err
+	return lookup(ctx, "API key", id, g.store.GetKey)
 }
 
 // CreateKey makes a new key and returns it with its secret, which is never shown again.
@@ -81,20 +74,16 @@ func (g *Gate) CreateKey(ctx context.Context, actor Actor, in KeyInput) (*APIKey
 		return nil, "", err
 	}
 	secret := GenerateKey()
-	k, err := g.storeKey(ctx, &actor, name, secret, in.Scopes, in.RateLimit.Value)
+	k, err := g.storeKey(ctx, actor, name, secret, in.Scopes, in.RateLimit.Value)
 	return k, secret, err
 }
 
-func (g *Gate) storeKey(ctx context.Context, actor *Actor, name, secret string, scopes []Scope, rate *int) (*APIKey, error) {
+func (g *Gate) storeKey(ctx context.Context, actor Actor, name, secret string, scopes []Scope, rate *int) (*APIKey, error) {
 	now := g.clock.Now()
 	k := &APIKey{ID: NewID("key", now), Name: name, Prefix: KeyDisplayPrefix(secret), Hash: HashKey(secret),
 		Scopes: scopes, RateLimit: rate, CreatedAt: now, UpdatedAt: now}
-	var ev *AuditEvent
-	if actor != nil {
-		e := newEvent(now, EventKeyCreated, *actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes})
-		ev = &e
-	}
-	if err := g.store.CreateKey(ctx, k, ev); err != nil {
+	ev := newEvent(now, EventKeyCreated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes})
+	if err := g.store.CreateKey(ctx, k, &ev); err != nil {
 		return nil, fmt.Errorf("store key: %w", err)
 	}
 	return k, nil
@@ -164,7 +153,7 @@ func (g *Gate) EnsureAdminKey(ctx context.Context, secret string) error {
 	if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	_, err = g.storeKey(ctx, &SystemActor, "admin", secret, []Scope{ScopeAdmin}, nil)
+	_, err = g.storeKey(ctx, SystemActor, "admin", secret, []Scope{ScopeAdmin}, nil)
 	return err
 }
 
@@ -178,7 +167,7 @@ func (g *Gate) BootstrapKey(ctx context.Context, name string, onlyIfNone bool) (
 		}
 	}
 	secret := GenerateKey()
-	_, err := g.storeKey(ctx, &SystemActor, name, secret, []Scope{ScopeAdmin}, nil)
+	_, err := g.storeKey(ctx, SystemActor, name, secret, []Scope{ScopeAdmin}, nil)
 	return secret, err
 }
 

@@ -26,14 +26,7 @@ func (g *Gate) Policies(ctx context.Context) ([]Policy, error) { return g.store.
 
 // Policy returns one policy.
 func (g *Gate) Policy(ctx context.Context, id string) (*Policy, error) {
-	if !validID(id) {
-		return nil, NotFound("policy", id)
-	}
-	p, err := g.store.GetPolicy(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, NotFound("policy", id)
-	}
-	return p, err
+	return lookup(ctx, "policy", id, g.store.GetPolicy)
 }
 
 // CreatePolicy validates and stores a new policy and makes it live.

@@ -1,20 +1,11 @@
 package agentgate
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
-
-// jsonUnmarshalStrict decodes b into v, refusing unknown fields.
-func jsonUnmarshalStrict(b []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	return d.Decode(v)
-}
 
 // storable reports whether a database stores s faithfully: UTF-8 without a NUL character
 // (PostgreSQL refuses both).

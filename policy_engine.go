@@ -204,9 +204,9 @@ func compilePolicy(p *Policy) ([]compiledRule, error) {
 	if p.Name == "" {
 		return nil, invalidPolicy(-1, "name", "a policy needs a name, such as \"Deny production deletes\"")
 	}
-	for field, text := range map[string]string{"name": p.Name, "description": p.Description} {
-		if err := checkText(field, text); err != nil {
-			return nil, invalidPolicy(-1, field, "%s must be UTF-8 text without NUL characters", field)
+	for _, f := range [...]struct{ name, text string }{{"name", p.Name}, {"description", p.Description}} {
+		if !storable(f.text) {
+			return nil, invalidPolicy(-1, f.name, "%s must be UTF-8 text without NUL characters", f.name)
 		}
 	}
 	if n := utf8.RuneCountInString(p.Name); n > maxPolicyName {

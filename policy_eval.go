@@ -335,9 +335,6 @@ func (l *literal) equalAny(x any) bool {
 
 // number reads the numeric types encoding/json and Go callers put in params.
 func number(x any) (float64, bool) {
-	if f, ok := x.(float64); ok {
-		return f, true
-	}
 	switch n := x.(type) {
 	case float64:
 		return n, true

@@ -222,6 +222,14 @@ const (
 // SystemActor is the actor for the server's own acts, such as expiry.
 var SystemActor = Actor{Name: "system", Type: ActorSystem}
 
+// checkReason checks the reason given with a decision or a cancel.
+func checkReason(reason string) error {
+	if len(reason) > MaxReasonLen {
+		return Errorf(KindInvalid, "invalid_reason", "reason must be at most %d characters", MaxReasonLen)
+	}
+	return checkText("reason", reason)
+}
+
 // ApplyDecision records d on r at now. It returns the audit event type of what happened
 // ("voted" when a quorum is still short, else "approved" or "denied"). r is changed only
 // when the error is nil. requireReason comes from the rule that routed the request.
@@ -229,10 +237,7 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	if d.Decision != DecisionApproved && d.Decision != DecisionDenied {
 		return "", Errorf(KindInvalid, "invalid_decision", "decision must be \"approved\" or \"denied\", not %q", d.Decision)
 	}
-	if len(d.Reason) > MaxReasonLen {
-		return "", Errorf(KindInvalid, "invalid_reason", "reason must be at most %d characters", MaxReasonLen)
-	}
-	if err := checkText("reason", d.Reason); err != nil {
+	if err := checkReason(d.Reason); err != nil {
 		return "", err
 	}
 	if r.Status != StatusPending {

@@ -2,11 +2,8 @@ package agentgate
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -50,14 +47,10 @@ func (g *Gate) Login(ctx context.Context, secret, from string, anyOf ...Scope) (
 		return nil, "", nil, err
 	}
 	if len(anyOf) > 0 && !k.HasAny(anyOf...) {
-		names := make([]string, len(anyOf))
-		for i, s := range anyOf {
-			names[i] = string(s)
-		}
-		return nil, "", nil, Errorf(KindForbidden, "no_dashboard_access", "this API key cannot use the dashboard; it needs one of the scopes %s", strings.Join(names, ", "))
+		return nil, "", nil, Errorf(KindForbidden, "no_dashboard_access", "this API key cannot use the dashboard; it needs one of the scopes %s", scopeNames(anyOf))
 	}
 	now := g.clock.Now()
-	token := newSessionToken()
+	token := randomToken()
 	s := &Session{ID: NewID("ses", now), TokenHash: HashKey(token), KeyID: k.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
 	ev := newEvent(now, EventLogin, k.Actor(), map[string]any{"sessionId": s.ID, "keyId": k.ID, "from": from})
 	if err := g.store.CreateSession(ctx, s, ev); err != nil {
@@ -124,7 +117,7 @@ func (g *Gate) SessionSecret(ctx context.Context, configured string) ([]byte, er
 	if configured != "" {
 		return []byte(configured), nil
 	}
-	v, err := g.store.EnsureSetting(ctx, sessionSecretSetting, newSessionToken()+newSessionToken())
+	v, err := g.store.EnsureSetting(ctx, sessionSecretSetting, randomToken()+randomToken())
 	if err != nil {
 		return nil, fmt.Errorf("session secret: %w", err)
 	}
@@ -132,12 +125,6 @@ func (g *Gate) SessionSecret(ctx context.Context, configured string) ([]byte, er
 }
 
 // newSessionToken returns 32 random bytes in base64url.
-func newSessionToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
 // sessionSweepInterval is how often Run deletes sessions that can no longer sign anyone in.
 const sessionSweepInterval = time.Hour
 
