@@ -186,7 +186,7 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 			details["reason"] = d.Reason
 		}
 		if typ == "voted" { // "request.voted"
-			details["approvals"] = r.approvals()
+			details["approvals"] = r.Approvals()
 			details["requiredApprovals"] = r.RequiredApprovals
 		}
 		return requestEvent(now, r, "request."+typ, d.Actor, details), nil

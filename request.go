@@ -260,15 +260,18 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	}
 	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, Decision: d.Decision, Reason: d.Reason, CreatedAt: now})
 	r.UpdatedAt = now
-	need := max(r.RequiredApprovals, 1)
-	if d.Decision == DecisionApproved && r.approvals() < need {
+	if d.Decision == DecisionApproved && r.Approvals() < r.ApprovalsNeeded() {
 		return "voted", nil
 	}
 	r.finish(Status(d.Decision), d.Actor.Name, d.Reason, now)
 	return d.Decision, nil
 }
 
-func (r *Request) approvals() int {
+// ApprovalsNeeded is how many approvals decide r: its quorum, at least one.
+func (r *Request) ApprovalsNeeded() int { return max(r.RequiredApprovals, 1) }
+
+// Approvals counts the approving votes cast on r.
+func (r *Request) Approvals() int {
 	n := 0
 	for _, v := range r.Votes {
 		if v.Decision == DecisionApproved {

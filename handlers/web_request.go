@@ -87,11 +87,5 @@ func decidedNotice(r *ag.Request) string {
 	case ag.StatusDenied:
 		return "Denied. The agent has been told no."
 	}
-	n := 0
-	for _, v := range r.Votes {
-		if v.Decision == ag.DecisionApproved {
-			n++
-		}
-	}
-	return fmt.Sprintf("Your approval is recorded: %d of %d needed.", n, max(r.RequiredApprovals, 1))
+	return fmt.Sprintf("Your approval is recorded: %d of %d needed.", r.Approvals(), r.ApprovalsNeeded())
 }

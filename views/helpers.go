@@ -121,13 +121,7 @@ func policyLine(o ag.Outcome) string {
 }
 
 func approvalsLine(r *ag.Request) string {
-	n := 0
-	for _, v := range r.Votes {
-		if v.Decision == ag.DecisionApproved {
-			n++
-		}
-	}
-	return fmt.Sprintf("%d of %d", n, max(r.RequiredApprovals, 1))
+	return fmt.Sprintf("%d of %d", r.Approvals(), r.ApprovalsNeeded())
 }
 
 // timelineEntry is one line of a request's timeline.
