@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"encoding/json"
 	"unicode/utf8"
 
@@ -105,7 +104,8 @@ func (p *plainParser) plainString() (string, bool) {
 	return "", false
 }
 
-// rawValue reads one JSON value, checked by json.Valid, and returns a copy of its text.
+// rawValue reads one JSON value, checked by json.Valid, and returns its text. The text is
+// not copied: the body it comes from is read for this request alone.
 func (p *plainParser) rawValue() (json.RawMessage, bool) {
 	p.space()
 	start, depth, inString := p.i, 0, false
@@ -144,5 +144,5 @@ scan:
 	if len(raw) == 0 || !json.Valid(raw) {
 		return nil, false
 	}
-	return bytes.Clone(raw), true
+	return json.RawMessage(raw), true
 }
