@@ -14,11 +14,11 @@ func newMigrateCmd(getenv env, io stdio) *cobra.Command {
 		Short: "Apply database migrations and exit",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(getenv)
+			cfg, log, err := loadServerConfig(getenv, io)
 			if err != nil {
 				return err
 			}
-			store, err := db.Open(cmd.Context(), cfg.DatabaseURL, newLogger(cfg, io.err))
+			store, err := db.Open(cmd.Context(), cfg.DatabaseURL, log)
 			if err != nil {
 				return fmt.Errorf("open database: %w", err)
 			}
@@ -39,11 +39,11 @@ func newBootstrapCmd(getenv env, io stdio) *cobra.Command {
 		Short: "Create an admin API key and print it once",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(getenv)
+			cfg, log, err := loadServerConfig(getenv, io)
 			if err != nil {
 				return err
 			}
-			store, gate, err := openGate(cmd.Context(), cfg, newLogger(cfg, io.err))
+			store, gate, err := openGate(cmd.Context(), cfg, log)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
+	"github.com/agentgate/agentgate/internal/app"
 )
 
 // shutdownGrace bounds how long in-flight requests get to finish at shutdown.
@@ -29,10 +29,12 @@ func newServeCmd(getenv env, io stdio) *cobra.Command {
 		Short: "Run the server (applies migrations first)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if os.Getenv("GOGC") == "" {
+			// Outside tests getenv is the process environment, from which the runtime took
+			// GOGC; tests inject their own.
+			if v, _ := getenv("GOGC"); v == "" {
 				debug.SetGCPercent(serveGCPercent)
 			}
-			return serve(cmd.Context(), getenv, io, nil)
+			return serve(cmd.Context(), getenv, io)
 		},
 	}
 }
@@ -43,15 +45,11 @@ func newServeCmd(getenv env, io stdio) *cobra.Command {
 // (wrk, gate check) 8% more checks per second.
 const serveGCPercent = 200
 
-// serve runs the server until ctx ends. ready, if not nil, receives the listening address.
-func serve(ctx context.Context, getenv env, io stdio, ready chan<- string) error {
-	cfg, err := loadConfig(getenv)
+// serve runs the server until ctx ends.
+func serve(ctx context.Context, getenv env, io stdio) error {
+	cfg, log, err := loadServerConfig(getenv, io)
 	if err != nil {
 		return err
-	}
-	log := newLogger(cfg, io.err)
-	for _, w := range cfg.Warnings {
-		log.Warn("Configuration warning.", "warning", w)
 	}
 	store, gate, err := openGate(ctx, cfg, log)
 	if err != nil {
@@ -86,9 +84,6 @@ func serve(ctx context.Context, getenv env, io stdio, ready chan<- string) error
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
 	log.Info("AgentGate is listening.", "addr", ln.Addr().String(), "database", store.Dialect(), "base_url", cfg.BaseURL, "version", version)
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
@@ -112,22 +107,25 @@ func serve(ctx context.Context, getenv env, io stdio, ready chan<- string) error
 	return nil
 }
 
-// openGate opens and migrates the database and builds the gate.
-func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
-	store, err := db.Open(ctx, cfg.DatabaseURL, log)
+// loadServerConfig loads the configuration of the commands that open the database and
+// builds their logger, logging the warnings so that no command falls back silently (such
+// as on an unreadable DATABASE_URL_FILE).
+func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
+	cfg, err := loadConfig(getenv)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open database: %w", err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		store.Close()
-		return nil, nil, fmt.Errorf("migrate database: %w", err)
-	}
-	gate := agentgate.NewGate(store, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout})
-	if err := gate.ReloadPolicies(ctx); err != nil {
-		store.Close()
 		return nil, nil, err
 	}
-	return store, gate, nil
+	log := newLogger(cfg, io.err)
+	for _, w := range cfg.Warnings {
+		log.Warn("Configuration warning.", "warning", w)
+	}
+	return cfg, log, nil
+}
+
+// openGate opens and migrates the database and builds the gate, with the configuration's
+// database and request expiry.
+func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
+	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout})
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key

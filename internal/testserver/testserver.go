@@ -20,6 +20,7 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
+	"github.com/agentgate/agentgate/internal/app"
 )
 
 // Server is a running AgentGate server.
@@ -85,23 +86,14 @@ func open(dir string, ownsDir bool) (*Server, error) {
 	return s, nil
 }
 
-// start opens the database (migrating it), builds the gate and the handlers, and serves
-// them on addr, as `agentgate serve` does.
+// start opens the database and builds the gate with app.OpenGate, as `agentgate serve`
+// does, and serves the handlers on addr.
 func (s *Server) start(addr string) error {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	store, err := db.Open(ctx, filepath.Join(s.dir, "agentgate.db"), log)
+	store, gate, err := app.OpenGate(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log})
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
-	}
-	if err := store.Migrate(ctx); err != nil {
-		store.Close()
-		return fmt.Errorf("migrate: %w", err)
-	}
-	gate := agentgate.NewGate(store, agentgate.Options{Logger: log})
-	if err := gate.ReloadPolicies(ctx); err != nil {
-		store.Close()
-		return fmt.Errorf("load policies: %w", err)
+		return err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -145,9 +137,6 @@ func (s *Server) Restart(t testing.TB) {
 		t.Fatalf("testserver: restart: %v", err)
 	}
 }
-
-// Gate returns the running server's gate, for arranging state directly.
-func (s *Server) Gate() *agentgate.Gate { return s.gate }
 
 // Key creates an API key with the scopes and returns its secret.
 func (s *Server) Key(t testing.TB, name string, scopes ...agentgate.Scope) string {

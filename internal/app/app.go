@@ -1,0 +1,30 @@
+// Package app is the server's wiring shared by `agentgate serve` and the tests' in-process
+// server (internal/testserver), so that the tests run the gate the way it ships.
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
+)
+
+// OpenGate opens and migrates the database, builds the gate with opts (whose Logger the
+// store logs to as well) and loads its policies. The caller closes the store.
+func OpenGate(ctx context.Context, databaseURL string, opts agentgate.Options) (*db.Store, *agentgate.Gate, error) {
+	store, err := db.Open(ctx, databaseURL, opts.Logger)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("migrate database: %w", err)
+	}
+	gate := agentgate.NewGate(store, opts)
+	if err := gate.ReloadPolicies(ctx); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, gate, nil
+}
