@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,7 +8,6 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
-	"github.com/agentgate/agentgate/client"
 	"github.com/agentgate/agentgate/mcp"
 )
 
@@ -23,18 +21,11 @@ func newMCPCmd(getenv env, std stdio) *cobra.Command {
 			"Configure it as {\"command\": \"agentgate\", \"args\": [\"mcp\"], \"env\": {...}}.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, _, err := loadSettings(getenv)
+			_, c, err := newClient(getenv, "agentgate-mcp", "set AGENTGATE_API_KEY in the MCP server's env")
 			if err != nil {
 				return err
 			}
-			if s.get(keyAPIKey) == "" {
-				return errors.New("no API key: set AGENTGATE_API_KEY in the MCP server's env")
-			}
-			if err := checkSetting(keyServerURL, s.get(keyServerURL)); err != nil {
-				return fmt.Errorf("%w (from %s)", err, s[keyServerURL].Source)
-			}
 			log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			c := client.New(s.get(keyServerURL), s.get(keyAPIKey), client.WithUserAgent("agentgate-mcp/"+version))
 			server := mcp.NewServer(c, mcp.Options{Version: version, Logger: log})
 			t := &sdk.IOTransport{Reader: io.NopCloser(std.in), Writer: nopWriteCloser{std.out}}
 			if err := server.Run(cmd.Context(), t); err != nil && cmd.Context().Err() == nil {

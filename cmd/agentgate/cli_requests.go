@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,11 +18,15 @@ func clientCommands(getenv env, io stdio) []*cobra.Command {
 	return []*cobra.Command{
 		newConfigCmd(getenv, io),
 		newRequestCmd(getenv, io),
-		newStatusCmd(getenv, io),
+		newCallCmd(getenv, io, "status", "Show one request", "",
+			func(c *client.Client, ctx context.Context, id, _ string) (*agentgate.Request, error) {
+				return c.Get(ctx, id)
+			}),
 		newListCmd(getenv, io),
-		newDecideCmd(getenv, io, "approve", agentgate.DecisionApproved),
-		newDecideCmd(getenv, io, "deny", agentgate.DecisionDenied),
-		newCancelCmd(getenv, io),
+		newCallCmd(getenv, io, "approve", "Approve a pending request", decideReason, (*client.Client).Approve),
+		newCallCmd(getenv, io, "deny", "Deny a pending request", decideReason, (*client.Client).Deny),
+		newCallCmd(getenv, io, "cancel", "Withdraw a pending request this key created", "why the request is withdrawn",
+			(*client.Client).Cancel),
 		newMCPCmd(getenv, io),
 	}
 }
@@ -41,20 +46,26 @@ func (a *api) addJSONFlag(cmd *cobra.Command) {
 }
 
 // open resolves the settings and builds the client.
-func (a *api) open() error {
-	s, _, err := loadSettings(a.getenv)
+func (a *api) open() (err error) {
+	a.s, a.c, err = newClient(a.getenv, "agentgate-cli", "set AGENTGATE_API_KEY or run `agentgate config set apiKey agk_...`")
+	return err
+}
+
+// newClient resolves the settings and builds a client that names itself agent/version to
+// the server. noKey tells the user where to set the API key, which differs between the CLI
+// and the MCP server.
+func newClient(getenv env, agent, noKey string) (settings, *client.Client, error) {
+	s, _, err := loadSettings(getenv)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if s.get(keyAPIKey) == "" {
-		return errors.New("no API key: set AGENTGATE_API_KEY or run `agentgate config set apiKey agk_...`")
+		return nil, nil, errors.New("no API key: " + noKey)
 	}
 	if err := checkSetting(keyServerURL, s.get(keyServerURL)); err != nil {
-		return fmt.Errorf("%w (from %s)", err, s[keyServerURL].Source)
+		return nil, nil, fmt.Errorf("%w (from %s)", err, s[keyServerURL].Source)
 	}
-	a.s = s
-	a.c = client.New(s.get(keyServerURL), s.get(keyAPIKey), client.WithUserAgent("agentgate-cli/"+version))
-	return nil
+	return s, client.New(s.get(keyServerURL), s.get(keyAPIKey), client.WithUserAgent(agent+"/"+version)), nil
 }
 
 func (a *api) json() bool { return a.asJSON || a.s.get(keyOutputFormat) == "json" }
@@ -93,22 +104,32 @@ func jsonObject(flag, s string) (json.RawMessage, error) {
 	return json.RawMessage(s), nil
 }
 
-func newStatusCmd(getenv env, io stdio) *cobra.Command {
+// decideReason is the help of approve's and deny's --reason.
+const decideReason = "why; shown to the agent and kept in the audit log"
+
+// newCallCmd is a command that makes one call about one request and shows the request it
+// returns: status, approve, deny and cancel. reasonHelp, if set, adds --reason.
+func newCallCmd(getenv env, io stdio, use, short, reasonHelp string,
+	call func(c *client.Client, ctx context.Context, id, reason string) (*agentgate.Request, error)) *cobra.Command {
 	a := &api{getenv: getenv, io: io}
+	var reason string
 	cmd := &cobra.Command{
-		Use:   "status <id>",
-		Short: "Show one request",
+		Use:   use + " <id>",
+		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.open(); err != nil {
 				return err
 			}
-			r, err := a.c.Get(cmd.Context(), args[0])
+			r, err := call(a.c, cmd.Context(), args[0], reason)
 			if err != nil {
 				return a.explain(err)
 			}
 			return a.show(r)
 		},
+	}
+	if reasonHelp != "" {
+		cmd.Flags().StringVarP(&reason, "reason", "r", "", reasonHelp)
 	}
 	a.addJSONFlag(cmd)
 	return cmd
@@ -144,52 +165,6 @@ func newListCmd(getenv env, io stdio) *cobra.Command {
 	f.StringVar(&urgency, "urgency", "", "only requests of this urgency: low, normal, high or critical")
 	f.IntVarP(&o.Limit, "limit", "l", 20, "how many requests to show (at most 200)")
 	f.IntVarP(&o.Offset, "offset", "o", 0, "how many to skip, for the next page")
-	a.addJSONFlag(cmd)
-	return cmd
-}
-
-func newDecideCmd(getenv env, io stdio, verb, decision string) *cobra.Command {
-	a := &api{getenv: getenv, io: io}
-	var reason string
-	cmd := &cobra.Command{
-		Use:   verb + " <id>",
-		Short: map[string]string{"approve": "Approve", "deny": "Deny"}[verb] + " a pending request",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
-				return err
-			}
-			r, err := a.c.Decide(cmd.Context(), args[0], decision, reason)
-			if err != nil {
-				return a.explain(err)
-			}
-			return a.show(r)
-		},
-	}
-	cmd.Flags().StringVarP(&reason, "reason", "r", "", "why; shown to the agent and kept in the audit log")
-	a.addJSONFlag(cmd)
-	return cmd
-}
-
-func newCancelCmd(getenv env, io stdio) *cobra.Command {
-	a := &api{getenv: getenv, io: io}
-	var reason string
-	cmd := &cobra.Command{
-		Use:   "cancel <id>",
-		Short: "Withdraw a pending request this key created",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
-				return err
-			}
-			r, err := a.c.Cancel(cmd.Context(), args[0], reason)
-			if err != nil {
-				return a.explain(err)
-			}
-			return a.show(r)
-		},
-	}
-	cmd.Flags().StringVarP(&reason, "reason", "r", "", "why the request is withdrawn")
 	a.addJSONFlag(cmd)
 	return cmd
 }
