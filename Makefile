@@ -7,8 +7,11 @@ run:
 test:
 	go test -race -count=1 ./...
 
+# VERSION stamps the binary, as the Dockerfile's build argument does: make build VERSION=v1.2.0
+VERSION ?= dev
+
 build:
-	CGO_ENABLED=1 go build -trimpath -ldflags "-s -w" -o bin/agentgate ./cmd/agentgate
+	CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/agentgate ./cmd/agentgate
 
 generate:
 	go tool templ generate
