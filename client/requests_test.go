@@ -91,8 +91,14 @@ func TestRequestErrors(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Code != "invalid_urgency" {
 		t.Errorf("bad urgency: err = %#v", err)
 	}
-	if _, err := c.Decide(ctx, "req_missing", "maybe", ""); err == nil {
-		t.Error("Decide with a bad decision succeeded")
+	// On a pending request, so that the decision itself is what is refused.
+	pending, err := c.Request(ctx, client.RequestInput{Action: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Decide(ctx, pending.ID, "maybe", "")
+	if !errors.As(err, &apiErr) || apiErr.Status != 400 || apiErr.Code != "invalid_decision" {
+		t.Errorf("bad decision: err = %#v", err)
 	}
 
 	bad := client.New(srv.URL, "agk_not-a-key")
@@ -177,10 +183,15 @@ func TestListAndListAll(t *testing.T) {
 			break // stopping early must not fetch or yield more
 		}
 	}
+	if n != 2 {
+		t.Errorf("ListAll with a break after two yielded %d", n)
+	}
+	var errs []error
 	for _, err := range c.ListAll(ctx, client.ListOptions{Status: "bogus"}) {
-		if err == nil || statusOf(err) != 400 {
-			t.Errorf("ListAll with a bad filter yielded err = %v", err)
-		}
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || statusOf(errs[0]) != 400 {
+		t.Errorf("ListAll with a bad filter yielded %v, want one 400 error", errs)
 	}
 }
 

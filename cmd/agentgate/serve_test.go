@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,11 +178,17 @@ func TestServeShutdownEndsLongPollsAndExitsZero(t *testing.T) {
 		body string
 		err  error
 	}
+	// Without keep-alives the long-poll and the probe below each open a new connection, so
+	// the long-poll is not sent on an idle one that Shutdown may close before reading it.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	polled := make(chan result, 1)
+	wrote := make(chan struct{})
 	go func() {
-		req, _ := http.NewRequest(http.MethodGet, s.base+"/api/requests/"+r.ID+"?wait=60s", nil)
+		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
+			http.MethodGet, s.base+"/api/requests/"+r.ID+"?wait=60s", nil)
 		req.Header.Set("Authorization", "Bearer "+key)
-		res, err := http.DefaultClient.Do(req)
+		res, err := fresh.Do(req)
 		if err != nil {
 			polled <- result{err: err}
 			return
@@ -190,9 +197,19 @@ func TestServeShutdownEndsLongPollsAndExitsZero(t *testing.T) {
 		b, err := io.ReadAll(res.Body)
 		polled <- result{res.StatusCode, string(b), err}
 	}()
-	// Let the long-poll reach the server before asking it to stop; if it has not, the
-	// test still holds: the poll then fails to connect or returns at once.
-	time.Sleep(200 * time.Millisecond)
+	// Stop the server only once the long-poll is sent and a later connection is answered:
+	// the server accepts connections in order, so it has accepted the long-poll's, and
+	// Shutdown serves the request of every connection it has accepted.
+	select {
+	case <-wrote:
+	case got := <-polled:
+		t.Fatalf("long-poll ended before the shutdown: %+v", got)
+	}
+	probe, err := fresh.Get(s.base + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe.Body.Close()
 	if err := s.stop(t); err != nil {
 		t.Fatalf("exit after SIGTERM: %v", err)
 	}

@@ -1,10 +1,8 @@
-package mcp_test
+package main
 
 import (
-	"fmt"
-	"os"
+	"encoding/json"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,31 +12,9 @@ import (
 	"github.com/agentgate/agentgate/internal/testserver"
 )
 
-// binary is `agentgate`, built once for this package's tests.
-var binary string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "agentgate-mcp-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "agentgate")
-	build := exec.Command("go", "build", "-o", binary, "../cmd/agentgate")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build agentgate:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// TestStdioSubprocess runs `agentgate mcp` the way an MCP client does: as a subprocess
+// TestMCPStdioSubprocess runs `agentgate mcp` the way an MCP client does: as a subprocess
 // speaking JSON-RPC over its stdin and stdout, configured through its environment.
-func TestStdioSubprocess(t *testing.T) {
+func TestMCPStdioSubprocess(t *testing.T) {
 	srv := testserver.Start(t)
 	cmd := exec.Command(binary, "mcp")
 	cmd.Env = []string{"HOME=" + t.TempDir(), "AGENTGATE_URL=" + srv.URL, "AGENTGATE_API_KEY=" + srv.AdminKey}
@@ -52,7 +28,15 @@ func TestStdioSubprocess(t *testing.T) {
 	if info := cs.InitializeResult(); info.ServerInfo.Name != "agentgate" || !strings.Contains(info.Instructions, "agentgate_request") {
 		t.Errorf("initialize result = %+v", info)
 	}
-	r := decode[agentgate.Request](t, cs, "agentgate_request", map[string]any{"action": "send_email", "urgency": "critical"})
+	args := map[string]any{"action": "send_email", "urgency": "critical"}
+	res, err := cs.CallTool(t.Context(), &sdk.CallToolParams{Name: "agentgate_request", Arguments: args})
+	if err != nil || res.IsError || len(res.Content) == 0 {
+		t.Fatalf("agentgate_request(%v): %v %+v", args, err, res)
+	}
+	var r agentgate.Request
+	if tc, ok := res.Content[0].(*sdk.TextContent); !ok || json.Unmarshal([]byte(tc.Text), &r) != nil {
+		t.Fatalf("agentgate_request: result is not JSON: %+v", res.Content[0])
+	}
 	if r.Status != agentgate.StatusPending || r.Urgency != agentgate.UrgencyCritical || r.CreatedBy != "admin" {
 		t.Errorf("agentgate_request over stdio = %+v", r)
 	}
