@@ -9,6 +9,8 @@ import (
 	"time"
 
 	ag "github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
+	"github.com/agentgate/agentgate/db/dbtest"
 )
 
 func TestLoginPageHasSecurityHeaders(t *testing.T) {
@@ -170,16 +172,22 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 }
 
 func TestSessionSecretSurvivesRestart(t *testing.T) {
-	e := newWebEnv(t, envOptions{})
-	a, err := e.gate.SessionSecret(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := e.gate.SessionSecret(context.Background(), "")
-	if string(a) != string(b) || len(a) < 32 {
-		t.Errorf("secret not stable: %q vs %q", a, b)
-	}
-	if c, _ := e.gate.SessionSecret(context.Background(), "configured-secret"); string(c) != "configured-secret" {
-		t.Error("configured secret ignored")
-	}
+	dbtest.Each(t, func(t *testing.T, store *db.Store) {
+		ctx := context.Background()
+		a, err := ag.NewGate(store, ag.Options{}).SessionSecret(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A restart: a new Gate on the same database loads the secret the first one stored.
+		b, err := ag.NewGate(store, ag.Options{}).SessionSecret(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(a) != string(b) || len(a) < 32 {
+			t.Errorf("secret not stable: %q vs %q", a, b)
+		}
+		if c, _ := ag.NewGate(store, ag.Options{}).SessionSecret(ctx, "configured-secret"); string(c) != "configured-secret" {
+			t.Error("configured secret ignored")
+		}
+	})
 }
