@@ -7,7 +7,7 @@ import (
 )
 
 func (s *Server) listAudit(c echo.Context) error {
-	f, err := auditFilter(c.QueryParams())
+	f, err := auditFilter(c.QueryParams(), defaultLimit)
 	if err != nil {
 		return err
 	}

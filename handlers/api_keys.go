@@ -10,7 +10,7 @@ import (
 
 func (s *Server) listKeys(c echo.Context) error {
 	q := &query{v: c.QueryParams()}
-	p := q.page()
+	p := q.page(defaultLimit)
 	if q.err != nil {
 		return q.err
 	}

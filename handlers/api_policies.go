@@ -11,7 +11,7 @@ import (
 
 func (s *Server) listPolicies(c echo.Context) error {
 	q := &query{v: c.QueryParams()}
-	p := q.page()
+	p := q.page(defaultLimit)
 	if q.err != nil {
 		return q.err
 	}

@@ -32,7 +32,7 @@ func (s *Server) createRequest(c echo.Context) error {
 }
 
 func (s *Server) listRequests(c echo.Context) error {
-	f, err := requestFilter(c.QueryParams())
+	f, err := requestFilter(c.QueryParams(), defaultLimit)
 	if err != nil {
 		return err
 	}

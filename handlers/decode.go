@@ -49,18 +49,48 @@ func readJSON(c echo.Context) ([]byte, error) {
 
 // unmarshalStrict decodes body, one JSON object, into v.
 func unmarshalStrict(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
+	err := decodeStrict(bytes.NewReader(body), v)
+	switch {
+	case err == nil:
+		return nil
+	case err == errTrailingData: // a trailingError, JSON that does not parse, is worded below
+		return ag.Errorf(ag.KindInvalid, "invalid_json", "the body must hold exactly one JSON object")
+	}
+	return decodeError(err)
+}
+
+// errTrailingData is decodeStrict's error for text after the one JSON value.
+var errTrailingData = errors.New("text after the JSON value")
+
+// trailingError is errTrailingData when the text after the value is not JSON either: it
+// reads as, and unwraps to, the reason, so decodeError words it as before.
+type trailingError struct{ error }
+
+func (trailingError) Is(target error) bool { return target == errTrailingData }
+func (e trailingError) Unwrap() error      { return e.error }
+
+// decodeStrict decodes one JSON value from r into v, refusing unknown fields and anything
+// after the value. It returns encoding/json's error as it is, or errTrailingData (matched
+// with errors.Is); the callers word them.
+func decodeStrict(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
+		return err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return decodeError(err)
+			return trailingError{err}
 		}
-		return ag.Errorf(ag.KindInvalid, "invalid_json", "the body must hold exactly one JSON object")
+		return errTrailingData
 	}
 	return nil
+}
+
+// unknownField returns the field, quoted as encoding/json quotes it, that a decoder with
+// DisallowUnknownFields refused; the error has no type to match, only this text.
+func unknownField(err error) (string, bool) {
+	return strings.CutPrefix(err.Error(), "json: unknown field ")
 }
 
 func decodeError(err error) error {
@@ -94,8 +124,8 @@ func decodeError(err error) error {
 	case strings.HasPrefix(err.Error(), "Time.UnmarshalJSON: "):
 		// time.Time refuses a non-string with a plain error that names no field.
 		return ag.Errorf(ag.KindInvalid, "invalid_field", "times must be RFC 3339 strings such as \"2026-01-31T15:04:05Z\"")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	if name, ok := unknownField(err); ok {
 		return ag.Errorf(ag.KindInvalid, "unknown_field", "unknown field %s; check its spelling", name).
 			WithDetails(map[string]any{"field": strings.Trim(name, `"`)})
 	}

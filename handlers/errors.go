@@ -82,8 +82,8 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	} else if s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
 		s.logger(c).Debug("Request refused.", "err", err, "status", status)
 	}
-	if s.renderError != nil && !isAPI(c) {
-		if err := s.renderError(c, status, body.Error); err == nil {
+	if !isAPI(c) {
+		if err := s.renderErrorPage(c, status, body.Error); err == nil {
 			return
 		}
 	}

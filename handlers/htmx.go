@@ -1,6 +1,10 @@
 package handlers
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
 
 // htmx request and response headers, named once.
 const (
@@ -14,4 +18,14 @@ const (
 func isHTMX(c echo.Context) bool {
 	h := c.Request().Header
 	return h.Get(hxRequest) == "true" && h.Get(hxBoosted) != "true" && h.Get(hxHistoryRestore) != "true"
+}
+
+// redirectPage sends the browser to url as a whole page: htmx is told with HX-Redirect
+// (it would swap a followed redirect into the page), anything else gets a 303.
+func redirectPage(c echo.Context, url string) error {
+	if isHTMX(c) {
+		c.Response().Header().Set(hxRedirect, url)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, url)
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,8 +54,9 @@ func (q *query) intIn(name string, def, lo, hi int) int {
 	return n
 }
 
-func (q *query) page() ag.Page {
-	return ag.Page{Limit: q.intIn("limit", defaultLimit, 1, maxLimit), Offset: q.intIn("offset", 0, 0, 1<<31-1)}
+// page reads limit and offset; limit defaults to def, the list's page size.
+func (q *query) page(def int) ag.Page {
+	return ag.Page{Limit: q.intIn("limit", def, 1, maxLimit), Offset: q.intIn("offset", 0, 0, 1<<31-1)}
 }
 
 // time reads an RFC 3339 time or a YYYY-MM-DD date (midnight UTC; with endOfDay, the next
@@ -77,32 +79,36 @@ func (q *query) time(name string, endOfDay bool) time.Time {
 	return time.Time{}
 }
 
-func (q *query) oneOf(name string, allowed ...string) string {
-	s := q.str(name)
-	if s == "" {
-		return ""
+// oneOf reads a parameter that must be one of allowed, which the error lists in order.
+func oneOf[T ~string](q *query, name string, allowed []T) T {
+	s := T(q.str(name))
+	if s == "" || slices.Contains(allowed, s) {
+		return s
 	}
-	for _, a := range allowed {
-		if s == a {
-			return s
-		}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
 	}
-	q.fail(name, "must be one of %s", strings.Join(allowed, ", "))
+	q.fail(name, "must be one of %s", strings.Join(names, ", "))
 	return ""
 }
 
-// requestFilter reads the request list filters shared by the API and the dashboard.
-func requestFilter(v url.Values) (ag.RequestFilter, error) {
+// urgenciesByRank are the urgencies least urgent first, the order errors list them in.
+var urgenciesByRank = slices.SortedFunc(slices.Values(ag.Urgencies), func(a, b ag.Urgency) int { return a.Rank() - b.Rank() })
+
+// requestFilter reads the request list filters shared by the API and the dashboard; limit
+// is the page size when the query sets none.
+func requestFilter(v url.Values, limit int) (ag.RequestFilter, error) {
 	q := &query{v: v}
 	f := ag.RequestFilter{
-		Status:  ag.Status(q.oneOf("status", "pending", "approved", "denied", "expired", "cancelled")),
-		Urgency: ag.Urgency(q.oneOf("urgency", "low", "normal", "high", "critical")),
+		Status:  oneOf(q, "status", ag.Statuses),
+		Urgency: oneOf(q, "urgency", urgenciesByRank),
 		Action:  q.str("action"),
 		Query:   q.str("q"),
 		From:    q.time("from", false),
 		To:      q.time("to", true),
-		Sort:    q.oneOf("sort", ag.SortNewest, ag.SortOldest, ag.SortUrgency),
-		Page:    q.page(),
+		Sort:    oneOf(q, "sort", []string{ag.SortNewest, ag.SortOldest, ag.SortUrgency}),
+		Page:    q.page(limit),
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		q.fail("from", "must be before to")
@@ -110,8 +116,9 @@ func requestFilter(v url.Values) (ag.RequestFilter, error) {
 	return f, q.err
 }
 
-// auditFilter reads the audit log filters shared by the API and the dashboard.
-func auditFilter(v url.Values) (ag.AuditFilter, error) {
+// auditFilter reads the audit log filters shared by the API and the dashboard; limit is the
+// page size when the query sets none.
+func auditFilter(v url.Values, limit int) (ag.AuditFilter, error) {
 	q := &query{v: v}
 	f := ag.AuditFilter{
 		EventType: q.str("eventType"),
@@ -120,7 +127,7 @@ func auditFilter(v url.Values) (ag.AuditFilter, error) {
 		RequestID: q.str("requestId"),
 		From:      q.time("from", false),
 		To:        q.time("to", true),
-		Page:      q.page(),
+		Page:      q.page(limit),
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		q.fail("from", "must be before to")

@@ -40,9 +40,7 @@ type Server struct {
 	log     *slog.Logger
 	cfg     Config
 	metrics *metrics
-	// renderError, when set by the dashboard, renders errors of non-API routes as a page.
-	renderError func(c echo.Context, status int, msg string) error
-	web         *web // the dashboard's cookies, assets and sign-in backoff
+	web     *web // the dashboard's cookies, assets and sign-in backoff
 }
 
 // New returns the HTTP handler with every route.
@@ -54,7 +52,6 @@ func New(gate *agentgate.Gate, cfg Config) *echo.Echo {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{gate: gate, log: cfg.Logger, cfg: cfg, metrics: newMetrics(cfg.Registry), web: newWeb(cfg)}
-	s.renderError = s.renderErrorPage
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler

@@ -5,7 +5,6 @@ import (
 	"crypto/sha512"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -160,26 +159,4 @@ func home(k *ag.APIKey) string {
 		return "/policies"
 	}
 	return "/login"
-}
-
-// listQuery copies the request's query, for links that change one parameter of it.
-func listQuery(c echo.Context) url.Values {
-	q := url.Values{}
-	for k, v := range c.QueryParams() {
-		q[k] = append([]string(nil), v...)
-	}
-	return q
-}
-
-// withDefault returns a copy of q with name set to def when q has no value for it.
-func withDefault(q url.Values, name, def string) url.Values {
-	if q.Get(name) != "" {
-		return q
-	}
-	out := url.Values{}
-	for k, v := range q {
-		out[k] = v
-	}
-	out.Set(name, def)
-	return out
 }

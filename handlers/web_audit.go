@@ -14,12 +14,12 @@ import (
 )
 
 // auditPageSize is the dashboard's page of audit events.
-const auditPageSize = "50"
+const auditPageSize = 50
 
 // webAudit is the audit log with its filters, all in the query.
 func (s *Server) webAudit(c echo.Context) error {
-	q := listQuery(c)
-	f, err := auditFilter(withDefault(q, "limit", auditPageSize))
+	q := c.QueryParams()
+	f, err := auditFilter(q, auditPageSize)
 	if err != nil {
 		return err
 	}
@@ -41,17 +41,23 @@ func (s *Server) exportName(ext string) string {
 	return "agentgate-audit-" + s.now().Format("20060102-150405") + "." + ext
 }
 
+// startExport writes the headers of an audit export in contentType, saved as a file with
+// the extension ext and never cached; the body follows.
+func (s *Server) startExport(c echo.Context, contentType, ext string) {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, contentType)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+s.exportName(ext)+`"`)
+	h.Set(echo.HeaderCacheControl, "no-store")
+	c.Response().WriteHeader(http.StatusOK)
+}
+
 // webAuditCSV downloads every event the filters match (not just one page) as CSV.
 func (s *Server) webAuditCSV(c echo.Context) error {
-	f, err := auditFilter(c.QueryParams())
+	f, err := auditFilter(c.QueryParams(), auditPageSize)
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+s.exportName("csv")+`"`)
-	h.Set(echo.HeaderCacheControl, "no-store")
-	c.Response().WriteHeader(http.StatusOK)
+	s.startExport(c, "text/csv; charset=utf-8", "csv")
 	w := csv.NewWriter(c.Response())
 	_ = w.Write([]string{"id", "createdAt", "eventType", "actor", "actorType", "requestId", "action", "owasp", "details"})
 	err = s.gate.ExportAudit(c.Request().Context(), f, func(e ag.AuditEvent) error {
@@ -75,15 +81,11 @@ func csvSafe(s string) string {
 
 // webAuditJSON downloads every event the filters match as {"entries": [...]}, streamed.
 func (s *Server) webAuditJSON(c echo.Context) error {
-	f, err := auditFilter(c.QueryParams())
+	f, err := auditFilter(c.QueryParams(), auditPageSize)
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+s.exportName("json")+`"`)
-	h.Set(echo.HeaderCacheControl, "no-store")
-	c.Response().WriteHeader(http.StatusOK)
+	s.startExport(c, echo.MIMEApplicationJSONCharsetUTF8, "json")
 	w := c.Response()
 	_, _ = fmt.Fprint(w, `{"entries":[`)
 	n := 0

@@ -13,16 +13,23 @@ import (
 
 const keysPath = "/settings/api-keys"
 
+// keysPageSize is the dashboard's page of API keys.
+const keysPageSize = 25
+
 // webKeys lists the API keys with the form that creates one.
 func (s *Server) webKeys(c echo.Context) error {
-	form := views.KeyForm{Scopes: []string{string(ag.ScopeRequestRead), string(ag.ScopeRequestDecide)}, Unlimited: true}
-	return s.keysView(c, http.StatusOK, form, nil, "")
+	return s.keysView(c, http.StatusOK, newKeyForm(), nil, "")
+}
+
+// newKeyForm is the empty form that creates a key: a reviewer's scopes, no rate limit.
+func newKeyForm() views.KeyForm {
+	return views.KeyForm{Scopes: []string{string(ag.ScopeRequestRead), string(ag.ScopeRequestDecide)}, Unlimited: true}
 }
 
 func (s *Server) keysView(c echo.Context, status int, form views.KeyForm, created *views.CreatedKey, notice string) error {
-	q := listQuery(c)
-	pq := &query{v: withDefault(q, "limit", "25")}
-	page := pq.page()
+	q := c.QueryParams()
+	pq := &query{v: q}
+	page := pq.page(keysPageSize)
 	if pq.err != nil {
 		return pq.err
 	}
@@ -69,7 +76,7 @@ func (s *Server) webCreateKey(c echo.Context) error {
 	if !refusal(err) {
 		return err
 	}
-	f.Error = "Not created: " + err.(*ag.Error).Message + "."
+	f.Error = "Not created: " + ag.ErrorMessage(err) + "."
 	return s.keysView(c, formStatus(c), f, nil, "")
 }
 
@@ -117,7 +124,7 @@ func (s *Server) webUpdateKey(c echo.Context) error {
 	if kerr != nil {
 		return kerr
 	}
-	f.Error = "Not saved: " + err.(*ag.Error).Message + "."
+	f.Error = "Not saved: " + ag.ErrorMessage(err) + "."
 	return s.keyEditView(c, http.StatusUnprocessableEntity, k, f)
 }
 
@@ -130,15 +137,10 @@ func (s *Server) webRevokeKey(c echo.Context) error {
 	}
 	if k.ID == key(c).ID {
 		_ = s.web.writeToken(c, "")
-		if isHTMX(c) {
-			c.Response().Header().Set(hxRedirect, "/login")
-			return c.NoContent(http.StatusNoContent)
-		}
-		return c.Redirect(http.StatusSeeOther, "/login")
+		return redirectPage(c, "/login")
 	}
 	if !isHTMX(c) {
 		return c.Redirect(http.StatusSeeOther, keysPath)
 	}
-	form := views.KeyForm{Scopes: []string{string(ag.ScopeRequestRead), string(ag.ScopeRequestDecide)}, Unlimited: true}
-	return s.keysView(c, http.StatusOK, form, nil, "Key “"+k.Name+"” revoked. Anything using it stops working now.")
+	return s.keysView(c, http.StatusOK, newKeyForm(), nil, "Key “"+k.Name+"” revoked. Anything using it stops working now.")
 }

@@ -45,7 +45,7 @@ func (s *Server) webLogin(c echo.Context) error {
 		s.web.logins.fail(ip, now)
 		return s.loginView(c, http.StatusUnauthorized, next, loginFailed)
 	case ag.KindForbidden:
-		return s.loginView(c, http.StatusForbidden, next, err.(*ag.Error).Message)
+		return s.loginView(c, http.StatusForbidden, next, ag.ErrorMessage(err))
 	}
 	if err != nil {
 		return err
@@ -66,11 +66,7 @@ func (s *Server) webLogout(c echo.Context) error {
 	if err := s.web.writeToken(c, ""); err != nil {
 		return fmt.Errorf("clear session cookie: %w", err)
 	}
-	if isHTMX(c) {
-		c.Response().Header().Set(hxRedirect, "/login")
-		return c.NoContent(http.StatusNoContent)
-	}
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return redirectPage(c, "/login")
 }
 
 func orString(s, def string) string {

@@ -13,7 +13,7 @@ import (
 // starts on the first page it can see.
 func (s *Server) webOverview(c echo.Context) error {
 	if k := key(c); !k.Has(ag.ScopeRequestRead) {
-		if h := home(k); h != "/" && h != "/login" {
+		if h := home(k); h != "/login" { // never "/" here: that needs request:read
 			return c.Redirect(http.StatusSeeOther, h)
 		}
 		return ag.Errorf(ag.KindForbidden, "missing_scope", "this API key lacks the request:read scope the overview needs")

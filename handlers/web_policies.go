@@ -49,8 +49,13 @@ func (s *Server) policyForm(c echo.Context, pol *ag.Policy) views.PolicyForm {
 	f := views.PolicyForm{Shell: s.shell(c, views.SectionPolicies, pol.Name), ID: pol.ID, Name: pol.Name,
 		Description: pol.Description, Priority: strconv.Itoa(pol.Priority), Enabled: pol.Enabled, Rules: string(rules)}
 	f.Check = views.RulesCheck{Checked: true, Rules: len(pol.Rules)}
-	f.DryRun = views.DryRunForm{PolicyID: pol.ID, Urgency: string(ag.UrgencyNormal), Params: "{}", Context: "{}"}
+	f.DryRun = newDryRunForm(pol.ID)
 	return f
+}
+
+// newDryRunForm is the empty dry-run form of a policy: a normal request with no params.
+func newDryRunForm(policyID string) views.DryRunForm {
+	return views.DryRunForm{PolicyID: policyID, Urgency: string(ag.UrgencyNormal), Params: "{}", Context: "{}"}
 }
 
 // readPolicyForm reads the editor's fields: the form as typed, and the policy it makes.
@@ -58,7 +63,7 @@ func (s *Server) readPolicyForm(c echo.Context, title string) (views.PolicyForm,
 	f := views.PolicyForm{Shell: s.shell(c, views.SectionPolicies, title), ID: c.FormValue("id"),
 		Name: strings.TrimSpace(c.FormValue("name")), Description: strings.TrimSpace(c.FormValue("description")),
 		Priority: strings.TrimSpace(c.FormValue("priority")), Enabled: c.FormValue("enabled") == "true", Rules: c.FormValue("rules")}
-	f.DryRun = views.DryRunForm{PolicyID: f.ID, Urgency: string(ag.UrgencyNormal), Params: "{}", Context: "{}"}
+	f.DryRun = newDryRunForm(f.ID)
 	rc := checkRules(f.Rules)
 	f.Check = rc.check
 	pol := ag.Policy{ID: f.ID, Name: f.Name, Description: f.Description, Enabled: f.Enabled, Rules: rc.rules}
@@ -99,20 +104,30 @@ func (s *Server) webUpdatePolicy(c echo.Context) error {
 
 // policyRefused shows the form again as typed, with the reason beside the field it names.
 func (s *Server) policyRefused(c echo.Context, f views.PolicyForm, err error) error {
-	var de *ag.Error
-	if !errors.As(err, &de) || !refusal(err) {
+	if !refusal(err) {
 		return err
 	}
 	switch {
 	case f.Check.Error != "":
 		f.Error = "Not saved: fix the rules first."
-	case strings.HasPrefix(de.Message, "rules"):
-		f.Check = views.RulesCheck{Checked: true, Error: de.Message}
+	case rulesError(err):
+		f.Check = views.RulesCheck{Checked: true, Error: ag.ErrorMessage(err)}
 		f.Error = "Not saved: fix the rules first."
 	default:
-		f.Error = "Not saved: " + de.Message + "."
+		f.Error = "Not saved: " + ag.ErrorMessage(err) + "."
 	}
 	return s.render(c, http.StatusUnprocessableEntity, views.PolicyEditor(f), nil)
+}
+
+// rulesError reports whether a policy was refused for its rules: the list as a whole (field
+// "rules") or one rule (its index in "rule"), as the gate's policy errors say in Details.
+func rulesError(err error) bool {
+	de, ok := errors.AsType[*ag.Error](err)
+	if !ok {
+		return false
+	}
+	_, oneRule := de.Details["rule"]
+	return oneRule || de.Details["field"] == "rules"
 }
 
 // webTogglePolicy turns a policy on or off.

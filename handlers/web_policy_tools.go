@@ -30,14 +30,11 @@ func checkRules(text string) rulesResult {
 		res.rules = []ag.Rule{}
 		return res
 	}
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&res.rules); err != nil {
-		res.check.Error = jsonProblem(text, err)
-		return res
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	if err := decodeStrict(strings.NewReader(text), &res.rules); errors.Is(err, errTrailingData) {
 		res.check.Error = "Only one JSON array is allowed; remove what follows it."
+		return res
+	} else if err != nil {
+		res.check.Error = jsonProblem(text, err)
 		return res
 	}
 	if err := ag.ValidatePolicy(&ag.Policy{Name: "draft", Rules: res.rules}); err != nil {
@@ -70,8 +67,9 @@ func jsonProblem(text string, err error) string {
 		return fmt.Sprintf("Line %d, column %d: %s must be %s, not %s.", line, col, where, typeName(typ.Type.String()), typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "The JSON ends too early: a bracket or brace is not closed."
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "Unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + "; a rule has match, decision, approvers, channels, requireReason, requiredApprovals and owasp."
+	}
+	if name, ok := unknownField(err); ok {
+		return "Unknown field " + name + "; a rule has match, decision, approvers, channels, requireReason, requiredApprovals and owasp."
 	}
 	return "The rules are not valid JSON: " + err.Error() + "."
 }
@@ -103,7 +101,7 @@ func (s *Server) webSimulate(c echo.Context) error {
 	case !ok:
 		f.Sim.Error = "Choose 24 hours, 7 days or 30 days."
 	case err != nil:
-		f.Sim.Error = "Fix the policy first: " + err.(*ag.Error).Message + "."
+		f.Sim.Error = "Fix the policy first: " + ag.ErrorMessage(err) + "."
 	default:
 		if pol.Name == "" {
 			pol.Name = "draft"
@@ -114,7 +112,7 @@ func (s *Server) webSimulate(c echo.Context) error {
 		if err != nil && !refusal(err) {
 			return err
 		} else if err != nil {
-			f.Sim.Error = err.(*ag.Error).Message
+			f.Sim.Error = ag.ErrorMessage(err)
 		}
 	}
 	return s.render(c, http.StatusOK, views.PolicyEditor(f), views.SimulationResult(f.Sim))
@@ -126,10 +124,10 @@ func (s *Server) webDryRun(c echo.Context) error {
 		Urgency: c.FormValue("urgency"), Params: c.FormValue("params"), Context: c.FormValue("context")}
 	in := ag.NewRequest{Action: d.Action, Urgency: d.Urgency, Params: rawObject(d.Params), Context: rawObject(d.Context)}
 	res, err := s.gate.DryRun(c.Request().Context(), d.PolicyID, in)
-	if err != nil && (!refusal(err) || ag.ErrorKind(err) == ag.KindNotFound) {
+	if err != nil && !refusal(err) { // a missing policy is not a refusal: a 404 page
 		return err
 	} else if err != nil {
-		d.Error = err.(*ag.Error).Message
+		d.Error = ag.ErrorMessage(err)
 	}
 	d.Result = res
 	if isHTMX(c) {

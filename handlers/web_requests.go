@@ -9,12 +9,12 @@ import (
 )
 
 // requestsPageSize is the dashboard's page of requests: a screenful, not the API's 50.
-const requestsPageSize = "25"
+const requestsPageSize = 25
 
 // webRequests is the request queue: tabs, filters, sort and pages, all in the query.
 func (s *Server) webRequests(c echo.Context) error {
-	q := listQuery(c)
-	f, err := requestFilter(withDefault(q, "limit", requestsPageSize))
+	q := c.QueryParams()
+	f, err := requestFilter(q, requestsPageSize)
 	if err != nil {
 		return err
 	}

@@ -80,14 +80,14 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) toLogin(c echo.Context) error {
 	r := c.Request()
 	target := "/login"
-	if r.Method == http.MethodGet && r.URL.Path != "/" && r.URL.Path != "/events" {
+	if r.Method == http.MethodGet && r.URL.Path != "/" && r.URL.Path != eventsPath {
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
 	if r.Header.Get(hxRequest) == "true" {
 		c.Response().Header().Set(hxRedirect, target)
 		return c.NoContent(http.StatusUnauthorized)
 	}
-	if r.URL.Path == "/events" {
+	if r.URL.Path == eventsPath {
 		return c.NoContent(http.StatusUnauthorized)
 	}
 	return c.Redirect(http.StatusSeeOther, target)
