@@ -14,16 +14,20 @@ const auditColumns = `id, request_id, action, event_type, actor, actor_type, owa
 const insertAuditSQL = `INSERT INTO audit_events (` + auditColumns + `)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// auditArgs encodes events in insertAuditSQL's order, before the writer needs them.
+// auditArgs encodes events in insertAuditSQL's order, before the writer needs them, as
+// values the drivers take as they are.
 func auditArgs(events []agentgate.AuditEvent) ([][]any, error) {
 	out := make([][]any, len(events))
 	for i, e := range events {
 		if e.ID == "" {
 			return nil, fmt.Errorf("audit event %q has no id", e.EventType)
 		}
-		out[i] = []any{e.ID, sql.NullString{String: e.RequestID, Valid: e.RequestID != ""},
-			e.Action, e.EventType, e.Actor, string(e.ActorType), e.OWASP,
-			jsonText(e.Details, "{}"), toMicros(e.CreatedAt)}
+		var requestID any // NULL for an event about no request
+		if e.RequestID != "" {
+			requestID = e.RequestID
+		}
+		out[i] = []any{e.ID, requestID, e.Action, e.EventType, e.Actor, string(e.ActorType),
+			e.OWASP, jsonText(e.Details, "{}"), toMicros(e.CreatedAt)}
 	}
 	return out, nil
 }
@@ -80,11 +84,8 @@ func (s *Store) ListAudit(ctx context.Context, f agentgate.AuditFilter) ([]agent
 	w.add(!f.To.IsZero(), auditToCond, toMicros(f.To))
 
 	limit, offset := pageBounds(f.Page)
-	rows, err := s.query(ctx, listAuditSQL+w.sql()+auditNewestOrder+pageSuffix, w.argsAnd(limit, offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list audit: %w", err)
-	}
-	list, err := scanAudits(rows, limit)
+	list, err := queryAll(ctx, s, limit, scanAudit,
+		listAuditSQL+w.sql()+auditNewestOrder+pageSuffix, w.argsAnd(limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list audit: %w", err)
 	}
@@ -100,11 +101,7 @@ const requestAuditSQL = `SELECT ` + auditColumns + ` FROM audit_events
 
 // RequestAudit returns a request's events, oldest first.
 func (s *Store) RequestAudit(ctx context.Context, requestID string) ([]agentgate.AuditEvent, error) {
-	rows, err := s.query(ctx, requestAuditSQL, requestID)
-	if err != nil {
-		return nil, fmt.Errorf("request audit: %w", err)
-	}
-	list, err := scanAudits(rows, 0)
+	list, err := queryAll(ctx, s, 0, scanAudit, requestAuditSQL, requestID)
 	if err != nil {
 		return nil, fmt.Errorf("request audit: %w", err)
 	}
@@ -129,7 +126,7 @@ const (
 
 // AuditActors lists the distinct actors in the log, in byte order.
 func (s *Store) AuditActors(ctx context.Context) ([]string, error) {
-	out, err := s.queryStrings(ctx, auditActorsSQL)
+	out, err := queryAll(ctx, s, 0, scanString, auditActorsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("audit actors: %w", err)
 	}
@@ -138,33 +135,28 @@ func (s *Store) AuditActors(ctx context.Context) ([]string, error) {
 
 // AuditActions lists the distinct request actions in the log, in byte order.
 func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
-	out, err := s.queryStrings(ctx, auditActionsSQL)
+	out, err := queryAll(ctx, s, 0, scanString, auditActionsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("audit actions: %w", err)
 	}
 	return out, nil
 }
 
-// scanAudits reads every row of auditColumns.
-func scanAudits(rows *sql.Rows, capacity int) ([]agentgate.AuditEvent, error) {
-	defer rows.Close()
-	out := make([]agentgate.AuditEvent, 0, capacity)
-	for rows.Next() {
-		var (
-			e         agentgate.AuditEvent
-			requestID sql.NullString
-			actorType string
-			details   []byte
-			createdAt int64
-		)
-		err := rows.Scan(&e.ID, &requestID, &e.Action, &e.EventType, &e.Actor, &actorType,
-			&e.OWASP, &details, &createdAt)
-		if err != nil {
-			return nil, err
-		}
-		e.RequestID, e.ActorType, e.Details = requestID.String, agentgate.ActorType(actorType), details
-		e.CreatedAt = fromMicros(createdAt)
-		out = append(out, e)
+// scanAudit reads one row of auditColumns.
+func scanAudit(sc scanner) (agentgate.AuditEvent, error) {
+	var (
+		e         agentgate.AuditEvent
+		requestID sql.NullString
+		actorType string
+		details   []byte
+		createdAt int64
+	)
+	err := sc.Scan(&e.ID, &requestID, &e.Action, &e.EventType, &e.Actor, &actorType,
+		&e.OWASP, &details, &createdAt)
+	if err != nil {
+		return e, err
 	}
-	return out, rows.Err()
+	e.RequestID, e.ActorType, e.Details = requestID.String, agentgate.ActorType(actorType), details
+	e.CreatedAt = fromMicros(createdAt)
+	return e, nil
 }

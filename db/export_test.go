@@ -2,7 +2,10 @@ package db
 
 import (
 	"context"
+	"errors"
 	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/agentgate/agentgate"
 )
@@ -23,11 +26,37 @@ func HoldWriter(s *Store) (release func()) {
 	return func() { close(unblock); <-done }
 }
 
+// queued counts, per writer, the operations waiting for it to take them.
+var queued sync.Map // *writer → *atomic.Int64
+
+// The hook is set before any test runs, and so before any writer goroutine reads it.
+func init() {
+	testHookQueued = func(w *writer, delta int) { queuedOps(w).Add(int64(delta)) }
+}
+
+func queuedOps(w *writer) *atomic.Int64 {
+	if n, ok := queued.Load(w); ok {
+		return n.(*atomic.Int64)
+	}
+	n, _ := queued.LoadOrStore(w, new(atomic.Int64))
+	return n.(*atomic.Int64)
+}
+
 // WaitQueued yields until n write operations are waiting for the writer.
 func WaitQueued(s *Store, n int64) {
-	for s.w.waiting.Load() < n {
+	for queuedOps(s.w).Load() < n {
 		runtime.Gosched()
 	}
+}
+
+// FailAfterCounting runs a write operation that counts a new request of that status and
+// urgency and then fails with an error not marked clean, as an insert that broke after
+// counting would. Queued beside other writes, it shares their batch.
+func FailAfterCounting(ctx context.Context, s *Store, status agentgate.Status, urgency agentgate.Urgency) error {
+	return s.w.do(ctx, func(tx *writeTx) error {
+		tx.countRequest(status, urgency, 1)
+		return errors.New("failed after counting")
+	})
 }
 
 // Batches returns how many write transactions the store has run.

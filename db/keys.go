@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/agentgate/agentgate"
@@ -31,9 +30,9 @@ func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agent
 		}
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		_, err := tx.exec(insertKeySQL, k.ID, k.Name, k.Prefix, k.Hash, scopes, nullInt(k.RateLimit),
-			toMicros(k.CreatedAt), toMicros(k.UpdatedAt), toNullMicros(k.LastUsedAt),
-			k.RequestCount, toNullMicros(k.RevokedAt))
+		_, err := tx.exec(insertKeySQL, k.ID, k.Name, k.Prefix, k.Hash, scopes, intOrNil(k.RateLimit),
+			toMicros(k.CreatedAt), toMicros(k.UpdatedAt), microsOrNil(k.LastUsedAt),
+			k.RequestCount, microsOrNil(k.RevokedAt))
 		if err != nil {
 			return alreadyExists(err, "an API key with that id or value")
 		}
@@ -61,19 +60,11 @@ func (s *Store) GetKeyByHash(ctx context.Context, hash string) (*agentgate.APIKe
 }
 
 func (s *Store) getKey(ctx context.Context, query, arg string) (*agentgate.APIKey, error) {
-	row, err := s.queryRow(ctx, query, arg)
-	if err != nil {
-		return nil, err
-	}
-	k, err := scanKey(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("API key: %w", agentgate.ErrNotFound) // never echo a hash
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get key: %w", err)
-	}
-	return &k, nil
+	return getOne(ctx, s, "get key", missingKey, scanKey, query, arg)
 }
+
+// missingKey is the error for a key that is not stored; it never echoes a hash.
+func missingKey() error { return fmt.Errorf("API key: %w", agentgate.ErrNotFound) }
 
 const (
 	listKeysSQL     = `SELECT ` + keyColumns + ` FROM api_keys ORDER BY created_at DESC, id DESC` + pageSuffix
@@ -83,20 +74,8 @@ const (
 // ListKeys returns one page of keys, newest first, and the number of keys.
 func (s *Store) ListKeys(ctx context.Context, p agentgate.Page) ([]agentgate.APIKey, int, error) {
 	limit, offset := pageBounds(p)
-	rows, err := s.query(ctx, listKeysSQL, limit, offset)
+	out, err := queryAll(ctx, s, 0, scanKey, listKeysSQL, limit, offset)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list keys: %w", err)
-	}
-	defer rows.Close()
-	out := []agentgate.APIKey{}
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("list keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("list keys: %w", err)
 	}
 	total, err := s.count(ctx, countAllKeysSQL, nil, len(out), offset, limit)
@@ -121,8 +100,8 @@ func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentg
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(notFound("API key", k.ID), updateKeySQL, k.Name, scopes, nullInt(k.RateLimit),
-			toMicros(k.UpdatedAt), toNullMicros(k.RevokedAt), k.ID)
+		err := tx.execOne(notFound("API key", k.ID), updateKeySQL, k.Name, scopes, intOrNil(k.RateLimit),
+			toMicros(k.UpdatedAt), microsOrNil(k.RevokedAt), k.ID)
 		if err != nil {
 			return err
 		}
@@ -138,12 +117,8 @@ const countKeysSQL = `SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL`
 
 // CountKeys counts the keys that are not revoked.
 func (s *Store) CountKeys(ctx context.Context) (int, error) {
-	row, err := s.queryRow(ctx, countKeysSQL)
+	n, err := scanCount(s.queryRow(ctx, countKeysSQL))
 	if err != nil {
-		return 0, err
-	}
-	var n int
-	if err := row.Scan(&n); err != nil {
 		return 0, fmt.Errorf("count keys: %w", err)
 	}
 	return n, nil
@@ -190,14 +165,15 @@ func keysChanged(tx *writeTx, ev [][]any) error {
 	if err := insertAudit(tx, ev); err != nil {
 		return err
 	}
-	return tx.notify(topicKeys)
+	return tx.notify(TopicKeys)
 }
 
-func nullInt(n *int) sql.NullInt64 {
+// intOrNil returns *n as an int64, or nil (NULL) for no number, as microsOrNil does times.
+func intOrNil(n *int) any {
 	if n == nil {
-		return sql.NullInt64{}
+		return nil
 	}
-	return sql.NullInt64{Int64: int64(*n), Valid: true}
+	return int64(*n)
 }
 
 // scanKey reads one row of keyColumns.

@@ -16,11 +16,11 @@ const (
 	TopicPolicies = "policies" // a policy was created, changed or deleted; id is empty
 )
 
-// Payloads of pg_notify on the channel notifyChannel.
 const (
+	// notifyChannel carries the topics as payloads: "request:<id>", "keys", "policies".
 	notifyChannel = "agentgate"
-	topicKeys     = TopicKeys
-	topicPolicies = TopicPolicies
+	// notifySQL tells every instance listening on PostgreSQL; it is sent at commit.
+	notifySQL = `SELECT pg_notify('` + notifyChannel + `', ?)`
 )
 
 // Listen calls fn for every change another instance (or this one) commits, until ctx ends:

@@ -2,9 +2,7 @@ package db
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/agentgate/agentgate"
@@ -17,20 +15,8 @@ const listPoliciesSQL = `SELECT ` + policyColumns + ` FROM policies ORDER BY pri
 
 // ListPolicies returns every policy by ascending priority, then id.
 func (s *Store) ListPolicies(ctx context.Context) ([]agentgate.Policy, error) {
-	rows, err := s.query(ctx, listPoliciesSQL)
+	out, err := queryAll(ctx, s, 0, scanPolicy, listPoliciesSQL)
 	if err != nil {
-		return nil, fmt.Errorf("list policies: %w", err)
-	}
-	defer rows.Close()
-	out := []agentgate.Policy{}
-	for rows.Next() {
-		p, err := scanPolicy(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list policies: %w", err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list policies: %w", err)
 	}
 	return out, nil
@@ -40,18 +26,8 @@ const getPolicySQL = `SELECT ` + policyColumns + ` FROM policies WHERE id = ?`
 
 // GetPolicy returns the policy with that id, or an error wrapping agentgate.ErrNotFound.
 func (s *Store) GetPolicy(ctx context.Context, id string) (*agentgate.Policy, error) {
-	row, err := s.queryRow(ctx, getPolicySQL, id)
-	if err != nil {
-		return nil, err
-	}
-	p, err := scanPolicy(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("policy", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get policy: %w", err)
-	}
-	return &p, nil
+	return getOne(ctx, s, "get policy", func() error { return notFound("policy", id) },
+		scanPolicy, getPolicySQL, id)
 }
 
 const insertPolicySQL = `INSERT INTO policies (` + policyColumns + `)
@@ -68,7 +44,7 @@ func (s *Store) CreatePolicy(ctx context.Context, p *agentgate.Policy, event age
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		_, err := tx.exec(insertPolicySQL, p.ID, p.Name, p.Description, p.Priority, p.Enabled,
+		_, err := tx.exec(insertPolicySQL, p.ID, p.Name, p.Description, int64(p.Priority), p.Enabled,
 			rules, toMicros(p.CreatedAt), toMicros(p.UpdatedAt))
 		if err != nil {
 			return alreadyExists(err, "policy "+p.ID)
@@ -96,8 +72,8 @@ func (s *Store) UpdatePolicy(ctx context.Context, p *agentgate.Policy, event age
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(notFound("policy", p.ID), updatePolicySQL, p.Name, p.Description, p.Priority,
-			p.Enabled, rules, toMicros(p.UpdatedAt), p.ID)
+		err := tx.execOne(notFound("policy", p.ID), updatePolicySQL, p.Name, p.Description,
+			int64(p.Priority), p.Enabled, rules, toMicros(p.UpdatedAt), p.ID)
 		if err != nil {
 			return err
 		}
@@ -135,7 +111,7 @@ func policiesChanged(tx *writeTx, ev [][]any) error {
 	if err := insertAudit(tx, ev); err != nil {
 		return err
 	}
-	return tx.notify(topicPolicies)
+	return tx.notify(TopicPolicies)
 }
 
 // scanPolicy reads one row of policyColumns.

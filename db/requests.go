@@ -45,46 +45,27 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, events 
 	return nil
 }
 
-// insertRequestArgs encodes r in insertRequestSQL's order, before the writer needs it.
+// insertRequestArgs encodes r in insertRequestSQL's order, before the writer needs it, as
+// values the drivers take as they are (int64, not int, which database/sql would convert
+// by reflection on the writer goroutine).
 func insertRequestArgs(r *agentgate.Request) ([]any, error) {
 	pd := string(r.PolicyDecision.AppendJSON(make([]byte, 0, 128)))
-	votes, err := marshalVotes(r.Votes)
+	votes, err := marshalList("votes", r.Votes)
 	if err != nil {
 		return nil, err
 	}
 	return []any{r.ID, r.Action, jsonText(r.Params, "{}"), jsonText(r.Context, "{}"),
-		string(r.Urgency), r.Urgency.Rank(), string(r.Status), r.CreatedBy,
-		toMicros(r.CreatedAt), toMicros(r.UpdatedAt), toNullMicros(r.DecidedAt), r.DecidedBy,
-		r.DecisionReason, toMicros(r.ExpiresAt), pd, r.RequiredApprovals, votes, 1}, nil
-}
-
-func marshalVotes(v []agentgate.Vote) (string, error) {
-	if len(v) == 0 {
-		return "[]", nil
-	}
-	s, err := marshalText(v)
-	if err != nil {
-		return "", fmt.Errorf("encode votes: %w", err)
-	}
-	return s, nil
+		string(r.Urgency), int64(r.Urgency.Rank()), string(r.Status), r.CreatedBy,
+		toMicros(r.CreatedAt), toMicros(r.UpdatedAt), microsOrNil(r.DecidedAt), r.DecidedBy,
+		r.DecisionReason, toMicros(r.ExpiresAt), pd, int64(r.RequiredApprovals), votes, int64(1)}, nil
 }
 
 const getRequestSQL = `SELECT ` + requestColumns + ` FROM requests WHERE id = ?`
 
 // GetRequest returns the request with that id, or an error wrapping agentgate.ErrNotFound.
 func (s *Store) GetRequest(ctx context.Context, id string) (*agentgate.Request, error) {
-	row, err := s.queryRow(ctx, getRequestSQL, id)
-	if err != nil {
-		return nil, err
-	}
-	r, err := scanRequest(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("request", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get request: %w", err)
-	}
-	return &r, nil
+	return getOne(ctx, s, "get request", func() error { return notFound("request", id) },
+		scanRequest, getRequestSQL, id)
 }
 
 const (
@@ -93,8 +74,6 @@ const (
 	updateRequestSQL = `UPDATE requests SET status = ?, updated_at = ?, decided_at = ?,
 		decided_by = ?, decision_reason = ?, votes = ?, version = ?
 		WHERE id = ? AND version = ?`
-	// notifySQL tells every instance listening on PostgreSQL; it is sent at commit.
-	notifySQL = `SELECT pg_notify('agentgate', ?)`
 )
 
 // UpdateRequest writes r's status, decision fields, votes and UpdatedAt with Version =
@@ -102,7 +81,7 @@ const (
 // it writes nothing and returns agentgate.ErrStale, or agentgate.ErrNotFound if the request
 // does not exist. On success r.Version is prevVersion+1.
 func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVersion int, events []agentgate.AuditEvent) error {
-	votes, err := marshalVotes(r.Votes)
+	votes, err := marshalList("votes", r.Votes)
 	if err != nil {
 		return err
 	}
@@ -120,8 +99,8 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 		}
 		// Still conditional: another PostgreSQL instance may commit in between.
 		err = tx.execOne(agentgate.ErrStale, updateRequestSQL, string(r.Status), toMicros(r.UpdatedAt),
-			toNullMicros(r.DecidedAt), r.DecidedBy, r.DecisionReason, votes, prevVersion+1,
-			r.ID, prevVersion)
+			microsOrNil(r.DecidedAt), r.DecidedBy, r.DecisionReason, votes, int64(prevVersion+1),
+			r.ID, int64(prevVersion))
 		if isContention(err) {
 			return fmt.Errorf("%w: %v", agentgate.ErrStale, err)
 		}
@@ -135,7 +114,7 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 		if err := insertAudit(tx, evArgs); err != nil {
 			return err
 		}
-		return tx.notify("request:" + r.ID)
+		return tx.notify(TopicRequest + ":" + r.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("update request %s: %w", r.ID, err)
@@ -190,18 +169,4 @@ func scanRequest(sc scanner) (agentgate.Request, error) {
 		return r, fmt.Errorf("decode votes of request %s: %w", r.ID, err)
 	}
 	return r, nil
-}
-
-// scanRequests reads every row of requestColumns.
-func scanRequests(rows *sql.Rows, capacity int) ([]agentgate.Request, error) {
-	defer rows.Close()
-	out := make([]agentgate.Request, 0, capacity)
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

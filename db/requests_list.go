@@ -53,11 +53,8 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 		order = requestsUrgencyOrder
 	}
 	limit, offset := pageBounds(f.Page)
-	rows, err := s.query(ctx, listRequestsSQL+w.sql()+order+pageSuffix, w.argsAnd(limit, offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list requests: %w", err)
-	}
-	list, err := scanRequests(rows, limit)
+	list, err := queryAll(ctx, s, limit, scanRequest,
+		listRequestsSQL+w.sql()+order+pageSuffix, w.argsAnd(limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list requests: %w", err)
 	}
@@ -67,7 +64,7 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 	case f.Action == "" && f.From.IsZero() && f.To.IsZero() && f.Query == "":
 		total, err = s.countedTotal(ctx, f.Status, f.Urgency)
 	default:
-		total, err = s.count(ctx, countRequestsSQL+w.sql(), w.args, len(list), offset, limit)
+		total, err = scanCount(s.queryRow(ctx, countRequestsSQL+w.sql(), w.args...))
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("count requests: %w", err)
@@ -89,13 +86,7 @@ func (s *Store) count(ctx context.Context, query string, args []any, got, offset
 	if total, ok := pageTotal(got, offset, limit); ok {
 		return total, nil
 	}
-	row, err := s.queryRow(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	err = row.Scan(&n)
-	return n, err
+	return scanCount(s.queryRow(ctx, query, args...))
 }
 
 const listOverdueSQL = `SELECT ` + requestColumns + ` FROM requests
@@ -106,13 +97,25 @@ const listOverdueSQL = `SELECT ` + requestColumns + ` FROM requests
 // the earliest expiry first.
 func (s *Store) ListOverdue(ctx context.Context, now time.Time, limit int) ([]agentgate.Request, error) {
 	limit, _ = pageBounds(agentgate.Page{Limit: limit})
-	rows, err := s.query(ctx, listOverdueSQL, toMicros(now), limit)
+	list, err := queryAll(ctx, s, 0, scanRequest, listOverdueSQL, toMicros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list overdue requests: %w", err)
 	}
-	list, err := scanRequests(rows, 0)
+	return list, nil
+}
+
+// recentDecisionsSQL repeats the condition of the partial index requests_decided_later.
+const recentDecisionsSQL = `SELECT ` + requestColumns + ` FROM requests
+	WHERE decided_at > created_at ORDER BY decided_at DESC, id DESC LIMIT ?`
+
+// RecentDecisions returns up to limit requests decided after they arrived (by people,
+// expiry or cancellation), the latest decision first. Requests a policy decided on
+// arrival are left out: at gate-check rates they would crowd out every other decision.
+func (s *Store) RecentDecisions(ctx context.Context, limit int) ([]agentgate.Request, error) {
+	limit, _ = pageBounds(agentgate.Page{Limit: limit})
+	list, err := queryAll(ctx, s, limit, scanRequest, recentDecisionsSQL, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list overdue requests: %w", err)
+		return nil, fmt.Errorf("recent decisions: %w", err)
 	}
 	return list, nil
 }

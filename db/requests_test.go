@@ -231,3 +231,38 @@ func TestRequestCounts(t *testing.T) {
 		}
 	})
 }
+
+// TestRequestCountsDropFailedOperation batches a create with an operation that counts a
+// request and then fails part-way: the batch is run again with savepoints, and only the
+// create's count may survive. (The failures in TestRequestCounts fail before counting.)
+func TestRequestCountsDropFailedOperation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *db.Store) {
+		ctx := context.Background()
+		release := db.HoldWriter(s)
+		created, failed := make(chan error, 1), make(chan error, 1)
+		go func() {
+			r := newRequest("req_kept", t0)
+			r.Urgency = agentgate.UrgencyHigh
+			created <- s.CreateRequest(ctx, r, nil)
+		}()
+		go func() {
+			failed <- db.FailAfterCounting(ctx, s, agentgate.StatusPending, agentgate.UrgencyCritical)
+		}()
+		db.WaitQueued(s, 2) // both are taken into the batch after the held one
+		release()
+		if err := <-created; err != nil {
+			t.Fatalf("create in the failing batch: %v", err)
+		}
+		if err := <-failed; err == nil {
+			t.Fatal("the failing operation succeeded")
+		}
+		counts, err := s.CountPendingByUrgency(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[agentgate.Urgency]int{agentgate.UrgencyLow: 0, agentgate.UrgencyNormal: 0, agentgate.UrgencyHigh: 1, agentgate.UrgencyCritical: 0}
+		if fmt.Sprint(counts) != fmt.Sprint(want) {
+			t.Errorf("pending counts = %v, want %v", counts, want)
+		}
+	})
+}

@@ -23,7 +23,7 @@ func (s *Store) CreateSession(ctx context.Context, ses *agentgate.Session, event
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
 		_, err := tx.exec(insertSessionSQL, ses.ID, ses.TokenHash, ses.KeyID,
-			toMicros(ses.CreatedAt), toMicros(ses.ExpiresAt), toNullMicros(ses.EndedAt))
+			toMicros(ses.CreatedAt), toMicros(ses.ExpiresAt), microsOrNil(ses.EndedAt))
 		if err != nil {
 			return alreadyExists(err, "session "+ses.ID)
 		}
@@ -40,25 +40,26 @@ const getSessionByHashSQL = `SELECT ` + sessionColumns + ` FROM sessions WHERE t
 // GetSessionByHash returns the session with that token hash, ended or not, or an error
 // wrapping agentgate.ErrNotFound.
 func (s *Store) GetSessionByHash(ctx context.Context, tokenHash string) (*agentgate.Session, error) {
-	row, err := s.queryRow(ctx, getSessionByHashSQL, tokenHash)
-	if err != nil {
-		return nil, err
-	}
+	return getOne(ctx, s, "get session", missingSession, scanSession, getSessionByHashSQL, tokenHash)
+}
+
+// missingSession is the error for a session that is not stored; it never echoes a hash.
+func missingSession() error { return fmt.Errorf("session: %w", agentgate.ErrNotFound) }
+
+// scanSession reads one row of sessionColumns.
+func scanSession(sc scanner) (agentgate.Session, error) {
 	var (
 		ses                  agentgate.Session
 		createdAt, expiresAt int64
 		endedAt              sql.NullInt64
 	)
-	err = row.Scan(&ses.ID, &ses.TokenHash, &ses.KeyID, &createdAt, &expiresAt, &endedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("session: %w", agentgate.ErrNotFound) // never echo a hash
-	}
+	err := sc.Scan(&ses.ID, &ses.TokenHash, &ses.KeyID, &createdAt, &expiresAt, &endedAt)
 	if err != nil {
-		return nil, fmt.Errorf("get session: %w", err)
+		return ses, err
 	}
 	ses.CreatedAt, ses.ExpiresAt = fromMicros(createdAt), fromMicros(expiresAt)
 	ses.EndedAt = fromNullMicros(endedAt)
-	return &ses, nil
+	return ses, nil
 }
 
 const (
@@ -74,12 +75,12 @@ func (s *Store) EndSession(ctx context.Context, id string, at time.Time, event a
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(errNoRows, endSessionSQL, toMicros(at), id)
-		if errors.Is(err, errNoRows) {
-			return sessionExists(tx, id)
-		}
+		n, err := tx.execRows(endSessionSQL, toMicros(at), id)
 		if err != nil {
 			return err
+		}
+		if n == 0 { // already ended, or no such session
+			return sessionExists(tx, id)
 		}
 		return insertAudit(tx, ev)
 	})
@@ -95,11 +96,8 @@ const deleteSessionsBeforeSQL = `DELETE FROM sessions WHERE expires_at < ? OR en
 func (s *Store) DeleteSessionsBefore(ctx context.Context, t time.Time) (int, error) {
 	var n int64
 	err := s.w.do(ctx, func(tx *writeTx) error {
-		res, err := tx.exec(deleteSessionsBeforeSQL, toMicros(t), toMicros(t))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
+		var err error
+		n, err = tx.execRows(deleteSessionsBeforeSQL, toMicros(t), toMicros(t))
 		return err
 	})
 	if err != nil {
@@ -108,14 +106,11 @@ func (s *Store) DeleteSessionsBefore(ctx context.Context, t time.Time) (int, err
 	return int(n), nil
 }
 
-// sessionExists returns nil if the session exists, else agentgate.ErrNotFound.
+// sessionExists returns nil if the session exists, else agentgate.ErrNotFound. It reads in
+// the transaction, which sees a session created earlier in the same batch.
 func sessionExists(tx *writeTx, id string) error {
-	row, err := tx.queryRow(countSessionSQL, id)
+	n, err := scanCount(tx.queryRow(countSessionSQL, id))
 	if err != nil {
-		return err
-	}
-	var n int
-	if err := row.Scan(&n); err != nil {
 		return err
 	}
 	if n == 0 {
@@ -160,24 +155,4 @@ func (s *Store) EnsureSetting(ctx context.Context, name, value string) (string, 
 		return "", fmt.Errorf("ensure setting %s: %w", name, err)
 	}
 	return stored, nil
-}
-
-// recentDecisionsSQL repeats the condition of the partial index requests_decided_later.
-const recentDecisionsSQL = `SELECT ` + requestColumns + ` FROM requests
-	WHERE decided_at > created_at ORDER BY decided_at DESC, id DESC LIMIT ?`
-
-// RecentDecisions returns up to limit requests decided after they arrived (by people,
-// expiry or cancellation), the latest decision first. Requests a policy decided on
-// arrival are left out: at gate-check rates they would crowd out every other decision.
-func (s *Store) RecentDecisions(ctx context.Context, limit int) ([]agentgate.Request, error) {
-	limit, _ = pageBounds(agentgate.Page{Limit: limit})
-	rows, err := s.query(ctx, recentDecisionsSQL, limit)
-	if err != nil {
-		return nil, fmt.Errorf("recent decisions: %w", err)
-	}
-	list, err := scanRequests(rows, limit)
-	if err != nil {
-		return nil, fmt.Errorf("recent decisions: %w", err)
-	}
-	return list, nil
 }

@@ -89,25 +89,67 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.R
 	return st.QueryRowContext(ctx, args...), nil
 }
 
-// queryStrings returns the single text column of every row.
-func (s *Store) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+// queryAll runs a read query and scans every row. The list starts with room for capacity
+// rows and is never nil, so that an empty result encodes as [] rather than null.
+func queryAll[T any](ctx context.Context, s *Store, capacity int, scan func(scanner) (T, error),
+	query string, args ...any) ([]T, error) {
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []string{}
+	out := make([]T, 0, capacity)
 	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// scanner is a *sql.Row or *sql.Rows.
+// getOne runs a single-row read query and scans the row. No row is missing's error, so
+// that each caller names what was not found (or does not echo a secret it was looked up
+// by); a failed scan is wrapped in op.
+func getOne[T any](ctx context.Context, s *Store, op string, missing func() error,
+	scan func(scanner) (T, error), query string, args ...any) (*T, error) {
+	row, err := s.queryRow(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	v, err := scan(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, missing()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	return &v, nil
+}
+
+// scanCount reads the one integer of a one-row query, such as a COUNT(*). It takes what
+// queryRow returns, on the read pool or in the writer's transaction.
+func scanCount(row scanner, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = row.Scan(&n)
+	return n, err
+}
+
+// scanString reads a row of a single text column.
+func scanString(sc scanner) (string, error) {
+	var v string
+	err := sc.Scan(&v)
+	return v, err
+}
+
+// scanner is a *sql.Row, *sql.Rows or (in the writer's transaction) *sqlx.Row.
 type scanner interface {
 	Scan(dest ...any) error
 }
@@ -118,11 +160,14 @@ func toMicros(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
-func toNullMicros(t *time.Time) sql.NullInt64 {
+// microsOrNil returns t as Unix microseconds, or nil (NULL) for no time: values the
+// drivers take as they are, where a sql.NullInt64 would cost a Valuer call per argument
+// on the writer goroutine.
+func microsOrNil(t *time.Time) any {
 	if t == nil {
-		return sql.NullInt64{}
+		return nil
 	}
-	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+	return t.UnixMicro()
 }
 
 func fromNullMicros(v sql.NullInt64) *time.Time {
@@ -189,9 +234,10 @@ func notFound(what, id string) error {
 	return fmt.Errorf("%s %q: %w", what, id, agentgate.ErrNotFound)
 }
 
-// marshalList encodes a list as a JSON array; nil encodes as [] rather than null.
+// marshalList encodes a list as a JSON array; nil encodes as [] rather than null, and an
+// empty list skips the encoder.
 func marshalList[T any](what string, list []T) (string, error) {
-	if list == nil {
+	if len(list) == 0 {
 		return "[]", nil
 	}
 	s, err := marshalText(list)

@@ -45,9 +45,13 @@ type writer struct {
 
 	tx writeTx // reused by every batch; only the writer goroutine touches it
 
-	waiting atomic.Int64 // operations waiting to be taken by the writer
 	batches atomic.Int64 // transactions run
 }
+
+// testHookQueued, set by tests before any store opens, is told when an operation starts
+// (+1) and stops (-1) waiting for w to take it, so that a test can queue a batch on
+// purpose. A hook rather than a counter: the write path pays for nothing but a nil check.
+var testHookQueued func(w *writer, delta int)
 
 func newWriter(db *sqlx.DB, stmts *stmtCache, maxBatch int, postgres bool, log *slog.Logger) *writer {
 	w := &writer{
@@ -66,20 +70,27 @@ func (w *writer) do(ctx context.Context, fn writeFunc) error {
 		return err
 	}
 	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	w.waiting.Add(1)
+	w.queued(1)
 	select {
 	case w.ops <- op:
-		w.waiting.Add(-1)
+		w.queued(-1)
 	case <-ctx.Done():
-		w.waiting.Add(-1)
+		w.queued(-1)
 		return ctx.Err()
 	case <-w.quit:
-		w.waiting.Add(-1)
+		w.queued(-1)
 		return ErrClosed
 	}
 	// The writer has the operation; it checks ctx again before running it, so the answer
 	// comes within one batch.
 	return <-op.done
+}
+
+// queued tells testHookQueued, if set, of a change in the operations waiting for w.
+func (w *writer) queued(delta int) {
+	if testHookQueued != nil {
+		testHookQueued(w, delta)
+	}
 }
 
 func (w *writer) isClosed() bool {

@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -82,11 +81,7 @@ func (t *writeTx) exec(query string, args ...any) (sql.Result, error) {
 // none it returns missing, marked clean: the statement wrote nothing, so the rest of the
 // batch may still commit.
 func (t *writeTx) execOne(missing error, query string, args ...any) error {
-	res, err := t.exec(query, args...)
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
+	n, err := t.execRows(query, args...)
 	if err != nil {
 		return err
 	}
@@ -96,7 +91,14 @@ func (t *writeTx) execOne(missing error, query string, args ...any) error {
 	return nil
 }
 
-var errNoRows = errors.New("no rows changed")
+// execRows runs a prepared statement and returns the number of rows it changed.
+func (t *writeTx) execRows(query string, args ...any) (int64, error) {
+	res, err := t.exec(query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
 
 // queryRow runs a prepared single-row query in the transaction.
 func (t *writeTx) queryRow(query string, args ...any) (*sqlx.Row, error) {
