@@ -7,6 +7,23 @@ type Clock interface {
 	Now() time.Time
 }
 
+// ParseTimeOrDate reads an RFC 3339 time or a YYYY-MM-DD date, in UTC. A date is its
+// midnight, or with endOfDay the next midnight, so that a date as an upper bound includes
+// that day.
+func ParseTimeOrDate(s string, endOfDay bool) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if endOfDay {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t, true
+}
+
 // SystemClock is the wall clock, in UTC.
 type SystemClock struct{}
 

@@ -149,7 +149,7 @@ func ruleReason(status Status, o Outcome) string {
 // lookup reads one stored thing by id, answering "not found" for a missing one. An id that
 // is not storable is answered "not found" at once, as PostgreSQL would refuse to compare it.
 func lookup[T any](ctx context.Context, what, id string, get func(context.Context, string) (*T, error)) (*T, error) {
-	if !storable(id) {
+	if !Storable(id) {
 		return nil, NotFound(what, id)
 	}
 	v, err := get(ctx, id)

@@ -7,26 +7,23 @@ import (
 	"unicode/utf8"
 )
 
-// storable reports whether a database stores s faithfully: UTF-8 without a NUL character
+// Storable reports whether a database stores s faithfully: UTF-8 without a NUL character
 // (PostgreSQL refuses both).
-func storable(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+func Storable(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
 
 // checkText refuses text that is not storable. The JSON API refuses such bodies before they
 // get here; this covers every other surface.
 func checkText(field, s string) error {
-	if !storable(s) {
+	if !Storable(s) {
 		return Errorf(KindInvalid, "invalid_text", "%s must be UTF-8 text without NUL characters", field)
 	}
 	return nil
 }
 
-// UnstorableJSON says what in the JSON text b a database would refuse, or returns "" when
-// nothing: bytes that are not UTF-8, and the escapes of NUL and of unpaired UTF-16
-// surrogates, which PostgreSQL refuses in text and jsonb.
+// UnstorableJSON says what in the UTF-8 JSON text b a database would refuse, or returns ""
+// when nothing: the escapes of NUL and of unpaired UTF-16 surrogates, which PostgreSQL
+// refuses in text and jsonb. Callers check UTF-8 first (json.Marshal's output always is).
 func UnstorableJSON(b []byte) string {
-	if !utf8.Valid(b) {
-		return "bytes that are not UTF-8"
-	}
 	escape := func(i int) (rune, bool) { // the \uXXXX starting at b[i], if there is one
 		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
 			return 0, false

@@ -205,7 +205,7 @@ func compilePolicy(p *Policy) ([]compiledRule, error) {
 		return nil, invalidPolicy(-1, "name", "a policy needs a name, such as \"Deny production deletes\"")
 	}
 	for _, f := range [...]struct{ name, text string }{{"name", p.Name}, {"description", p.Description}} {
-		if !storable(f.text) {
+		if !Storable(f.text) {
 			return nil, invalidPolicy(-1, f.name, "%s must be UTF-8 text without NUL characters", f.name)
 		}
 	}

@@ -23,14 +23,6 @@ const (
 // Statuses lists every status in display order.
 var Statuses = []Status{StatusPending, StatusApproved, StatusDenied, StatusExpired, StatusCancelled}
 
-// ParseStatus checks s names a status.
-func ParseStatus(s string) (Status, error) {
-	if slices.Contains(Statuses, Status(s)) {
-		return Status(s), nil
-	}
-	return "", Errorf(KindInvalid, "invalid_status", "status %q is not one of pending, approved, denied, expired, cancelled", s)
-}
-
 // Urgency says how soon a person should look at a request.
 type Urgency string
 

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	ag "github.com/agentgate/agentgate"
 )
@@ -34,7 +33,7 @@ func (q *query) str(name string) string {
 	s := strings.TrimSpace(q.v.Get(name))
 	// The stores compare filters as text, and PostgreSQL refuses text that is not UTF-8 or
 	// holds NUL; such a filter is a mistake to report, not an internal error.
-	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+	if !ag.Storable(s) {
 		q.fail(name, "must be UTF-8 text without NUL characters")
 		return ""
 	}
@@ -66,13 +65,7 @@ func (q *query) time(name string, endOfDay bool) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC()
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		if endOfDay {
-			t = t.AddDate(0, 0, 1)
-		}
+	if t, ok := ag.ParseTimeOrDate(s, endOfDay); ok {
 		return t
 	}
 	q.fail(name, "must be an RFC 3339 time (2026-01-31T15:04:05Z) or a date (2026-01-31)")

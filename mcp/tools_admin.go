@@ -181,15 +181,9 @@ func when(name, s string, endOfDay bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
+	t, ok := agentgate.ParseTimeOrDate(s, endOfDay)
+	if !ok {
 		return time.Time{}, fmt.Errorf("%s must be an RFC 3339 time (2026-01-31T15:04:05Z) or a date (2026-01-31), not %q", name, s)
-	}
-	if endOfDay {
-		t = t.AddDate(0, 0, 1)
 	}
 	return t, nil
 }
