@@ -115,7 +115,7 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 	default:
 		ev = requestEvent(now, r, EventRequestCreated, actor, requestCreated{ExpiresAt: r.ExpiresAt, Urgency: urgency})
 	}
-	if err := g.store.CreateRequest(ctx, r, []AuditEvent{ev}); err != nil {
+	if err := g.store.CreateRequest(ctx, r, Effects{Events: []AuditEvent{ev}}); err != nil {
 		return nil, fmt.Errorf("store request: %w", err)
 	}
 	g.broker.Publish(r.ID)
@@ -228,7 +228,7 @@ func (g *Gate) change(ctx context.Context, id string, fn func(*Request, time.Tim
 			return nil, err
 		}
 		r.Version = prev + 1
-		err = g.store.UpdateRequest(ctx, r, prev, []AuditEvent{ev})
+		err = g.store.UpdateRequest(ctx, r, prev, Effects{Events: []AuditEvent{ev}})
 		if errors.Is(err, ErrStale) {
 			continue
 		}
@@ -258,7 +258,7 @@ func (g *Gate) expireRequest(ctx context.Context, r *Request) bool {
 	}
 	r.Version = prev + 1
 	ev := requestEvent(now, r, EventRequestExpired, SystemActor, map[string]any{"expiresAt": r.ExpiresAt})
-	if err := g.store.UpdateRequest(ctx, r, prev, []AuditEvent{ev}); err != nil {
+	if err := g.store.UpdateRequest(ctx, r, prev, Effects{Events: []AuditEvent{ev}}); err != nil {
 		if !errors.Is(err, ErrStale) {
 			g.log.Error("Could not expire request.", "request_id", r.ID, "err", err)
 		}

@@ -48,17 +48,24 @@ type KeyUsage struct {
 	LastUsed time.Time
 }
 
-// Store is the persistence the Gate needs. Every method that takes events writes them in
-// the same transaction as the change; a failed call writes nothing.
+// Effects are the rows a change to a request writes beside itself, in the same transaction:
+// its audit events and, as the channels arrive, the notifications it causes. A change and
+// its effects are stored together or not at all.
+type Effects struct {
+	Events []AuditEvent
+}
+
+// Store is the persistence the Gate needs. Every method that takes events or effects writes
+// them in the same transaction as the change; a failed call writes nothing.
 type Store interface {
-	// CreateRequest inserts r (Version 1) and its events.
-	CreateRequest(ctx context.Context, r *Request, events []AuditEvent) error
+	// CreateRequest inserts r (Version 1) and its effects.
+	CreateRequest(ctx context.Context, r *Request, fx Effects) error
 	// GetRequest returns the request, or ErrNotFound.
 	GetRequest(ctx context.Context, id string) (*Request, error)
 	// UpdateRequest writes r's status, decision fields, votes and UpdatedAt with
 	// Version = prevVersion+1, only if the stored version is still prevVersion; otherwise
 	// it returns ErrStale and writes nothing. ErrNotFound if the row is gone.
-	UpdateRequest(ctx context.Context, r *Request, prevVersion int, events []AuditEvent) error
+	UpdateRequest(ctx context.Context, r *Request, prevVersion int, fx Effects) error
 	// ListRequests returns one page of matching requests and the total number that match.
 	ListRequests(ctx context.Context, f RequestFilter) ([]Request, int, error)
 	// ListOverdue returns up to limit pending requests whose ExpiresAt <= now, oldest first.

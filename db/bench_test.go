@@ -29,7 +29,7 @@ func BenchmarkCreateRequestParallel(b *testing.B) {
 					ev := agentgate.AuditEvent{ID: agentgate.NewID("evt", now), RequestID: r.ID, Action: r.Action,
 						EventType: agentgate.EventRequestCreated, Actor: "bot", ActorType: agentgate.ActorAPIKey,
 						OWASP: agentgate.DefaultOWASP, Details: []byte(`{"decision":"route_to_human"}`), CreatedAt: now}
-					if err := s.CreateRequest(ctx, r, []agentgate.AuditEvent{ev}); err != nil {
+					if err := s.CreateRequest(ctx, r, agentgate.Effects{Events: []agentgate.AuditEvent{ev}}); err != nil {
 						b.Error(err)
 						return
 					}

@@ -69,13 +69,13 @@ func TestListenPostgres(t *testing.T) {
 	}
 
 	r := newRequest("req_1", t0)
-	if err := s.CreateRequest(bg, r, nil); err != nil { // not notified
+	if err := s.CreateRequest(bg, r, agentgate.Effects{}); err != nil { // not notified
 		t.Fatal(err)
 	}
 	if err := r.Cancel(agentgate.SystemActor, "", t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.UpdateRequest(bg, r, 1, nil); err != nil {
+	if err := s.UpdateRequest(bg, r, 1, agentgate.Effects{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := next(); n != "request:req_1" {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 )
 
@@ -25,7 +26,7 @@ func TestOpenSQLite(t *testing.T) {
 	if err := s.Migrate(ctx); err != nil { // idempotent
 		t.Fatalf("second migrate: %v", err)
 	}
-	if err := s.CreateRequest(ctx, newRequest("req_1", t0), nil); err != nil {
+	if err := s.CreateRequest(ctx, newRequest("req_1", t0), agentgate.Effects{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

@@ -20,14 +20,14 @@ const insertRequestSQL = `INSERT INTO requests (id, action, params, context, urg
 	decision_reason, expires_at, policy_decision, required_approvals, votes, version)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// CreateRequest inserts r with Version 1, and its events, in one transaction. On success
+// CreateRequest inserts r with Version 1, and its effects, in one transaction. On success
 // r.Version is 1.
-func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, events []agentgate.AuditEvent) error {
+func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agentgate.Effects) error {
 	args, err := insertRequestArgs(r)
 	if err != nil {
 		return err
 	}
-	evArgs, err := auditArgs(events)
+	evArgs, err := auditArgs(fx.Events)
 	if err != nil {
 		return err
 	}
@@ -77,15 +77,15 @@ const (
 )
 
 // UpdateRequest writes r's status, decision fields, votes and UpdatedAt with Version =
-// prevVersion+1 if the stored version is still prevVersion, and then its events. Otherwise
+// prevVersion+1 if the stored version is still prevVersion, and then its effects. Otherwise
 // it writes nothing and returns agentgate.ErrStale, or agentgate.ErrNotFound if the request
 // does not exist. On success r.Version is prevVersion+1.
-func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVersion int, events []agentgate.AuditEvent) error {
+func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVersion int, fx agentgate.Effects) error {
 	votes, err := marshalList("votes", r.Votes)
 	if err != nil {
 		return err
 	}
-	evArgs, err := auditArgs(events)
+	evArgs, err := auditArgs(fx.Events)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func seedList(t *testing.T, s *db.Store) {
 		}
 		r := newRequest(fmt.Sprintf("req_%02d", i), at)
 		r.Action, r.Urgency, r.Status = actions[i%4], urgencies[i%4], statuses[i%3]
-		if err := s.CreateRequest(context.Background(), r, nil); err != nil {
+		if err := s.CreateRequest(context.Background(), r, agentgate.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 	}

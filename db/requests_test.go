@@ -17,7 +17,7 @@ func TestRequestRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		r := newRequest("req_01", t0)
 		ev := newEvent(r, agentgate.EventRequestCreated, "agent-key", t0)
-		if err := s.CreateRequest(ctx, r, []agentgate.AuditEvent{ev}); err != nil {
+		if err := s.CreateRequest(ctx, r, agentgate.Effects{Events: []agentgate.AuditEvent{ev}}); err != nil {
 			t.Fatal(err)
 		}
 		if r.Version != 1 {
@@ -41,7 +41,7 @@ func TestRequestRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		ev2 := newEvent(got, agentgate.EventRequestApproved, "ops@example.com", later)
-		if err := s.UpdateRequest(ctx, got, 1, []agentgate.AuditEvent{ev2}); err != nil {
+		if err := s.UpdateRequest(ctx, got, 1, agentgate.Effects{Events: []agentgate.AuditEvent{ev2}}); err != nil {
 			t.Fatal(err)
 		}
 		if got.Version != 2 {
@@ -68,7 +68,7 @@ func TestRequestNotFound(t *testing.T) {
 		}
 		r := newRequest("req_missing", t0)
 		ev := newEvent(r, agentgate.EventRequestCancelled, "x", t0)
-		if err := s.UpdateRequest(ctx, r, 1, []agentgate.AuditEvent{ev}); !errors.Is(err, agentgate.ErrNotFound) {
+		if err := s.UpdateRequest(ctx, r, 1, agentgate.Effects{Events: []agentgate.AuditEvent{ev}}); !errors.Is(err, agentgate.ErrNotFound) {
 			t.Errorf("UpdateRequest missing: %v, want ErrNotFound", err)
 		}
 		if evs, _, _ := s.ListAudit(ctx, agentgate.AuditFilter{}); len(evs) != 0 {
@@ -81,7 +81,7 @@ func TestUpdateRequestStale(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *db.Store) {
 		ctx := context.Background()
 		r := newRequest("req_stale", t0)
-		if err := s.CreateRequest(ctx, r, nil); err != nil {
+		if err := s.CreateRequest(ctx, r, agentgate.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 		a, _ := s.GetRequest(ctx, r.ID)
@@ -89,14 +89,14 @@ func TestUpdateRequestStale(t *testing.T) {
 		if err := a.Cancel(agentgate.SystemActor, "first", t0.Add(time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.UpdateRequest(ctx, a, 1, []agentgate.AuditEvent{newEvent(a, agentgate.EventRequestCancelled, "a", t0)}); err != nil {
+		if err := s.UpdateRequest(ctx, a, 1, agentgate.Effects{Events: []agentgate.AuditEvent{newEvent(a, agentgate.EventRequestCancelled, "a", t0)}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := b.Expire(t0.Add(2 * time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 		loser := newEvent(b, agentgate.EventRequestExpired, "b", t0)
-		err := s.UpdateRequest(ctx, b, 1, []agentgate.AuditEvent{loser})
+		err := s.UpdateRequest(ctx, b, 1, agentgate.Effects{Events: []agentgate.AuditEvent{loser}})
 		if !errors.Is(err, agentgate.ErrStale) {
 			t.Fatalf("second update: %v, want ErrStale", err)
 		}
@@ -120,11 +120,11 @@ func TestCreateRequestDuplicate(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *db.Store) {
 		ctx := context.Background()
 		r := newRequest("req_dup", t0)
-		if err := s.CreateRequest(ctx, r, nil); err != nil {
+		if err := s.CreateRequest(ctx, r, agentgate.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 		ev := newEvent(r, agentgate.EventRequestCreated, "x", t0)
-		err := s.CreateRequest(ctx, newRequest("req_dup", t0), []agentgate.AuditEvent{ev})
+		err := s.CreateRequest(ctx, newRequest("req_dup", t0), agentgate.Effects{Events: []agentgate.AuditEvent{ev}})
 		if agentgate.ErrorKind(err) != agentgate.KindConflict {
 			t.Fatalf("duplicate create: %v, want a conflict", err)
 		}
@@ -140,7 +140,7 @@ func TestListOverdueAndCounts(t *testing.T) {
 		mk := func(id string, exp time.Duration, u agentgate.Urgency, st agentgate.Status) {
 			r := newRequest(id, t0)
 			r.ExpiresAt, r.Urgency, r.Status = t0.Add(exp), u, st
-			if err := s.CreateRequest(ctx, r, nil); err != nil {
+			if err := s.CreateRequest(ctx, r, agentgate.Effects{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -183,11 +183,11 @@ func TestRequestCounts(t *testing.T) {
 		for i := range 9 {
 			r := newRequest(fmt.Sprintf("req_%d", i), t0)
 			r.Urgency = urgencies[i%3]
-			if err := s.CreateRequest(ctx, r, nil); err != nil {
+			if err := s.CreateRequest(ctx, r, agentgate.Effects{}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_ = s.CreateRequest(ctx, newRequest("req_0", t0), nil) // duplicate: not counted
+		_ = s.CreateRequest(ctx, newRequest("req_0", t0), agentgate.Effects{}) // duplicate: not counted
 		for i, decide := range []func(r *agentgate.Request) error{
 			func(r *agentgate.Request) error { return r.Cancel(agentgate.SystemActor, "", t0) },
 			func(r *agentgate.Request) error { return r.Expire(t0.Add(2 * time.Hour)) },
@@ -196,10 +196,10 @@ func TestRequestCounts(t *testing.T) {
 			if err := decide(r); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.UpdateRequest(ctx, r, 1, nil); err != nil {
+			if err := s.UpdateRequest(ctx, r, 1, agentgate.Effects{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.UpdateRequest(ctx, r, 1, nil); !errors.Is(err, agentgate.ErrStale) {
+			if err := s.UpdateRequest(ctx, r, 1, agentgate.Effects{}); !errors.Is(err, agentgate.ErrStale) {
 				t.Fatalf("repeat update: %v", err)
 			}
 		}
@@ -243,7 +243,7 @@ func TestRequestCountsDropFailedOperation(t *testing.T) {
 		go func() {
 			r := newRequest("req_kept", t0)
 			r.Urgency = agentgate.UrgencyHigh
-			created <- s.CreateRequest(ctx, r, nil)
+			created <- s.CreateRequest(ctx, r, agentgate.Effects{})
 		}()
 		go func() {
 			failed <- db.FailAfterCounting(ctx, s, agentgate.StatusPending, agentgate.UrgencyCritical)

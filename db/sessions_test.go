@@ -82,7 +82,7 @@ func TestRecentDecisions(t *testing.T) {
 				decided := at.Add(time.Second)
 				r.DecidedAt, r.DecidedBy = &decided, "alice"
 			}
-			if err := s.CreateRequest(ctx, r, nil); err != nil {
+			if err := s.CreateRequest(ctx, r, agentgate.Effects{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -91,7 +91,7 @@ func TestRecentDecisions(t *testing.T) {
 		auto := &agentgate.Request{ID: agentgate.NewID("req", at), Action: "read_file", Params: []byte(`{}`), Context: []byte(`{}`),
 			Urgency: agentgate.UrgencyNormal, Status: agentgate.StatusApproved, CreatedAt: at, UpdatedAt: at, ExpiresAt: at.Add(time.Hour),
 			DecidedAt: &at, DecidedBy: "policy", PolicyDecision: agentgate.DefaultOutcome(), RequiredApprovals: 1, Votes: []agentgate.Vote{}}
-		if err := s.CreateRequest(ctx, auto, nil); err != nil {
+		if err := s.CreateRequest(ctx, auto, agentgate.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.RecentDecisions(ctx, 2)

@@ -29,7 +29,7 @@ func TestConcurrentWrites(t *testing.T) {
 				defer wg.Done()
 				for i := range perWriter {
 					r := newRequest(fmt.Sprintf("req_%03d_%d", g, i), t0.Add(time.Duration(g)*time.Second))
-					if err := s.CreateRequest(ctx, r, []agentgate.AuditEvent{newEventFor(r, g, i)}); err != nil {
+					if err := s.CreateRequest(ctx, r, agentgate.Effects{Events: []agentgate.AuditEvent{newEventFor(r, g, i)}}); err != nil {
 						errs <- err
 					}
 				}
@@ -86,7 +86,7 @@ func newEventFor(r *agentgate.Request, g, i int) agentgate.AuditEvent {
 func TestBatchIsolatesFailures(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *db.Store) {
 		ctx := context.Background()
-		if err := s.CreateRequest(ctx, newRequest("req_taken", t0), nil); err != nil {
+		if err := s.CreateRequest(ctx, newRequest("req_taken", t0), agentgate.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 		release := db.HoldWriter(s)
@@ -103,7 +103,7 @@ func TestBatchIsolatesFailures(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				r := newRequest(id, t0)
-				results[i] = s.CreateRequest(ctx, r, []agentgate.AuditEvent{newEventFor(r, 0, i)})
+				results[i] = s.CreateRequest(ctx, r, agentgate.Effects{Events: []agentgate.AuditEvent{newEventFor(r, 0, i)}})
 			}()
 		}
 		db.WaitQueued(s, n+1)
@@ -137,7 +137,7 @@ func TestWriteCancelledWhileQueued(t *testing.T) {
 		release := db.HoldWriter(s)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
-		go func() { done <- s.CreateRequest(ctx, newRequest("req_cancelled", t0), nil) }()
+		go func() { done <- s.CreateRequest(ctx, newRequest("req_cancelled", t0), agentgate.Effects{}) }()
 		db.WaitQueued(s, 1)
 		cancel()
 		err := <-done
@@ -156,7 +156,7 @@ func TestWriteAfterClose(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateRequest(context.Background(), newRequest("req_late", t0), nil); !errors.Is(err, db.ErrClosed) {
+	if err := s.CreateRequest(context.Background(), newRequest("req_late", t0), agentgate.Effects{}); !errors.Is(err, db.ErrClosed) {
 		t.Errorf("write after close: %v, want ErrClosed", err)
 	}
 	if err := s.Ping(context.Background()); err == nil {
