@@ -21,10 +21,10 @@ func TestParseRetryAfter(t *testing.T) {
 		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
 		{"Sun, 01 Mar 2026 12:05:00 GMT", 5 * time.Minute, true},
 		{"Sunday, 01-Mar-26 12:05:00 GMT", 5 * time.Minute, true}, // RFC 850, which HTTP allows
-		{"Sun Mar  1 12:05:00 2026", 5 * time.Minute, true},        // asctime, likewise
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},     // already past: no wait
-		{"86401", 24 * time.Hour, true},                            // capped at a day
-		{"99999999999999999999999", 24 * time.Hour, true},          // beyond int64: capped, no overflow
+		{"Sun Mar  1 12:05:00 2026", 5 * time.Minute, true},       // asctime, likewise
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},    // already past: no wait
+		{"86401", 24 * time.Hour, true},                           // capped at a day
+		{"99999999999999999999999", 24 * time.Hour, true},         // beyond int64: capped, no overflow
 		{now.AddDate(1, 0, 0).Format(http.TimeFormat), 24 * time.Hour, true},
 		{"", 0, false},
 		{"-5", 0, false},

@@ -50,7 +50,7 @@ func TestCheckURL(t *testing.T) {
 		{"http://0251.0376.0251.0376/", true, "is an unusual way to write 169.254.169.254"},
 		{"http://3232235777/", true, "is an unusual way to write 192.168.1.1"},
 		{"http://010.0.0.5/", false, "010.0.0.5 is an unusual way to write 8.0.0.5"}, // octal: not 10.0.0.5
-		{"http://0x08080808/", false, "is an unusual way to write 8.8.8.8"},             // even public ones
+		{"http://0x08080808/", false, "is an unusual way to write 8.8.8.8"},          // even public ones
 		{"http://1.2.3.4.5/", false, "ends in a number but is not an IP address"},
 		{"http://example.0x/", false, "ends in a number but is not an IP address"},
 		{"http://4294967296/", false, "ends in a number but is not an IP address"},
