@@ -25,7 +25,7 @@ func readmeSnippet(t *testing.T, lang string) string {
 	}
 	_, section, ok := strings.Cut(string(readme), "\n## Webhooks\n")
 	section, _, _ = strings.Cut(section, "\n## ")
-	m := regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindStringSubmatch(section)
+	m := regexp.MustCompile("(?s)```" + lang + "\n(.*?)```").FindStringSubmatch(section)
 	if !ok || m == nil {
 		t.Fatalf("README.md has no ```%s block under ## Webhooks", lang)
 	}
