@@ -24,7 +24,8 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Sun Mar  1 12:05:00 2026", 5 * time.Minute, true},       // asctime, likewise
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},    // already past: no wait
 		{"86401", 24 * time.Hour, true},                           // capped at a day
-		{"99999999999999999999999", 24 * time.Hour, true},         // beyond int64: capped, no overflow
+		{"99999999999999999999999", 24 * time.Hour, true},         // beyond int64: capped
+		{"9223372036854775", 24 * time.Hour, true},                // an int64, but not in nanoseconds
 		{now.AddDate(1, 0, 0).Format(http.TimeFormat), 24 * time.Hour, true},
 		{"", 0, false},
 		{"-5", 0, false},
