@@ -23,6 +23,8 @@ type Sender struct {
 	userAgent string
 }
 
+var _ agentgate.Sender = (*Sender)(nil)
+
 // NewSender returns a Sender that finds each delivery's webhook with lookup (by
 // Delivery.Target; a *agentgate.Error of KindNotFound, or nil, nil, means it was deleted)
 // and posts through NewClient(opts).
@@ -40,7 +42,7 @@ func NewSender(lookup func(ctx context.Context, id string) (*agentgate.Webhook, 
 // Send makes one attempt: it POSTs d.Payload as it is to the webhook's URL, signed with
 // every secret the webhook has now (see SignHeaders; webhook-id is d.ID, the same on every
 // attempt), and reports what the receiver answered. A 2xx is success. A 4xx other than 408
-// and 429, a deleted or disabled webhook, an unsigned-able secret and a refused address are
+// and 429, a deleted or disabled webhook, a secret that cannot sign and a refused address are
 // Permanent; anything else is retried on the outbox's schedule, after RetryAfter if the
 // receiver asked.
 func (s *Sender) Send(ctx context.Context, d agentgate.Delivery) (agentgate.SendResult, error) {
@@ -53,13 +55,12 @@ func (s *Sender) Send(ctx context.Context, d agentgate.Delivery) (agentgate.Send
 	case !w.Enabled:
 		return permanent("webhook %s is disabled", d.Target)
 	}
-	target, err := parseTarget(w.URL)
-	if err != nil {
+	if _, err := parseTarget(w.URL); err != nil {
 		return permanent("webhook %s: %s", d.Target, agentgate.ErrorMessage(err))
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target.String(), bytes.NewReader(d.Payload))
-	if err != nil {
-		return permanent("webhook %s: %v", d.Target, err)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(d.Payload))
+	if err != nil { // parseTarget has parsed it; kept so that nothing is posted unchecked
+		return permanent("webhook %s: its URL does not parse", d.Target)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", s.userAgent)
