@@ -53,6 +53,7 @@ func TestCheckURL(t *testing.T) {
 		{"http://0x08080808/", false, "is an unusual way to write 8.8.8.8"},          // even public ones
 		{"http://1.2.3.4.5/", false, "ends in a number but is not an IP address"},
 		{"http://example.0x/", false, "ends in a number but is not an IP address"},
+		{"http://example.08/", false, "ends in a number but is not an IP address"}, // 8 is no octal digit
 		{"http://4294967296/", false, "ends in a number but is not an IP address"},
 
 		// Not a webhook URL at all.
