@@ -16,7 +16,7 @@ var secret = webhook.NewSecret()
 
 // receive is the README's Go receiver, verbatim (TestReadmeSnippets holds them together).
 func receive(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
 	if err != nil || webhook.Verify(secret, r.Header, body, time.Now()) != nil {
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
