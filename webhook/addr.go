@@ -14,6 +14,7 @@ type AddrError struct {
 	Local  bool       // a loopback, private, link-local or similar address
 }
 
+// Error says what the address is and whether WEBHOOK_ALLOW_PRIVATE would admit it.
 func (e *AddrError) Error() string { return e.Addr.String() + " is " + e.Reason + e.hint() }
 
 // describe is "10.0.0.5, a private address; set ..." for sentences that say how it was met.
