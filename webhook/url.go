@@ -90,11 +90,7 @@ func parseTarget(rawURL string) (*url.URL, error) {
 // with the address written out.
 func checkNumericHost(host string) error {
 	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
-	last := labels[len(labels)-1]
-	if _, ok := parseIPv4Part(last); !ok && !strings.HasPrefix(strings.ToLower(last), "0x") {
-		return nil
-	}
-	if _, err := netip.ParseAddr(host); err == nil {
+	if _, err := netip.ParseAddr(host); err == nil || !isNumberLabel(labels[len(labels)-1]) {
 		return nil
 	}
 	if a, ok := parseLooseIPv4(labels); ok {
@@ -123,6 +119,15 @@ func parseLooseIPv4(parts []string) (netip.Addr, bool) {
 		}
 	}
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
+}
+
+// isNumberLabel is the URL standard's test for a host that ends in a number: all digits, or
+// 0x and hexadecimal digits.
+func isNumberLabel(label string) bool {
+	if len(label) >= 2 && (label[:2] == "0x" || label[:2] == "0X") {
+		return strings.Trim(label[2:], "0123456789abcdefABCDEF") == ""
+	}
+	return label != "" && strings.Trim(label, "0123456789") == ""
 }
 
 func parseIPv4Part(p string) (uint64, bool) {
