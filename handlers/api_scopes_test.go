@@ -73,6 +73,7 @@ func scopeMatrix() map[string]scopedRoute {
 		"GET /api/audit":                 {audit, 200, fixed("/api/audit", nil)},
 		"GET /api/audit/actors":          {audit, 200, fixed("/api/audit/actors", nil)},
 		"GET /api/audit/actions":         {audit, 200, fixed("/api/audit/actions", nil)},
+		"POST /api/mcp/authorize":        {create, 200, fixed("/api/mcp/authorize", `{"toolName":"scope_check"}`)},
 	}
 }
 
