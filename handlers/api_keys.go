@@ -65,5 +65,5 @@ func (s *Server) revokeKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, k)
+	return deleted(c, k.ID)
 }

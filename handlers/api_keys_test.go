@@ -79,8 +79,14 @@ func TestAPIKeys(t *testing.T) {
 		e.call(http.MethodPost, "/api/requests", secret, `{"action":"x"}`).wantError(t, http.StatusForbidden, "missing_scope")
 		e.must(http.StatusOK, http.MethodGet, "/api/requests", secret, nil, nil)
 
-		// Revocation holds from the very next request, even with the key cached.
-		e.must(http.StatusOK, http.MethodDelete, "/api/api-keys/"+id, e.admin, nil, &k)
+		// Revocation holds from the very next request, even with the key cached. DELETE
+		// answers as the original did, with success and the id.
+		var del map[string]any
+		e.must(http.StatusOK, http.MethodDelete, "/api/api-keys/"+id, e.admin, nil, &del)
+		if !reflect.DeepEqual(del, map[string]any{"success": true, "id": id}) {
+			t.Errorf("DELETE = %v", del)
+		}
+		e.must(http.StatusOK, http.MethodGet, "/api/api-keys/"+id, e.admin, nil, &k)
 		if k.RevokedAt == nil {
 			t.Errorf("revoked = %+v", k)
 		}

@@ -75,7 +75,7 @@ func (s *Server) deletePolicy(c echo.Context) error {
 	if err := s.gate.DeletePolicy(c.Request().Context(), key(c).Actor(), c.Param("id")); err != nil {
 		return err
 	}
-	return c.NoContent(http.StatusNoContent)
+	return deleted(c, c.Param("id"))
 }
 
 func (s *Server) dryRunPolicy(c echo.Context) error {
