@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,6 +76,61 @@ func TestAPIAuditOriginalFilters(t *testing.T) {
 		ae := e.call(http.MethodGet, "/api/audit?status=done", e.admin, nil).wantError(t, http.StatusBadRequest, "invalid_query")
 		if !strings.Contains(ae.Error, "status") || !strings.Contains(ae.Error, "pending, approved, denied, expired, cancelled") {
 			t.Errorf("bad status: %q", ae.Error)
+		}
+	})
+}
+
+// TestAPIPolicyBodyFromEitherServer posts back policies as either server's GET returns
+// them, and refuses the original's scoping, which this server does not have.
+func TestAPIPolicyBodyFromEitherServer(t *testing.T) {
+	eachAPI(t, func(t *testing.T, e *apiEnv) {
+		// As the original's GET /api/policies/:id answers (a nanoid, scope, createdAt).
+		original := `{"id":"V1StGXR8_Z5jdHi6B-myT","name":"Mail","rules":[{"match":{"action":"send_email"},"decision":"route_to_human"}],
+			"priority":100,"enabled":true,"scope":"global","agentIds":null,"toolIds":null,"createdAt":"2025-11-02T10:00:00.000Z"}`
+		var p ag.Policy
+		e.must(http.StatusCreated, http.MethodPost, "/api/policies", e.admin, original, &p)
+		if p.ID == "V1StGXR8_Z5jdHi6B-myT" || !strings.HasPrefix(p.ID, "pol_") || !p.CreatedAt.Equal(apiT0) || p.Name != "Mail" || p.Priority != 100 {
+			t.Fatalf("imported = %+v; id and createdAt must be the server's own", p)
+		}
+		// This server's own GET, changed and put back whole: id and times are ignored.
+		raw := e.must(http.StatusOK, http.MethodGet, "/api/policies/"+p.ID, e.admin, nil, nil).body
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["priority"], doc["id"], doc["createdAt"], doc["updatedAt"] = 7, "pol_someone_else", "2020-01-01T00:00:00Z", 12
+		e.clock.advance(time.Minute)
+		var put ag.Policy
+		e.must(http.StatusOK, http.MethodPut, "/api/policies/"+p.ID, e.admin, doc, &put)
+		if put.ID != p.ID || put.Priority != 7 || !put.CreatedAt.Equal(apiT0) || !put.UpdatedAt.Equal(apiT0.Add(time.Minute)) {
+			t.Errorf("put back = %+v", put)
+		}
+		doc["scope"], doc["agentIds"], doc["toolIds"] = "global", []string{}, []string{}
+		e.must(http.StatusCreated, http.MethodPost, "/api/policies", e.admin, doc, nil)
+
+		before := e.counts()
+		const rules = `"name":"x","rules":[]`
+		for _, tt := range []struct{ method, path, body, code, field string }{
+			{"POST", "/api/policies", `{` + rules + `,"scope":"per_agent","agentIds":["agt_1"]}`, "unsupported_field", "scope"},
+			{"POST", "/api/policies", `{` + rules + `,"agentIds":["agt_1"]}`, "unsupported_field", "agentIds"},
+			{"POST", "/api/policies", `{` + rules + `,"toolIds":["send_email"]}`, "unsupported_field", "toolIds"},
+			{"PUT", "/api/policies/" + p.ID, `{` + rules + `,"scope":"per_tool","toolIds":["send_email"]}`, "unsupported_field", "scope"},
+			{"POST", "/api/policies/simulate", `{"policy":{` + rules + `,"toolIds":["deploy"]}}`, "unsupported_field", "toolIds"},
+			{"POST", "/api/policies", `{` + rules + `,"owner":"ops"}`, "unknown_field", "owner"},
+			{"PUT", "/api/policies/" + p.ID, `{` + rules + `,"templateId":"t1"}`, "unknown_field", "templateId"},
+		} {
+			t.Run(tt.method+" "+tt.field, func(t *testing.T) {
+				ae := e.in(t).call(tt.method, tt.path, e.admin, tt.body).wantError(t, http.StatusBadRequest, tt.code)
+				if ae.Details["field"] != tt.field || !strings.Contains(ae.Error, tt.field) {
+					t.Errorf("error %+v does not name %s", ae, tt.field)
+				}
+				if tt.code == "unsupported_field" && !strings.Contains(ae.Error, "not supported") {
+					t.Errorf("message %q does not say the field is not supported", ae.Error)
+				}
+			})
+		}
+		if after := e.counts(); after != before {
+			t.Errorf("refused bodies wrote: %+v -> %+v", before, after)
 		}
 	})
 }
