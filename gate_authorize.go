@@ -3,6 +3,7 @@ package agentgate
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -66,11 +67,13 @@ func (g *Gate) Authorize(ctx context.Context, actor Actor, toolName string, para
 	return a, nil
 }
 
-// gatesTool reports whether the outcome gates the tool call rather than leaving it alone:
-// today, whether a rule matched. MERGE (fail-closed engine): an outcome that says a rule
-// could not decide and held the call for people must count as well, so that a call the
-// gateway cannot judge goes to a person instead of being allowed.
-func gatesTool(o Outcome) bool { return o.RuleIndex != nil }
+// gatesTool reports whether the outcome gates the tool call rather than leaving it alone.
+// Only the plain default (no rule matched, nothing else to say) leaves it alone: comparing
+// the whole outcome, not just RuleIndex, keeps this fail-closed when the engine reports
+// more, such as a rule it could not decide, which must send the call to a person.
+func gatesTool(o Outcome) bool {
+	return o.RuleIndex != nil || !reflect.DeepEqual(o, DefaultOutcome())
+}
 
 // routeReason says which rule sent a tool call to people.
 func routeReason(o Outcome) string {
