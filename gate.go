@@ -89,6 +89,14 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 	urgency := Urgency(in.Urgency)
 	set := g.policies.Load()
 	out := set.Evaluate(policyInput(set, in.Action, urgency, in.Params, in.Context))
+	return g.create(ctx, actor, in, out, now)
+}
+
+// create stores a validated submission with its policy outcome, already decided when a rule
+// decided, and announces it. Submit and Authorize share it, so a request is stored, audited
+// and notified the same way whichever route it came by.
+func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outcome, now time.Time) (*Request, error) {
+	urgency := Urgency(in.Urgency)
 	r := &Request{
 		ID: NewID("req", now), Action: in.Action, Params: in.Params, Context: in.Context,
 		Urgency: urgency, Status: StatusPending, CreatedBy: actor.Name, CreatedAt: now, UpdatedAt: now,

@@ -36,6 +36,7 @@ type AuditFilter struct {
 	Action    string
 	Actor     string
 	RequestID string
+	Status    Status // events about requests that now have this status
 	From      time.Time
 	To        time.Time
 	Page

@@ -89,11 +89,13 @@ func (c *Client) UpdateKey(ctx context.Context, id string, in KeyUpdate) (*agent
 	return &k, nil
 }
 
-// RevokeKey revokes a key; it stops working at once. Revoking a revoked key is not an error.
+// RevokeKey revokes a key and returns it as now stored; it stops working at once. Revoking a
+// revoked key is not an error.
 func (c *Client) RevokeKey(ctx context.Context, id string) (*agentgate.APIKey, error) {
-	var k agentgate.APIKey
-	if err := c.call(ctx, http.MethodDelete, "/api/api-keys/"+escape(id), nil, nil, &k); err != nil {
+	// DELETE answers {"success": true, "id"} as the original server did, so the revoked key
+	// is read back.
+	if err := c.call(ctx, http.MethodDelete, "/api/api-keys/"+escape(id), nil, nil, nil); err != nil {
 		return nil, err
 	}
-	return &k, nil
+	return c.GetKey(ctx, id)
 }

@@ -68,6 +68,8 @@ const (
 	auditRequestCond = `request_id = ?`
 	auditFromCond    = `created_at >= ?`
 	auditToCond      = `created_at < ?`
+	// The request's status now, looked up by its primary key for each event in order.
+	auditStatusCond = `EXISTS (SELECT 1 FROM requests r WHERE r.id = audit_events.request_id AND r.status = ?)`
 
 	auditNewestOrder = ` ORDER BY created_at DESC, id DESC`
 )
@@ -80,6 +82,7 @@ func (s *Store) ListAudit(ctx context.Context, f agentgate.AuditFilter) ([]agent
 	w.add(f.Action != "", auditActionCond, f.Action)
 	w.add(f.Actor != "", auditActorCond, f.Actor)
 	w.add(f.RequestID != "", auditRequestCond, f.RequestID)
+	w.add(f.Status != "", auditStatusCond, string(f.Status))
 	w.add(!f.From.IsZero(), auditFromCond, toMicros(f.From))
 	w.add(!f.To.IsZero(), auditToCond, toMicros(f.To))
 

@@ -35,6 +35,8 @@ func TestQueryPlans(t *testing.T) {
 		{"recent decisions", db.RecentDecisionsSQL, []any{10}, "requests_decided_later"},
 		{"audit newest", db.ListAuditSQL + db.AuditNewestOrder + db.PageSuffix, []any{50, 0}, "audit_events_created"},
 		{"audit by actor", db.ListAuditSQL + " WHERE actor = ?" + db.AuditNewestOrder + db.PageSuffix, []any{"x", 50, 0}, "audit_events_actor_created"},
+		{"audit by request status", db.ListAuditSQL + " WHERE " + db.AuditStatusCond + db.AuditNewestOrder + db.PageSuffix, []any{"pending", 50, 0}, "sqlite_autoindex_requests"},
+		{"audit by request status count", db.CountAuditSQL + " WHERE " + db.AuditStatusCond, []any{"pending"}, "sqlite_autoindex_requests"},
 		{"request trail", db.RequestAuditSQL, []any{"req_1"}, "audit_events_request_created"},
 		{"actors", db.AuditActorsSQL, nil, "audit_events_actor_created"},
 		{"actions", db.AuditActionsSQL, nil, "audit_events_action_created"},

@@ -97,6 +97,8 @@ const (
 	ListOverdueSQL       = listOverdueSQL
 	ListAuditSQL         = listAuditSQL
 	AuditNewestOrder     = auditNewestOrder
+	AuditStatusCond      = auditStatusCond
+	CountAuditSQL        = countAuditSQL
 	RequestAuditSQL      = requestAuditSQL
 	AuditActorsSQL       = auditActorsSQL
 	AuditActionsSQL      = auditActionsSQL

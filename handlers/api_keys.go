@@ -18,7 +18,11 @@ func (s *Server) listKeys(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"keys": nonNil(ks), "pagination": paginate(p, total)})
+	out := make([]keyJSON, len(ks))
+	for i := range ks {
+		out[i] = keyView(&ks[i])
+	}
+	return c.JSON(http.StatusOK, map[string]any{"keys": out, "pagination": paginate(p, total)})
 }
 
 func (s *Server) getKey(c echo.Context) error {
@@ -26,12 +30,21 @@ func (s *Server) getKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, k)
+	return c.JSON(http.StatusOK, keyView(k))
 }
+
+// keyJSON is an API key as the API shows it: with active (not revoked) beside revokedAt,
+// as the original AgentGate's lists had it and its clients read it.
+type keyJSON struct {
+	*ag.APIKey
+	Active bool `json:"active"`
+}
+
+func keyView(k *ag.APIKey) keyJSON { return keyJSON{APIKey: k, Active: !k.Revoked()} }
 
 // createdKey is a new key with its secret, the only time the secret is sent.
 type createdKey struct {
-	*ag.APIKey
+	keyJSON
 	Key string `json:"key"`
 }
 
@@ -45,7 +58,7 @@ func (s *Server) createKey(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusCreated, createdKey{APIKey: k, Key: secret})
+	return c.JSON(http.StatusCreated, createdKey{keyJSON: keyView(k), Key: secret})
 }
 
 func (s *Server) updateKey(c echo.Context) error {
@@ -57,7 +70,7 @@ func (s *Server) updateKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, k)
+	return c.JSON(http.StatusOK, keyView(k))
 }
 
 func (s *Server) revokeKey(c echo.Context) error {
@@ -65,5 +78,5 @@ func (s *Server) revokeKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, k)
+	return deleted(c, k.ID)
 }

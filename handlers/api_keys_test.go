@@ -17,14 +17,15 @@ func TestAPIKeys(t *testing.T) {
 		res.want(t, http.StatusCreated)
 		var created struct {
 			ag.APIKey
-			Key  string `json:"key"`
-			Hash *string
+			Key    string `json:"key"`
+			Hash   *string
+			Active bool `json:"active"`
 		}
 		res.decode(t, &created)
 		secret, id := created.Key, created.ID
 		if !strings.HasPrefix(secret, "agk_") || created.Prefix != secret[:10] || created.Hash != nil ||
 			created.Name != "ci-bot" || created.RateLimit == nil || *created.RateLimit != 10 || created.RequestCount != 0 ||
-			created.LastUsedAt != nil || created.RevokedAt != nil || !reflect.DeepEqual(created.Scopes, []ag.Scope{ag.ScopeRequestCreate, ag.ScopeRequestRead}) {
+			created.LastUsedAt != nil || created.RevokedAt != nil || !created.Active || !reflect.DeepEqual(created.Scopes, []ag.Scope{ag.ScopeRequestCreate, ag.ScopeRequestRead}) {
 			t.Fatalf("created key = %s", res.body)
 		}
 		if cc := res.header.Get("Cache-Control"); cc != "no-store" {
@@ -79,10 +80,20 @@ func TestAPIKeys(t *testing.T) {
 		e.call(http.MethodPost, "/api/requests", secret, `{"action":"x"}`).wantError(t, http.StatusForbidden, "missing_scope")
 		e.must(http.StatusOK, http.MethodGet, "/api/requests", secret, nil, nil)
 
-		// Revocation holds from the very next request, even with the key cached.
-		e.must(http.StatusOK, http.MethodDelete, "/api/api-keys/"+id, e.admin, nil, &k)
-		if k.RevokedAt == nil {
-			t.Errorf("revoked = %+v", k)
+		// Revocation holds from the very next request, even with the key cached. DELETE
+		// answers as the original did, with success and the id.
+		var del map[string]any
+		e.must(http.StatusOK, http.MethodDelete, "/api/api-keys/"+id, e.admin, nil, &del)
+		if !reflect.DeepEqual(del, map[string]any{"success": true, "id": id}) {
+			t.Errorf("DELETE = %v", del)
+		}
+		var revoked struct {
+			ag.APIKey
+			Active *bool `json:"active"`
+		}
+		e.must(http.StatusOK, http.MethodGet, "/api/api-keys/"+id, e.admin, nil, &revoked)
+		if revoked.RevokedAt == nil || revoked.Active == nil || *revoked.Active {
+			t.Errorf("revoked = %+v", revoked)
 		}
 		e.call(http.MethodGet, "/api/requests", secret, nil).wantError(t, http.StatusUnauthorized, "invalid_api_key")
 		e.must(http.StatusOK, http.MethodDelete, "/api/api-keys/"+id, e.admin, nil, nil)

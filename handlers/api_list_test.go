@@ -69,6 +69,8 @@ func TestAPIListRequests(t *testing.T) {
 			{url.Values{"q": {"email"}, "action": {"delete_file"}}, []string{}, 0, 50, 0, false},
 			{url.Values{"sort": {"newest"}}, all, 5, 50, 0, false},
 			{url.Values{"sort": {"oldest"}}, []string{"r1", "r2", "r3", "r4", "r5"}, 5, 50, 0, false},
+			// The original's sort=created_at listed the oldest first.
+			{url.Values{"sort": {"created_at"}}, []string{"r1", "r2", "r3", "r4", "r5"}, 5, 50, 0, false},
 			{url.Values{"sort": {"urgency"}}, []string{"r3", "r2", "r4", "r5", "r1"}, 5, 50, 0, false}, // then oldest first
 			{url.Values{"limit": {"2"}}, []string{"r5", "r4"}, 5, 2, 0, true},
 			{url.Values{"limit": {"2"}, "offset": {"2"}}, []string{"r3", "r2"}, 5, 2, 2, true},

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -40,11 +42,45 @@ type policyBody struct {
 	Priority    int       `json:"priority"`
 	Enabled     *bool     `json:"enabled"`
 	Rules       []ag.Rule `json:"rules"`
+
+	// The read-only fields a GET returns, here or on the original server: accepted and
+	// ignored, so that an exported policy can be posted back.
+	ID        json.RawMessage `json:"id"`
+	CreatedAt json.RawMessage `json:"createdAt"`
+	UpdatedAt json.RawMessage `json:"updatedAt"`
+	// The original's later per-agent and per-tool scoping, which this server does not have.
+	Scope    json.RawMessage `json:"scope"`
+	AgentIDs json.RawMessage `json:"agentIds"`
+	ToolIDs  json.RawMessage `json:"toolIds"`
 }
 
-func (b policyBody) policy() ag.Policy {
+// policy returns the policy the body describes, or an unsupported_field error when it asks
+// for scoping this server does not do.
+func (b policyBody) policy() (ag.Policy, error) {
+	// Every policy the original exports says scope "global" with no agent or tool ids; that
+	// is how every policy here applies, so only other values are refused.
+	for _, f := range [...]struct {
+		name string
+		raw  json.RawMessage
+		none string // the value that means "not scoped"
+	}{{"scope", b.Scope, `"global"`}, {"agentIds", b.AgentIDs, "[]"}, {"toolIds", b.ToolIDs, "[]"}} {
+		if v := compactJSON(f.raw); v != "" && v != "null" && v != f.none {
+			return ag.Policy{}, ag.Errorf(ag.KindInvalid, "unsupported_field",
+				"field %q is not supported: policies here are not scoped to agents or tools, every policy applies to every request; remove the field", f.name).
+				WithDetails(map[string]any{"field": f.name})
+		}
+	}
 	enabled := b.Enabled == nil || *b.Enabled
-	return ag.Policy{Name: b.Name, Description: b.Description, Priority: b.Priority, Enabled: enabled, Rules: b.Rules}
+	return ag.Policy{Name: b.Name, Description: b.Description, Priority: b.Priority, Enabled: enabled, Rules: b.Rules}, nil
+}
+
+// compactJSON is raw without insignificant space ("" when absent), for comparing small values.
+func compactJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return string(raw)
+	}
+	return b.String()
 }
 
 func (s *Server) createPolicy(c echo.Context) error {
@@ -52,11 +88,15 @@ func (s *Server) createPolicy(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := s.gate.CreatePolicy(c.Request().Context(), key(c).Actor(), in.policy())
+	p, err := in.policy()
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, p)
+	created, err := s.gate.CreatePolicy(c.Request().Context(), key(c).Actor(), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, created)
 }
 
 func (s *Server) updatePolicy(c echo.Context) error {
@@ -64,18 +104,22 @@ func (s *Server) updatePolicy(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := s.gate.UpdatePolicy(c.Request().Context(), key(c).Actor(), c.Param("id"), in.policy())
+	p, err := in.policy()
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, p)
+	updated, err := s.gate.UpdatePolicy(c.Request().Context(), key(c).Actor(), c.Param("id"), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, updated)
 }
 
 func (s *Server) deletePolicy(c echo.Context) error {
 	if err := s.gate.DeletePolicy(c.Request().Context(), key(c).Actor(), c.Param("id")); err != nil {
 		return err
 	}
-	return c.NoContent(http.StatusNoContent)
+	return deleted(c, c.Param("id"))
 }
 
 func (s *Server) dryRunPolicy(c echo.Context) error {
@@ -110,7 +154,11 @@ func (s *Server) simulatePolicy(c echo.Context) error {
 	if in.From != nil {
 		from = in.From.UTC()
 	}
-	sim, err := s.gate.Simulate(c.Request().Context(), in.Policy.policy(), from, to)
+	draft, err := in.Policy.policy()
+	if err != nil {
+		return err
+	}
+	sim, err := s.gate.Simulate(c.Request().Context(), draft, from, to)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,12 @@ func TestAPIPolicies(t *testing.T) {
 		if r := e.submit(agent, `{"action":"deploy"}`); r.Status != ag.StatusDenied || r.PolicyDecision.PolicyID != freeze.ID {
 			t.Errorf("deploy with the freeze on: %s %+v", r.Status, r.PolicyDecision)
 		}
-		e.must(http.StatusNoContent, http.MethodDelete, "/api/policies/"+freeze.ID, e.admin, nil, nil)
+		// DELETE answers as the original did: its clients show the body.
+		var del map[string]any
+		e.must(http.StatusOK, http.MethodDelete, "/api/policies/"+freeze.ID, e.admin, nil, &del)
+		if !reflect.DeepEqual(del, map[string]any{"success": true, "id": freeze.ID}) {
+			t.Errorf("DELETE = %v", del)
+		}
 		e.call(http.MethodGet, "/api/policies/"+freeze.ID, e.admin, nil).wantError(t, http.StatusNotFound, "not_found")
 		if r := e.submit(agent, `{"action":"deploy"}`); r.Status != ag.StatusPending {
 			t.Errorf("deploy after the freeze was deleted: %s", r.Status)

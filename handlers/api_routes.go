@@ -50,3 +50,15 @@ func patternMatches(pattern, path string) bool {
 	}
 	return len(ps) == len(xs)
 }
+
+// deletedBody is the answer of every DELETE route: the original AgentGate's shape, so its
+// clients, which show the body, keep working.
+type deletedBody struct {
+	Success bool   `json:"success"`
+	ID      string `json:"id"`
+}
+
+// deleted answers a DELETE route that removed (or revoked) the thing with that id.
+func deleted(c echo.Context, id string) error {
+	return c.JSON(http.StatusOK, deletedBody{Success: true, ID: id})
+}

@@ -63,7 +63,7 @@ func scopeMatrix() map[string]scopedRoute {
 		"POST /api/policies/simulate":    {polRead, 200, fixed("/api/policies/simulate", `{"policy":`+pol+`}`)},
 		"GET /api/policies/:id":          {polRead, 200, policy("", nil)},
 		"PUT /api/policies/:id":          {polWrite, 200, policy("", pol)},
-		"DELETE /api/policies/:id":       {polWrite, 204, policy("", nil)},
+		"DELETE /api/policies/:id":       {polWrite, 200, policy("", nil)},
 		"POST /api/policies/:id/dry-run": {polRead, 200, policy("/dry-run", `{"action":"scope_check"}`)},
 		"GET /api/api-keys":              {adminOnly, 200, fixed("/api/api-keys", nil)},
 		"POST /api/api-keys":             {adminOnly, 201, fixed("/api/api-keys", `{"name":"made","scopes":["request:read"]}`)},
@@ -73,6 +73,7 @@ func scopeMatrix() map[string]scopedRoute {
 		"GET /api/audit":                 {audit, 200, fixed("/api/audit", nil)},
 		"GET /api/audit/actors":          {audit, 200, fixed("/api/audit/actors", nil)},
 		"GET /api/audit/actions":         {audit, 200, fixed("/api/audit/actions", nil)},
+		"POST /api/mcp/authorize":        {create, 200, fixed("/api/mcp/authorize", `{"toolName":"scope_check"}`)},
 	}
 }
 

@@ -100,7 +100,7 @@ func requestFilter(v url.Values, limit int) (ag.RequestFilter, error) {
 		Query:   q.str("q"),
 		From:    q.time("from", false),
 		To:      q.time("to", true),
-		Sort:    oneOf(q, "sort", []string{ag.SortNewest, ag.SortOldest, ag.SortUrgency}),
+		Sort:    requestSort(q),
 		Page:    q.page(limit),
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
@@ -109,15 +109,25 @@ func requestFilter(v url.Values, limit int) (ag.RequestFilter, error) {
 	return f, q.err
 }
 
+// requestSort reads a request list's order. The original AgentGate's sort=created_at listed
+// requests oldest first (its dashboard called it "Oldest First"), so it means that here.
+func requestSort(q *query) string {
+	if q.str("sort") == "created_at" {
+		return ag.SortOldest
+	}
+	return oneOf(q, "sort", []string{ag.SortNewest, ag.SortOldest, ag.SortUrgency})
+}
+
 // auditFilter reads the audit log filters shared by the API and the dashboard; limit is the
 // page size when the query sets none.
 func auditFilter(v url.Values, limit int) (ag.AuditFilter, error) {
 	q := &query{v: v}
 	f := ag.AuditFilter{
-		EventType: q.str("eventType"),
+		EventType: auditEventType(q.str("eventType")),
 		Action:    q.str("action"),
 		Actor:     q.str("actor"),
 		RequestID: q.str("requestId"),
+		Status:    oneOf(q, "status", ag.Statuses),
 		From:      q.time("from", false),
 		To:        q.time("to", true),
 		Page:      q.page(limit),
@@ -126,6 +136,16 @@ func auditFilter(v url.Values, limit int) (ag.AuditFilter, error) {
 		q.fail("from", "must be before to")
 	}
 	return f, q.err
+}
+
+// auditEventType reads an event type filter. The original AgentGate named request events
+// without their "request." prefix; its names mean the same events here.
+func auditEventType(s string) string {
+	switch s {
+	case "created", "approved", "denied", "expired", "cancelled":
+		return "request." + s
+	}
+	return s
 }
 
 // pagination is the list envelope's paging block.

@@ -41,6 +41,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/audit", s.listAudit, need(ag.ScopeAuditRead))
 	api.GET("/audit/actors", s.auditActors, need(ag.ScopeAuditRead))
 	api.GET("/audit/actions", s.auditActions, need(ag.ScopeAuditRead))
+
+	api.POST("/mcp/authorize", s.authorizeTool, need(ag.ScopeRequestCreate))
 	api.RouteNotFound("/*", s.apiRouteNotFound)
 
 	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
