@@ -259,7 +259,7 @@ func (g *Gate) expireRequest(ctx context.Context, r *Request) bool {
 	r.Version = prev + 1
 	ev := requestEvent(now, r, EventRequestExpired, SystemActor, map[string]any{"expiresAt": r.ExpiresAt})
 	if err := g.store.UpdateRequest(ctx, r, prev, []AuditEvent{ev}); err != nil {
-		if !errors.Is(err, ErrStale) {
+		if !errors.Is(err, ErrStale) && ErrorKind(err) != KindUnavailable {
 			g.log.Error("Could not expire request.", "request_id", r.ID, "err", err)
 		}
 		return false
@@ -348,7 +348,7 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 			g.FlushUsage(context.WithoutCancel(ctx))
 			return
 		case <-t.C:
-			if _, err := g.ExpireOverdue(ctx); err != nil && ctx.Err() == nil {
+			if _, err := g.ExpireOverdue(ctx); err != nil && ctx.Err() == nil && ErrorKind(err) != KindUnavailable {
 				g.log.Error("Could not expire overdue requests.", "err", err)
 			}
 			g.FlushUsage(ctx)
