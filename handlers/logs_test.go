@@ -7,18 +7,51 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // logCapture keeps what a server logs, at every level, for a test to read.
 type logCapture struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // signalled (without blocking) on every write
 }
 
 func (l *logCapture) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	select {
+	case l.written <- struct{}{}:
+	default:
+	}
 	return l.buf.Write(p)
+}
+
+// await returns the first record for which match is true, waiting for it to be logged.
+func (l *logCapture) await(t testing.TB, what string, match func(map[string]any) bool) map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	if l.written == nil {
+		l.written = make(chan struct{}, 1)
+	}
+	written := l.written
+	l.mu.Unlock()
+	deadline := time.After(30 * time.Second)
+	for {
+		for _, rec := range l.lines(t) {
+			if match(rec) {
+				return rec
+			}
+		}
+		select {
+		case <-written:
+		case <-deadline:
+			t.Fatalf("no log line %s within 30 s", what)
+		}
+	}
 }
 
 // handler is a JSON slog handler writing into l.
