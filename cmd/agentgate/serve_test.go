@@ -23,6 +23,7 @@ type server struct {
 	cmd    *exec.Cmd
 	base   string
 	stdout lockedBuffer
+	logs   lockedBuffer // stderr: the JSON log
 	exited chan error
 }
 
@@ -76,6 +77,7 @@ func startServer(t *testing.T, env ...string) *server {
 	go func() {
 		sc := bufio.NewScanner(logs)
 		for sc.Scan() {
+			_, _ = s.logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "AgentGate is listening." {
 				addr <- line.Addr
@@ -226,6 +228,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 	for _, tc := range []struct{ name, value string }{
 		{"PORT", "http"}, {"PORT", "70000"}, {"ADMIN_API_KEY", "short"}, {"REQUEST_TIMEOUT", "soon"},
 		{"LOG_LEVEL", "loud"}, {"LOG_FORMAT", "xml"}, {"BASE_URL", "gate.example.com"}, {"SESSION_SECRET", "tiny"},
+		{"TRUSTED_PROXIES", "proxy.internal"}, {"TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.0/33"}, {"MAX_CONNECTIONS", "0"},
+		{"MAX_CONNECTIONS", "many"}, {"READ_TIMEOUT", "-1s"},
 	} {
 		env := map[string]string{tc.name: tc.value}
 		_, err := loadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
