@@ -115,7 +115,7 @@ func TestTrustedProxies(t *testing.T) {
 				}
 			})
 			refused := 0
-			for _, rec := range logs.with(t, "Request served.") {
+			for _, rec := range logs.where(t, "msg", "Request served.") {
 				if rec["status"] == float64(http.StatusUnauthorized) {
 					refused++
 					if rec["remote"] != tc.remote {

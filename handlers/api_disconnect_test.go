@@ -3,13 +3,11 @@ package handlers_test
 import (
 	"context"
 	"database/sql"
-	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
 	"testing"
 
-	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
 )
 
@@ -23,16 +21,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	ctx := context.Background()
 	dsn := dbtest.PostgresURL(t)
 	logs := &logCapture{}
-	store, err := db.Open(ctx, dsn, slog.New(logs.handler()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e := newAPIEnv(t, store, apiOptions{logs: logs.handler()})
-	r := e.submit(e.admin, `{"action":"deploy"}`)
+	e, r := postgresEnv(t, dsn, logs)
 
 	locker, err := sql.Open("postgres", dsn)
 	if err != nil {
@@ -67,7 +56,7 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	if served["status"] != float64(499) || served["level"] == "ERROR" {
 		t.Errorf("abandoned request logged as %v", served)
 	}
-	if errs := logs.at(t, "ERROR"); len(errs) != 0 {
+	if errs := logs.where(t, "level", "ERROR"); len(errs) != 0 {
 		t.Errorf("a client leaving logged ERROR lines: %v", errs)
 	}
 	metrics := string(e.must(http.StatusOK, http.MethodGet, "/metrics", "", nil, nil).body)

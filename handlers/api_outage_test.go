@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
 )
@@ -20,7 +21,6 @@ import (
 // starts and once when it ends, not once per request.
 func TestDatabaseOutage(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	u, err := url.Parse(dbtest.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -28,16 +28,7 @@ func TestDatabaseOutage(t *testing.T) {
 	proxy := startProxy(t, u.Host)
 	u.Host = proxy.addr
 	logs := &logCapture{}
-	store, err := db.Open(ctx, u.String(), slog.New(logs.handler()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e := newAPIEnv(t, store, apiOptions{logs: logs.handler()})
-	r := e.submit(e.admin, `{"action":"deploy"}`)
+	e, r := postgresEnv(t, u.String(), logs)
 
 	proxy.cut()
 	for _, c := range []struct{ method, path, body string }{
@@ -60,22 +51,39 @@ func TestDatabaseOutage(t *testing.T) {
 	if res, _ := e.send(http.MethodGet, "/ready", ""); res.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("/ready while the database is away: %d", res.StatusCode)
 	}
-	if n := len(logs.with(t, "Database is unreachable.")); n != 1 {
+	if n := len(logs.where(t, "msg", "Database is unreachable.")); n != 1 {
 		t.Errorf("the outage was logged %d times, want once", n)
 	}
-	if errs := logs.at(t, "ERROR"); len(errs) != 1 {
+	if errs := logs.where(t, "level", "ERROR"); len(errs) != 1 {
 		t.Errorf("%d ERROR lines during the outage, want the one that says it started: %v", len(errs), errs)
 	}
 
 	proxy.restore()
 	e.submit(e.admin, `{"action":"deploy"}`)
 	e.must(http.StatusOK, http.MethodGet, "/api/requests/"+r.ID, e.admin, nil, nil)
-	if n := len(logs.with(t, "Database is reachable again.")); n != 1 {
+	if n := len(logs.where(t, "msg", "Database is reachable again.")); n != 1 {
 		t.Errorf("the recovery was logged %d times, want once", n)
 	}
-	if n := len(logs.with(t, "Database is unreachable.")); n != 1 {
+	if n := len(logs.where(t, "msg", "Database is unreachable.")); n != 1 {
 		t.Errorf("after the recovery the outage was logged %d times, want once", n)
 	}
+}
+
+// postgresEnv runs the API over a store of its own opened at dsn (from dbtest.PostgresURL,
+// perhaps through a proxy), both logging into logs, and submits one pending request.
+func postgresEnv(t *testing.T, dsn string, logs *logCapture) (*apiEnv, ag.Request) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := db.Open(ctx, dsn, slog.New(logs.handler()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := newAPIEnv(t, store, apiOptions{logs: logs.handler()})
+	return e, e.submit(e.admin, `{"action":"deploy"}`)
 }
 
 // send makes one call with the admin key and returns the response, whatever its status.

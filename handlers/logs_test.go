@@ -78,24 +78,12 @@ func (l *logCapture) lines(t testing.TB) []map[string]any {
 	return out
 }
 
-// with returns the records whose msg is msg.
-func (l *logCapture) with(t testing.TB, msg string) []map[string]any {
+// where returns the records whose field (such as "msg" or "level") is value.
+func (l *logCapture) where(t testing.TB, field, value string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, rec := range l.lines(t) {
-		if rec["msg"] == msg {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-// at returns the records at level ("ERROR", "WARN", ...).
-func (l *logCapture) at(t testing.TB, level string) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, rec := range l.lines(t) {
-		if rec["level"] == level {
+		if rec[field] == value {
 			out = append(out, rec)
 		}
 	}

@@ -32,7 +32,7 @@ func TestServeReadTimeoutCutsSlowBodiesNotWaits(t *testing.T) {
 		t.Fatalf("create: %s", body)
 	}
 	events := s.openEvents(t)
-	polled := s.longPoll(t, r.ID)
+	polled := s.longPoll(t, http.DefaultClient, edgeKey, r.ID)
 
 	slow := s.trickle(t, "POST /api/requests HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer "+edgeKey+
 		"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
@@ -72,14 +72,7 @@ func isReset(err error) bool { return strings.Contains(err.Error(), "connection 
 // fails; it is closed when the test ends.
 func (s *server) trickle(t *testing.T, head string) net.Conn {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if _, err := io.WriteString(c, head); err != nil {
-		t.Fatal(err)
-	}
+	c := s.dial(t, head)
 	go func() {
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
@@ -92,22 +85,37 @@ func (s *server) trickle(t *testing.T, head string) net.Conn {
 	return c
 }
 
+// dial opens a TCP connection to the server and sends raw; it is closed when the test ends.
+func (s *server) dial(t *testing.T, raw string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 type pollResult struct {
 	code int
 	body string
 	err  error
 }
 
-// longPoll starts GET /api/requests/:id?wait=60s and returns once it is sent.
-func (s *server) longPoll(t *testing.T, id string) <-chan pollResult {
+// longPoll starts GET /api/requests/:id?wait=60s with key through c, and returns once it
+// is sent.
+func (s *server) longPoll(t *testing.T, c *http.Client, key, id string) <-chan pollResult {
 	t.Helper()
 	out, wrote := make(chan pollResult, 1), make(chan struct{})
 	go func() {
 		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }}
 		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
 			http.MethodGet, s.base+"/api/requests/"+id+"?wait=60s", nil)
-		req.Header.Set("Authorization", "Bearer "+edgeKey)
-		res, err := http.DefaultClient.Do(req)
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := c.Do(req)
 		if err != nil {
 			out <- pollResult{err: err}
 			return
@@ -119,7 +127,7 @@ func (s *server) longPoll(t *testing.T, id string) <-chan pollResult {
 	select {
 	case <-wrote:
 	case got := <-out:
-		t.Fatalf("long-poll: %+v", got)
+		t.Fatalf("long-poll ended at once: %+v", got)
 	}
 	return out
 }
@@ -158,14 +166,7 @@ func TestServeCapsConnections(t *testing.T) {
 	s := startServer(t, "DATABASE_URL="+filepath.Join(t.TempDir(), "gate.db"), "ADMIN_API_KEY="+edgeKey, "MAX_CONNECTIONS=2")
 	const probe = "GET /health HTTP/1.1\r\nHost: gate\r\n\r\n"
 	open := func() (net.Conn, *bufio.Reader) {
-		c, err := net.Dial("tcp", strings.TrimPrefix(s.base, "http://"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		if _, err := io.WriteString(c, probe); err != nil {
-			t.Fatal(err)
-		}
+		c := s.dial(t, probe)
 		return c, bufio.NewReader(c)
 	}
 	answered := func(br *bufio.Reader) {
