@@ -259,7 +259,7 @@ func (g *Gate) expireRequest(ctx context.Context, r *Request) bool {
 	r.Version = prev + 1
 	ev := requestEvent(now, r, EventRequestExpired, SystemActor, map[string]any{"expiresAt": r.ExpiresAt})
 	if err := g.store.UpdateRequest(ctx, r, prev, []AuditEvent{ev}); err != nil {
-		if !errors.Is(err, ErrStale) && ErrorKind(err) != KindUnavailable {
+		if !errors.Is(err, ErrStale) {
 			g.log.Error("Could not expire request.", "request_id", r.ID, "err", err)
 		}
 		return false
