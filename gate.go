@@ -356,7 +356,7 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 			g.FlushUsage(context.WithoutCancel(ctx))
 			return
 		case <-t.C:
-			if _, err := g.ExpireOverdue(ctx); err != nil && ctx.Err() == nil {
+			if _, err := g.ExpireOverdue(ctx); err != nil && ctx.Err() == nil && ErrorKind(err) != KindUnavailable {
 				g.log.Error("Could not expire overdue requests.", "err", err)
 			}
 			g.FlushUsage(ctx)

@@ -177,7 +177,7 @@ func (g *Gate) FlushUsage(ctx context.Context) {
 	if len(u) == 0 {
 		return
 	}
-	if err := g.store.RecordKeyUsage(ctx, u); err != nil {
+	if err := g.store.RecordKeyUsage(ctx, u); err != nil && ErrorKind(err) != KindUnavailable {
 		g.log.Error("Could not record key usage.", "keys", len(u), "err", err)
 	}
 }

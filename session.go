@@ -133,7 +133,7 @@ const sessionSweepInterval = time.Hour
 func (g *Gate) DeleteOldSessions(ctx context.Context) {
 	n, err := g.store.DeleteSessionsBefore(ctx, g.clock.Now().Add(-24*time.Hour))
 	if err != nil {
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && ErrorKind(err) != KindUnavailable {
 			g.log.Error("Could not delete old sessions.", "err", err)
 		}
 		return

@@ -73,11 +73,11 @@ func (s *Store) requestCounts(ctx context.Context) (map[countKey]int, error) {
 		var k countKey
 		var n int
 		if err := rows.Scan(&k.status, &k.urgency, &n); err != nil {
-			return nil, err
+			return nil, s.reach.check(err)
 		}
 		out[k] = n
 	}
-	return out, rows.Err()
+	return out, s.reach.check(rows.Err())
 }
 
 // countedTotal returns the number of requests matching a filter on status and urgency

@@ -36,6 +36,7 @@ type Store struct {
 	dialect string
 	url     string
 	log     *slog.Logger
+	reach   *reachability // classifies every call's outcome; logs outages once
 
 	wdb    *sqlx.DB // writes; on SQLite a single connection
 	rdb    *sqlx.DB // reads; on SQLite a read-only pool, on PostgreSQL the same pool as wdb
@@ -58,7 +59,7 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{url: url, log: logger}
+	s := &Store{url: url, log: logger, reach: &reachability{log: logger}}
 	var err error
 	if isPostgresURL(url) {
 		s.dialect = DialectPostgres
@@ -79,7 +80,7 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	if s.dialect == DialectPostgres {
 		maxBatch = postgresMaxBatch
 	}
-	s.w = newWriter(s.wdb, s.writes, maxBatch, s.dialect == DialectPostgres, logger)
+	s.w = newWriter(s.wdb, s.writes, maxBatch, s.dialect == DialectPostgres, logger, s.reach)
 	if s.ckptDB != nil {
 		s.ckpt = startCheckpointer(s.ckptDB, s.w.batches.Load, logger)
 	}
@@ -112,9 +113,9 @@ func (s *Store) Dialect() string { return s.dialect }
 // Ping checks that the database answers and the writer is running.
 func (s *Store) Ping(ctx context.Context) error {
 	if s.w.isClosed() {
-		return ErrClosed
+		return unavailable(ErrClosed)
 	}
-	return s.rdb.PingContext(ctx)
+	return s.reach.check(s.rdb.PingContext(ctx))
 }
 
 // Close stops the writer after it commits what is queued, then closes the pools.

@@ -71,23 +71,35 @@ func firstLine(q string) string {
 	return q
 }
 
-// query runs a prepared read query on the read pool.
+// query runs a prepared read query on the read pool. Errors, here and from the rows, go
+// through s.reach, which turns a database that cannot be reached into a 503.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := s.reads.get(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, s.reach.check(err)
 	}
-	return st.QueryContext(ctx, args...)
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, s.reach.check(err)
 }
 
-// queryRow runs a prepared single-row read query on the read pool.
-func (s *Store) queryRow(ctx context.Context, query string, args ...any) (*sql.Row, error) {
+// queryRow runs a prepared single-row read query on the read pool. The row's Scan
+// reports its outcome to s.reach.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) (scanner, error) {
 	st, err := s.reads.get(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, s.reach.check(err)
 	}
-	return st.QueryRowContext(ctx, args...), nil
+	return checkedRow{st.QueryRowContext(ctx, args...), s.reach}, nil
 }
+
+// checkedRow is a row whose Scan error (where a single-row query's error surfaces) is
+// classified by reachability.
+type checkedRow struct {
+	row   *sql.Row
+	reach *reachability
+}
+
+func (r checkedRow) Scan(dest ...any) error { return r.reach.check(r.row.Scan(dest...)) }
 
 // queryAll runs a read query and scans every row. The list starts with room for capacity
 // rows and is never nil, so that an empty result encodes as [] rather than null.
@@ -102,12 +114,12 @@ func queryAll[T any](ctx context.Context, s *Store, capacity int, scan func(scan
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, err
+			return nil, s.reach.check(err)
 		}
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, s.reach.check(err)
 	}
 	return out, nil
 }

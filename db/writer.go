@@ -37,6 +37,7 @@ type writer struct {
 	db       *sqlx.DB
 	maxBatch int
 	log      *slog.Logger
+	reach    *reachability
 
 	ops    chan *writeOp // unbuffered: once the writer exits, no send can succeed
 	quit   chan struct{}
@@ -53,9 +54,9 @@ type writer struct {
 // purpose. A hook rather than a counter: the write path pays for nothing but a nil check.
 var testHookQueued func(w *writer, delta int)
 
-func newWriter(db *sqlx.DB, stmts *stmtCache, maxBatch int, postgres bool, log *slog.Logger) *writer {
+func newWriter(db *sqlx.DB, stmts *stmtCache, maxBatch int, postgres bool, log *slog.Logger, reach *reachability) *writer {
 	w := &writer{
-		db: db, maxBatch: maxBatch, log: log,
+		db: db, maxBatch: maxBatch, log: log, reach: reach,
 		ops: make(chan *writeOp), quit: make(chan struct{}), exited: make(chan struct{}),
 	}
 	w.tx.init(stmts, postgres, log)
@@ -64,8 +65,13 @@ func newWriter(db *sqlx.DB, stmts *stmtCache, maxBatch int, postgres bool, log *
 }
 
 // do queues fn and waits until its batch commits (nil), fails, or fn itself fails. A
-// context cancelled while the operation is still queued abandons it.
+// context cancelled while the operation is still queued abandons it. Failures to reach
+// the database come back as database_unavailable (see reachability).
 func (w *writer) do(ctx context.Context, fn writeFunc) error {
+	return w.reach.check(w.queueAndWait(ctx, fn))
+}
+
+func (w *writer) queueAndWait(ctx context.Context, fn writeFunc) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -225,7 +231,9 @@ func (w *writer) tryBatch(batch []*writeOp, errs []error, live int, savepoints b
 		return true
 	}
 	if err := tx.Commit(); err != nil {
-		w.log.Error("Write batch failed to commit.", "error", err, "operations", ok)
+		if !unreachable(err) { // an outage is logged once, by reachability
+			w.log.Error("Write batch failed to commit.", "error", err, "operations", ok)
+		}
 		failLive(errs, batch, fmt.Errorf("commit: %w", err))
 	}
 	return true

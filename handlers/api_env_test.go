@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +42,11 @@ type apiOptions struct {
 	maxWait time.Duration
 	// wrap, when set, puts something between the gate and the real store.
 	wrap func(*db.Store) ag.Store
+	// behindProxy makes the test client a trusted reverse proxy (TRUSTED_PROXIES holds
+	// loopback), so that a call may name its client in X-Forwarded-For.
+	behindProxy bool
+	// logs, when set, receives the handlers' log at debug level.
+	logs slog.Handler
 }
 
 // eachAPI runs fn on a fresh stack for every database dbtest offers. API tests share
@@ -61,11 +67,18 @@ func newAPIEnv(t *testing.T, s *db.Store, o apiOptions) *apiEnv {
 		store = o.wrap(s)
 	}
 	log := slog.New(slog.DiscardHandler)
+	if o.logs != nil {
+		log = slog.New(o.logs)
+	}
 	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait})
 	if err := e.gate.ReloadPolicies(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.echo = handlers.New(e.gate, handlers.Config{Logger: log})
+	cfg := handlers.Config{Logger: log}
+	if o.behindProxy {
+		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	}
+	e.echo = handlers.New(e.gate, cfg)
 	e.srv = httptest.NewServer(e.echo)
 	t.Cleanup(func() {
 		e.gate.StopWaiting()

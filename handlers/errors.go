@@ -71,16 +71,36 @@ func toAPIError(err error) (int, errorBody) {
 	return http.StatusInternalServerError, errorBody{Error: "internal error; the server log has the details under this request's id", Code: "internal_error"}
 }
 
+// statusClientClosed is the status (nginx's) recorded when the client went away before
+// its answer was ready: not the server's failure, so neither a 5xx nor an ERROR line.
+const statusClientClosed = 499
+
+// unavailableRetryAfter is the Retry-After, in seconds, of every 503: long enough for a
+// database restart or failover to make progress, short enough that agents resume soon.
+const unavailableRetryAfter = "5"
+
 // errorHandler is Echo's one error handler: JSON for the API, an HTML page for the dashboard.
 func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
-		return
+		return // a write failed part-way, so the client has gone; there is no one to tell
 	}
 	status, body := toAPIError(err)
-	if status >= 500 {
+	ctx := c.Request().Context()
+	switch {
+	case ctx.Err() != nil: // the client closed the connection; whatever failed, failed for that
+		status, body = statusClientClosed, errorBody{Error: "the client closed the connection before the answer was ready", Code: "client_closed_request"}
+		s.logger(c).Debug("Client went away before the answer.", "err", err)
+	case agentgate.ErrorKind(err) == agentgate.KindUnavailable:
+		// The store logs an outage once when it starts and once when it ends; a line per
+		// refused request would bury both.
+		s.logger(c).Debug("Request refused: a dependency is down.", "err", err, "status", status)
+	case status >= 500:
 		s.logger(c).Error("Request failed.", "err", err, "status", status)
-	} else if s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
+	case s.log.Enabled(ctx, slog.LevelDebug):
 		s.logger(c).Debug("Request refused.", "err", err, "status", status)
+	}
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", unavailableRetryAfter)
 	}
 	if !isAPI(c) {
 		if err := s.renderErrorPage(c, status, body.Error); err == nil {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -34,11 +35,24 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
+// observe records one served request. route is the pattern the router matched (c.Path),
+// never the raw path; the method is reduced to a fixed set. Both come from the client, and
+// every distinct label value is a series /metrics keeps for the life of the process.
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
 	if route == "" {
 		route = "unmatched"
 	}
-	m.duration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(d.Seconds())
+	m.duration.WithLabelValues(route, methodLabel(method), strconv.Itoa(status)).Observe(d.Seconds())
+}
+
+// methodLabel is method if it is one the server routes, and "other" for anything else.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return method
+	}
+	return "other"
 }
 
 func (m *metrics) gateOutcome(decision string) { m.outcomes.WithLabelValues(decision).Inc() }

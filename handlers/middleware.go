@@ -41,12 +41,7 @@ func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 		status := c.Response().Status
 		elapsed := time.Since(start)
 		s.metrics.observe(c.Path(), r.Method, status, elapsed)
-		level := slog.LevelDebug
-		if status >= 500 {
-			level = slog.LevelError
-		} else if status >= 400 {
-			level = slog.LevelInfo
-		}
+		level := servedLevel(status)
 		// Checked first because the arguments cost allocations and a header parse on every
 		// request even when the level is off, as it is for served requests in production.
 		if s.log.Enabled(r.Context(), level) {
@@ -55,6 +50,21 @@ func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// servedLevel is the level of a request's log line: served requests are debug noise,
+// refusals are worth a look, failures are errors. A 503 is debug too: the outage behind
+// it is logged once when it starts and once when it ends, not once per request.
+func servedLevel(status int) slog.Level {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		return slog.LevelDebug
+	case status >= 500:
+		return slog.LevelError
+	case status >= 400:
+		return slog.LevelInfo
+	}
+	return slog.LevelDebug
 }
 
 func validRequestID(id string) bool {
@@ -126,11 +136,17 @@ func tooLarge() error {
 	return ag.Errorf(ag.KindTooLarge, "body_too_large", "request body is larger than 1 MiB; send less")
 }
 
-// authenticateKey requires a valid API key in Authorization: Bearer.
+// authenticateKey requires a valid API key in Authorization: Bearer. An address that
+// has failed too often is refused before its key is even looked at, so that guesses made
+// while it waits are not tried (and a right one is not confirmed).
 func (s *Server) authenticateKey(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if c.Request().Method == http.MethodOptions {
 			return next(c)
+		}
+		addr := c.RealIP()
+		if wait := s.backoff.wait(addr); wait > 0 {
+			return tooManyFailures(c, wait)
 		}
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		secret, ok := strings.CutPrefix(h, "Bearer ")
@@ -139,6 +155,9 @@ func (s *Server) authenticateKey(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		k, err := s.gate.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
 		if err != nil {
+			if ag.ErrorKind(err) == ag.KindUnauthorized {
+				s.backoff.fail(addr)
+			}
 			return err
 		}
 		c.Set(ctxKey, k)

@@ -6,6 +6,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type Config struct {
 	// SessionSecret signs dashboard session cookies (Gate.SessionSecret); empty means a
 	// random key, so sessions end with the process.
 	SessionSecret []byte
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client; empty
+	// means the connection's peer is the client (see clientAddr).
+	TrustedProxies []netip.Prefix
 	// Stopping, closed when the server begins to shut down, ends the dashboard's live
 	// streams, which would otherwise hold the shutdown open.
 	Stopping <-chan struct{}
@@ -40,7 +44,8 @@ type Server struct {
 	log     *slog.Logger
 	cfg     Config
 	metrics *metrics
-	web     *web // the dashboard's cookies, assets and sign-in backoff
+	web     *web         // the dashboard's cookies and assets
+	backoff *authBackoff // failed sign-ins and API authentications, per address
 }
 
 // New returns the HTTP handler with every route.
@@ -51,11 +56,12 @@ func New(gate *agentgate.Gate, cfg Config) *echo.Echo {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{gate: gate, log: cfg.Logger, cfg: cfg, metrics: newMetrics(cfg.Registry), web: newWeb(cfg)}
+	s := &Server{gate: gate, log: cfg.Logger, cfg: cfg, metrics: newMetrics(cfg.Registry), web: newWeb(cfg),
+		backoff: newAuthBackoff(gate.Now)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientAddr(cfg.TrustedProxies)
 	s.routes(e)
 	return e
 }
@@ -75,7 +81,9 @@ func (s *Server) health(c echo.Context) error {
 
 func (s *Server) ready(c echo.Context) error {
 	if err := s.gate.Ready(c.Request().Context()); err != nil {
-		s.logger(c).Warn("Database is not ready.", "err", err)
+		if agentgate.ErrorKind(err) != agentgate.KindUnavailable { // an outage is logged by the store, once
+			s.logger(c).Warn("Database is not ready.", "err", err)
+		}
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": map[string]string{"database": "error"}})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "checks": map[string]string{"database": "ok"}})

@@ -17,15 +17,14 @@ import (
 	"github.com/agentgate/agentgate/views"
 )
 
-// web is what the dashboard needs beyond the Server: assets, session cookies, the
-// cross-origin check and the sign-in backoff.
+// web is what the dashboard needs beyond the Server: assets, session cookies and the
+// cross-origin check.
 type web struct {
 	files    *static.Files
 	assets   views.Assets
 	cookies  *sessions.CookieStore
 	secure   bool // BASE_URL is https: cookies are Secure and __Host- prefixed
 	cop      *http.CrossOriginProtection
-	logins   *loginLimiter
 	stopping <-chan struct{}
 }
 
@@ -48,7 +47,6 @@ func newWeb(cfg Config) *web {
 		cookies:  cookies,
 		secure:   strings.HasPrefix(cfg.BaseURL, "https://"),
 		cop:      http.NewCrossOriginProtection(),
-		logins:   newLoginLimiter(),
 		stopping: cfg.Stopping,
 	}
 	if cfg.BaseURL != "" {

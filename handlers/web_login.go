@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -32,9 +31,9 @@ func (s *Server) webLoginPage(c echo.Context) error {
 
 // webLogin checks the key, starts a session and sets its cookie.
 func (s *Server) webLogin(c echo.Context) error {
-	ip, now, next := c.RealIP(), s.now(), c.FormValue("next")
-	if wait := s.web.logins.wait(ip, now); wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
+	ip, next := c.RealIP(), c.FormValue("next")
+	if wait := s.backoff.wait(ip); wait > 0 {
+		secs := retrySeconds(wait)
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		return s.loginView(c, http.StatusTooManyRequests, next,
 			fmt.Sprintf("Too many attempts. Wait %d seconds, then try again.", secs))
@@ -42,7 +41,7 @@ func (s *Server) webLogin(c echo.Context) error {
 	_, token, k, err := s.gate.Login(c.Request().Context(), strings.TrimSpace(c.FormValue("key")), ip, dashboardScopes...)
 	switch ag.ErrorKind(err) {
 	case ag.KindUnauthorized:
-		s.web.logins.fail(ip, now)
+		s.backoff.fail(ip)
 		return s.loginView(c, http.StatusUnauthorized, next, loginFailed)
 	case ag.KindForbidden:
 		return s.loginView(c, http.StatusForbidden, next, ag.ErrorMessage(err))
@@ -50,7 +49,6 @@ func (s *Server) webLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.web.logins.succeed(ip)
 	if err := s.web.writeToken(c, token); err != nil {
 		return fmt.Errorf("set session cookie: %w", err)
 	}

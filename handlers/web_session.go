@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -93,75 +93,22 @@ func (s *Server) toLogin(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, target)
 }
 
-// safeNext keeps only a local path, so the sign-in form cannot send anyone elsewhere.
+// safeNext keeps only a local path, so the sign-in form cannot send anyone elsewhere: one
+// leading slash, no backslash, whitespace or control character anywhere (browsers drop tabs
+// and newlines and read a backslash as a slash, so "/\t/evil" and "/\\evil" would become
+// "//evil", another host), and nothing a URL parser reads as a scheme or host.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/login") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/login") ||
+		strings.ContainsFunc(next, unsafeInPath) {
+		return ""
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return ""
 	}
 	return next
 }
 
-// Sign-in backoff: a few free attempts per address, then a wait that doubles with every
-// failure, up to a minute; a quiet quarter hour forgets the failures.
-const (
-	freeAttempts = 3
-	maxLoginWait = time.Minute
-	forgetAfter  = 15 * time.Minute
-	maxTracked   = 10000
-)
-
-// loginLimiter slows repeated failed sign-ins from one address. Memory only, per instance.
-type loginLimiter struct {
-	mu sync.Mutex
-	m  map[string]*loginFailures
-}
-
-type loginFailures struct {
-	n    int
-	last time.Time
-}
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{m: map[string]*loginFailures{}} }
-
-// wait returns how long ip must wait before its next attempt; zero means go ahead.
-func (l *loginLimiter) wait(ip string, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	f := l.m[ip]
-	if f == nil || f.n < freeAttempts || now.Sub(f.last) > forgetAfter {
-		return 0
-	}
-	d := min(time.Second<<min(f.n-freeAttempts, 6), maxLoginWait)
-	return max(f.last.Add(d).Sub(now), 0)
-}
-
-// fail records a failed attempt.
-func (l *loginLimiter) fail(ip string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.m) >= maxTracked {
-		for k, f := range l.m {
-			if now.Sub(f.last) > forgetAfter {
-				delete(l.m, k)
-			}
-		}
-		if len(l.m) >= maxTracked {
-			l.m = map[string]*loginFailures{}
-		}
-	}
-	f := l.m[ip]
-	if f == nil || now.Sub(f.last) > forgetAfter {
-		f = &loginFailures{}
-		l.m[ip] = f
-	}
-	f.n++
-	f.last = now
-}
-
-// succeed forgets ip's failures.
-func (l *loginLimiter) succeed(ip string) {
-	l.mu.Lock()
-	delete(l.m, ip)
-	l.mu.Unlock()
+// unsafeInPath reports whether r may not appear in a redirect target.
+func unsafeInPath(r rune) bool {
+	return r == '\\' || r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -25,6 +26,12 @@ type config struct {
 	LogLevel        slog.Level
 	LogFormat       string // text or json
 	CORSOrigins     []string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// MaxConnections caps the connections served at once; more wait in the kernel's queue.
+	MaxConnections int
+	// ReadTimeout bounds reading one whole request, headers and body (http.Server's).
+	ReadTimeout time.Duration
 	// Warnings are problems that do not stop the start, logged once the logger exists.
 	Warnings []string
 }
@@ -99,7 +106,37 @@ func loadConfig(e env) (*config, error) {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
 	}
+	if c.TrustedProxies, err = prefixesVar(c.get(e, "TRUSTED_PROXIES")); err != nil {
+		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	if c.MaxConnections, err = intVar(c.get(e, "MAX_CONNECTIONS"), 4096, 1, 1_000_000); err != nil {
+		return nil, fmt.Errorf("MAX_CONNECTIONS: %w", err)
+	}
+	if c.ReadTimeout, err = durationVar(c.get(e, "READ_TIMEOUT"), 30*time.Second); err != nil {
+		return nil, fmt.Errorf("READ_TIMEOUT: %w", err)
+	}
 	return c, nil
+}
+
+// prefixesVar reads a comma-separated list of CIDRs ("10.0.0.0/8") and single addresses
+// (taken as /32 or /128).
+func prefixesVar(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not an IP address or CIDR such as 10.0.0.0/8", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 func orDefault(s, def string) string {

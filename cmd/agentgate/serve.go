@@ -76,13 +76,14 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
-		CORSOrigins: cfg.CORSOrigins, SessionSecret: sessionSecret, Stopping: ctx.Done()})
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
-	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done()})
+	srv := newHTTPServer(e, cfg, log)
+	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
 		stopBG()
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
+	ln := newLimitListener(tcp, cfg.MaxConnections, log)
 	log.Info("AgentGate is listening.", "addr", ln.Addr().String(), "database", store.Dialect(), "base_url", cfg.BaseURL, "version", version)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -105,6 +106,21 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	<-done
 	log.Info("Stopped.")
 	return nil
+}
+
+// newHTTPServer sets the server's timeouts. ReadTimeout bounds reading a whole request,
+// body included, so a client trickling a body cannot hold a connection for long; it does
+// not cut long-polls (?wait=) or the dashboard's event stream: they send no body, and once
+// a request is read the server clears the read deadline. No WriteTimeout, for the same
+// waits: a response may take as long as the longest wait.
+func newHTTPServer(h http.Handler, cfg *config, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(10*time.Second, cfg.ReadTimeout),
+		ReadTimeout:       cfg.ReadTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // loadServerConfig loads the configuration of the commands that open the database and

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +22,7 @@ type server struct {
 	cmd    *exec.Cmd
 	base   string
 	stdout lockedBuffer
+	logs   lockedBuffer // stderr: the JSON log
 	exited chan error
 }
 
@@ -76,6 +76,7 @@ func startServer(t *testing.T, env ...string) *server {
 	go func() {
 		sc := bufio.NewScanner(logs)
 		for sc.Scan() {
+			_, _ = s.logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "AgentGate is listening." {
 				addr <- line.Addr
@@ -173,38 +174,13 @@ func TestServeShutdownEndsLongPollsAndExitsZero(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &r); err != nil || r.ID == "" {
 		t.Fatalf("create: %s", body)
 	}
-	type result struct {
-		code int
-		body string
-		err  error
-	}
 	// Without keep-alives the long-poll and the probe below each open a new connection, so
 	// the long-poll is not sent on an idle one that Shutdown may close before reading it.
 	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-	polled := make(chan result, 1)
-	wrote := make(chan struct{})
-	go func() {
-		trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }}
-		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace),
-			http.MethodGet, s.base+"/api/requests/"+r.ID+"?wait=60s", nil)
-		req.Header.Set("Authorization", "Bearer "+key)
-		res, err := fresh.Do(req)
-		if err != nil {
-			polled <- result{err: err}
-			return
-		}
-		defer res.Body.Close()
-		b, err := io.ReadAll(res.Body)
-		polled <- result{res.StatusCode, string(b), err}
-	}()
+	polled := s.longPoll(t, fresh, key, r.ID)
 	// Stop the server only once the long-poll is sent and a later connection is answered:
 	// the server accepts connections in order, so it has accepted the long-poll's, and
 	// Shutdown serves the request of every connection it has accepted.
-	select {
-	case <-wrote:
-	case got := <-polled:
-		t.Fatalf("long-poll ended before the shutdown: %+v", got)
-	}
 	probe, err := fresh.Get(s.base + "/health")
 	if err != nil {
 		t.Fatal(err)
@@ -226,6 +202,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 	for _, tc := range []struct{ name, value string }{
 		{"PORT", "http"}, {"PORT", "70000"}, {"ADMIN_API_KEY", "short"}, {"REQUEST_TIMEOUT", "soon"},
 		{"LOG_LEVEL", "loud"}, {"LOG_FORMAT", "xml"}, {"BASE_URL", "gate.example.com"}, {"SESSION_SECRET", "tiny"},
+		{"TRUSTED_PROXIES", "proxy.internal"}, {"TRUSTED_PROXIES", "10.0.0.0/8,10.0.0.0/33"}, {"MAX_CONNECTIONS", "0"},
+		{"MAX_CONNECTIONS", "many"}, {"READ_TIMEOUT", "-1s"},
 	} {
 		env := map[string]string{tc.name: tc.value}
 		_, err := loadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })

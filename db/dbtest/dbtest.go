@@ -91,6 +91,14 @@ func Open(t testing.TB, dialect string) *db.Store {
 	return s
 }
 
+// PostgresURL returns the URL of a fresh, empty PostgreSQL schema of its own (dropped when
+// the test ends), for a test that opens the store itself, such as through a proxy it
+// controls. It skips the test without AGENTGATE_TEST_POSTGRES_URL.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	return postgresSchema(t)
+}
+
 // postgresSchema creates a schema named t_<random> and returns the test URL with
 // search_path set to it; the schema is dropped when the test ends.
 func postgresSchema(t testing.TB) string {
