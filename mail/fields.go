@@ -13,6 +13,7 @@ const (
 	MaxFields     = 40   // keys shown per object
 	MaxValueChars = 2000 // characters shown per value
 	maxKeyChars   = 200
+	maxShortValue = 60 // bytes: a value this short goes on its key's line
 )
 
 // field is one top-level key of params or context, ready to show.
@@ -20,6 +21,11 @@ type field struct {
 	Key   string
 	Value string // a string as it is; anything else as indented JSON
 	Cut   int    // characters of the value left out
+}
+
+// Short reports whether f fits on one line beside its key.
+func (f field) Short() bool {
+	return f.Cut == 0 && len(f.Value) <= maxShortValue && !strings.Contains(f.Value, "\n")
 }
 
 // fields is a JSON object as a list of keys in their order, cut to MaxFields.

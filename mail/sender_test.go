@@ -179,7 +179,7 @@ func TestSendLogin(t *testing.T) {
 	s, logs := newSender(t, cfg, links{})
 	for i := range 2 {
 		res, err := send(t, s, d)
-		if err == nil || res.Permanent || !strings.Contains(err.Error(), "535") {
+		if err == nil || res.Permanent || !strings.Contains(err.Error(), `logging in to the SMTP server as "agentgate" failed: 535`) {
 			t.Fatalf("attempt %d with a wrong password = %+v, %v; want a retryable 535", i+1, res, err)
 		}
 	}

@@ -72,7 +72,7 @@ func writeIndented(b *strings.Builder, indent, s string) {
 	}
 }
 
-// Warnings are the lines that go above everything else.
+// Warnings returns the lines that go above everything else.
 func (v *view) Warnings() []string {
 	var w []string
 	if v.Hidden {
@@ -84,6 +84,7 @@ func (v *view) Warnings() []string {
 	return w
 }
 
+// Footer says to whom the message went, and why.
 func (v *view) Footer() string {
 	if v.Kind == KindRequest {
 		return "Sent by AgentGate to " + v.Address + " because a policy routes this request to you."
