@@ -4,16 +4,17 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/agentgate/agentgate/mail"
 )
 
-// TestHTMLInBrowser opens every golden HTML part in Chromium as a 375 px phone, in light
+// TestHTMLInBrowser opens the HTML part of every golden case in Chromium as a 375 px phone, in light
 // and dark mode: nothing may overflow sideways, and in dark mode the text must turn light
 // while the coloured boxes keep their own white text. AGENTGATE_MAIL_SCREENSHOTS=<dir>
 // also saves a picture of each, to look at.
@@ -35,19 +36,14 @@ func TestHTMLInBrowser(t *testing.T) {
 	shots := os.Getenv("AGENTGATE_MAIL_SCREENSHOTS")
 	dir := t.TempDir()
 
-	files, err := filepath.Glob(filepath.Join("testdata", "*.html.golden"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden HTML: %v", err)
-	}
 	for _, scheme := range []string{"light", "dark"} {
-		for _, file := range files {
-			name := strings.TrimSuffix(filepath.Base(file), ".html.golden")
-			html, err := os.ReadFile(file)
+		for name, m := range goldenCases() {
+			b, err := mail.Build(m)
 			if err != nil {
 				t.Fatal(err)
 			}
-			page := filepath.Join(dir, name+".html") // Chromium renders a file by its extension
-			if err := os.WriteFile(page, html, 0o644); err != nil {
+			page := filepath.Join(dir, name+".html")
+			if err := os.WriteFile(page, []byte(b.HTML), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithTimeout(browser, 30*time.Second) // guards a hung browser only
