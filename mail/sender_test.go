@@ -244,15 +244,42 @@ func TestSendFollowUpsOff(t *testing.T) {
 	}
 }
 
-// TestSendHonoursContext: a server that accepts the connection and never greets holds the
-// attempt only until the context ends.
+// TestSendHonoursContext: a server that stops answering in the middle of the session holds
+// the attempt only until its context ends, by deadline or by cancel, however long the
+// Sender's own timeout.
 func TestSendHonoursContext(t *testing.T) {
-	l := silentListener(t)
-	s, _ := newSender(t, config(l), links{})
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	res, err := s.Send(ctx, delivery(t, "request.created", pending(), created))
-	if err == nil || res.Permanent || !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Send = %+v, %v; want a retryable deadline error", res, err)
+	for _, how := range []string{"deadline", "cancel"} {
+		t.Run(how, func(t *testing.T) {
+			heard := make(chan struct{}, 1)
+			port := hungServer(t, heard)
+			s, _ := newSender(t, config(port), links{}, func(o *mail.Options) { o.Timeout = time.Hour })
+			ctx, cancel := context.WithCancel(context.Background())
+			want := context.Canceled
+			if how == "deadline" {
+				ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+				want = context.DeadlineExceeded
+			}
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				res, err := s.Send(ctx, delivery(t, "request.created", pending(), created))
+				if res.Permanent {
+					err = errors.Join(err, errors.New("and the result is permanent"))
+				}
+				done <- err
+			}()
+			if how == "cancel" {
+				<-heard // the session is under way
+				cancel()
+			}
+			select {
+			case err := <-done:
+				if !errors.Is(err, want) || strings.Contains(err.Error(), "permanent") {
+					t.Fatalf("Send = %v; want a retryable %v", err, want)
+				}
+			case <-time.After(15 * time.Second): // guards against a Send that ignores its context
+				t.Fatal("Send is still waiting after its context ended")
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -186,22 +187,41 @@ func freePort(t *testing.T) int {
 	return port
 }
 
-// silentListener accepts connections and never answers, as a hung server does; it returns
-// its port.
-func silentListener(t *testing.T) int {
+// hungServer greets, reads the client's first command and never answers it, as a hung
+// server does, telling heard once it has the command; it returns its port.
+func hungServer(t *testing.T, heard chan<- struct{}) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = l.Close() })
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		_ = l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
 	go func() {
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			t.Cleanup(func() { _ = c.Close() })
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go func() {
+				if _, err := io.WriteString(c, "220 mx.test ESMTP\r\n"); err != nil {
+					return
+				}
+				if _, err := bufio.NewReader(c).ReadString('\n'); err == nil {
+					heard <- struct{}{}
+				}
+			}()
 		}
 	}()
 	return l.Addr().(*net.TCPAddr).Port
