@@ -24,7 +24,9 @@ func (s *Sender) failed(ctx context.Context, err error) (agentgate.SendResult, e
 	var send *gomail.SendError
 	var login *loginError
 	switch {
-	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled):
+		return agentgate.SendResult{}, fmt.Errorf("email: the attempt was cancelled: %w", err)
+	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
 		return agentgate.SendResult{}, fmt.Errorf("email: the SMTP server did not finish in time: %w", err)
 	case errors.As(err, &login):
 		return s.serverProblem(slog.LevelError, "email: "+login.Error())

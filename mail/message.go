@@ -139,6 +139,9 @@ func (m Message) check() (from, to *mail.Address, host string, err error) {
 	if m.Request.ID == "" {
 		return nil, nil, "", errors.New("mail: the message has no request")
 	}
+	if m.Date.IsZero() {
+		return nil, nil, "", errors.New("mail: the message has no date")
+	}
 	if from, err = parseFrom(m.From); err != nil {
 		return nil, nil, "", err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agentgate/agentgate/mail"
 )
@@ -22,6 +23,7 @@ func TestBuildRefusesIncompleteMessages(t *testing.T) {
 		{"no approve link", func(m *mail.Message) { m.Links.Approve = "" }, "approve link"},
 		{"relative deny link", func(m *mail.Message) { m.Links.Deny = "/decide/x" }, "deny link"},
 		{"script link", func(m *mail.Message) { m.Links.Request = "javascript:alert(1)" }, "request link"},
+		{"no date", func(m *mail.Message) { m.Date = time.Time{} }, "no date"},
 		{"no base URL", func(m *mail.Message) { m.BaseURL = "" }, "BASE_URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

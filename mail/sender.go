@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"sync"
 	"time"
 
@@ -46,7 +45,6 @@ type Options struct {
 // opens one SMTP connection per message, and is safe for concurrent use.
 type Sender struct {
 	cfg     Config
-	from    *mail.Address
 	src     MessageSource
 	opts    Options
 	log     *slog.Logger
@@ -64,7 +62,6 @@ func NewSender(cfg Config, src MessageSource, opts Options) (*Sender, error) {
 	if _, err := messageIDHost(opts.BaseURL); err != nil {
 		return nil, err
 	}
-	from, _ := parseFrom(cfg.From) // Validate has parsed it
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -74,7 +71,7 @@ func NewSender(cfg Config, src MessageSource, opts Options) (*Sender, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
 	}
-	return &Sender{cfg: cfg, from: from, src: src, opts: opts, log: opts.Logger}, nil
+	return &Sender{cfg: cfg, src: src, opts: opts, log: opts.Logger}, nil
 }
 
 // event is an outbox payload: {"event", "timestamp", "data"} with data the request.

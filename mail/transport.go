@@ -23,7 +23,10 @@ func (s *Sender) transmit(ctx context.Context, msg *gomail.Msg) error {
 	defer cancel()
 	deadline, _ := ctx.Deadline()
 	timeout := time.Until(deadline)
-	if timeout <= 0 || ctx.Err() != nil {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if timeout <= 0 {
 		return context.DeadlineExceeded
 	}
 	auth := &login{user: s.cfg.Username, pass: s.cfg.Password, host: s.cfg.Host}
