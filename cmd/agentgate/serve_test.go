@@ -23,6 +23,7 @@ type server struct {
 	cmd    *exec.Cmd
 	base   string
 	stdout lockedBuffer
+	logs   lockedBuffer // stderr: the JSON log
 	exited chan error
 }
 
@@ -76,6 +77,7 @@ func startServer(t *testing.T, env ...string) *server {
 	go func() {
 		sc := bufio.NewScanner(logs)
 		for sc.Scan() {
+			_, _ = s.logs.Write(append(sc.Bytes(), '\n'))
 			var line struct{ Msg, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "AgentGate is listening." {
 				addr <- line.Addr
