@@ -48,27 +48,34 @@ func CheckIdempotencyKey(key string) error {
 // within IdempotencyWindow, returns that request as it now is, with replayed set. The same
 // key with another submission is refused (idempotency_key_reused). Of concurrent calls
 // with one key, exactly one creates the request and every one returns it.
+//
+// The first call costs one more row in the request's transaction and no read: the
+// record's unique key finds a repeat, which then reads what the key created.
 func (g *Gate) SubmitIdempotent(ctx context.Context, actor Actor, key string, in NewRequest) (r *Request, replayed bool, err error) {
 	if err := CheckIdempotencyKey(key); err != nil {
 		return nil, false, err
 	}
-	// Validated without a clock, so a retry whose expiresAt has since passed still gets
-	// the request it created; submit checks it against the clock.
+	// Validated without a clock, so that a repeat whose expiresAt has since passed still
+	// matches the call that created its request in time; submit checks the clock.
 	norm, err := in.Validate(time.Time{})
 	if err != nil {
 		return nil, false, err
 	}
 	rec := &Idempotency{KeyID: actor.ID, Key: key, Fingerprint: fingerprint(norm)}
-	if r, err := g.replay(ctx, rec); r != nil || err != nil {
-		return r, r != nil, err
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(g.clock.Now()) {
+		// Too late to create it; a repeat of a call that did gets that request.
+		if r, err := g.replay(ctx, rec); r != nil || err != nil {
+			return r, r != nil, err
+		}
 	}
 	r, err = g.submit(ctx, actor, in, rec)
 	if !errors.Is(err, ErrIdempotencyConflict) {
 		return r, false, err
 	}
-	// Another call with this key won the insert; its request is committed.
+	// An earlier call with this key, or a concurrent one that won the insert, created the
+	// request; it is committed.
 	if r, err = g.replay(ctx, rec); r == nil && err == nil {
-		err = fmt.Errorf("idempotency key of request lost after a conflict")
+		err = fmt.Errorf("idempotency key recorded but not found")
 	}
 	return r, r != nil, err
 }

@@ -146,3 +146,43 @@ func TestIdempotencyRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotentSubmitsInOneBatch: two calls with one Idempotency-Key are committed in one
+// write batch (one transaction). The second's insert finds the first's uncommitted record,
+// writes nothing, and, answered after the commit, reads the first's request.
+func TestIdempotentSubmitsInOneBatch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *db.Store) {
+		ctx := context.Background()
+		g := agentgate.NewGate(s, agentgate.Options{})
+		caller := agentgate.Actor{ID: "key_agent", Name: "agent", Type: agentgate.ActorAPIKey}
+		type answer struct {
+			r        *agentgate.Request
+			replayed bool
+			err      error
+		}
+		answers := make(chan answer, 2)
+		release := db.HoldWriter(s)
+		for range 2 {
+			go func() {
+				r, replayed, err := g.SubmitIdempotent(ctx, caller, "once", agentgate.NewRequest{Action: "deploy"})
+				answers <- answer{r, replayed, err}
+			}()
+		}
+		db.WaitQueued(s, 2)
+		before := db.Batches(s)
+		release()
+		a, b := <-answers, <-answers
+		if a.err != nil || b.err != nil {
+			t.Fatalf("answers: %v, %v", a.err, b.err)
+		}
+		if a.r.ID != b.r.ID || a.replayed == b.replayed {
+			t.Fatalf("ids %s and %s, replayed %v and %v; want one request, one replay", a.r.ID, b.r.ID, a.replayed, b.replayed)
+		}
+		if n := db.Batches(s) - before; n != 1 {
+			t.Fatalf("the two creates took %d write batches, want 1", n)
+		}
+		if _, n, err := s.ListRequests(ctx, agentgate.RequestFilter{}); err != nil || n != 1 {
+			t.Fatalf("%d requests stored (%v), want 1", n, err)
+		}
+	})
+}
