@@ -1,19 +1,12 @@
 package handlers_test
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	ag "github.com/agentgate/agentgate"
-	"github.com/agentgate/agentgate/db/dbtest"
-	"github.com/agentgate/agentgate/handlers"
 )
 
 // TestAPIIdempotencyKey: a retry with the same Idempotency-Key and body gets the first
@@ -119,39 +112,6 @@ func TestAPIIdempotencyKeyConcurrent(t *testing.T) {
 		}
 		if got := e.counts(); got.requests != before.requests+1 {
 			t.Fatalf("%d requests created, want 1", got.requests-before.requests)
-		}
-	})
-}
-
-// BenchmarkGateCheckIdempotent is BenchmarkGateCheck with a new Idempotency-Key on every
-// call, as the Go client sends: the price of the lookup and the record beside the request.
-func BenchmarkGateCheckIdempotent(b *testing.B) {
-	ctx := context.Background()
-	g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{})
-	secret, err := g.BootstrapKey(ctx, "bench", false)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := ag.Policy{Name: "bench", Enabled: true, Rules: []ag.Rule{{Match: map[string]json.RawMessage{"action": json.RawMessage(`"read_file"`)}, Decision: ag.AutoApprove}}}
-	if _, err := g.CreatePolicy(ctx, ag.Actor{Name: "bench"}, p); err != nil {
-		b.Fatal(err)
-	}
-	e := handlers.New(g, handlers.Config{})
-	var n atomic.Int64
-	b.ReportAllocs()
-	b.SetParallelism(8)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req := httptest.NewRequest(http.MethodPost, "/api/requests", strings.NewReader(gateCheckBody))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+secret)
-			req.Header.Set("Idempotency-Key", "bench-"+strconv.FormatInt(n.Add(1), 10))
-			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, req)
-			if rec.Code != http.StatusCreated {
-				b.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
 		}
 	})
 }
