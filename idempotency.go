@@ -68,7 +68,7 @@ func (g *Gate) SubmitIdempotent(ctx context.Context, actor Actor, key string, in
 			return r, r != nil, err
 		}
 	}
-	r, err = g.submit(ctx, actor, in, rec)
+	r, err = g.submit(ctx, actor, norm, rec) // validated again, cheaply: it is normalized
 	if !errors.Is(err, ErrIdempotencyConflict) {
 		return r, false, err
 	}
