@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -64,8 +65,8 @@ func (k *APIKey) HasAny(ss ...Scope) bool {
 	return false
 }
 
-// Actor is the identity the key acts as.
-func (k *APIKey) Actor() Actor { return Actor{Name: k.Name, Type: ActorAPIKey} }
+// Actor is the identity the key acts as: its id, which never changes, and its name.
+func (k *APIKey) Actor() Actor { return Actor{ID: k.ID, Name: k.Name, Type: ActorAPIKey} }
 
 // Revoked reports whether the key has been revoked.
 func (k *APIKey) Revoked() bool { return k.RevokedAt != nil }
@@ -127,6 +128,17 @@ func (n *NullInt) UnmarshalJSON(b []byte) error {
 
 // MinAdminKeyLen is the shortest ADMIN_API_KEY accepted.
 const MinAdminKeyLen = 16
+
+// ErrNameTaken is returned by a store asked to give a key a name that another key that is
+// not revoked already has. Names are unique among live keys, so that a name in a policy's
+// approvers or the audit log means one key at a time.
+var ErrNameTaken = errors.New("name taken by a live key")
+
+// nameTaken is the answer to creating or renaming a key with a live key's name.
+func nameTaken(name string) *Error {
+	return Errorf(KindConflict, "name_taken", "an API key named %q already exists; choose another name, or revoke that key first", name).
+		WithDetails(map[string]any{"name": name})
+}
 
 // validateKeyFields checks a name, scopes and rate limit.
 func validateKeyFields(name string, scopes []Scope, rate *int) error {

@@ -36,6 +36,12 @@ type Gate struct {
 	limiter  *RateLimiter
 	stopOnce sync.Once
 	stopped  chan struct{} // closed by StopWaiting
+
+	// Policy reloads: tickets handed out in the order reloads list, and the ticket of the
+	// reload whose set is live, guarded by reloadMu with the store of the set.
+	reloads    atomic.Uint64
+	reloadMu   sync.Mutex
+	liveTicket uint64
 }
 
 // NewGate returns a Gate over store. Call ReloadPolicies before serving.
@@ -79,8 +85,13 @@ func (g *Gate) MaxWait() time.Duration { return g.maxWait }
 var PolicyActor = Actor{Name: "policy", Type: ActorPolicy}
 
 // Submit evaluates a new request against the policies and stores it, already decided when a
-// rule decided. The actor is the authenticated caller.
+// rule decided. The actor is the authenticated caller, who owns the request.
 func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request, error) {
+	return g.submit(ctx, actor, in, nil)
+}
+
+// submit is Submit, storing idem (when not nil) in the request's transaction.
+func (g *Gate) submit(ctx context.Context, actor Actor, in NewRequest, idem *Idempotency) (*Request, error) {
 	now := g.clock.Now()
 	in, err := in.Validate(now)
 	if err != nil {
@@ -89,17 +100,18 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 	urgency := Urgency(in.Urgency)
 	set := g.policies.Load()
 	out := set.Evaluate(policyInput(set, in.Action, urgency, in.Params, in.Context))
-	return g.create(ctx, actor, in, out, now)
+	return g.create(ctx, actor, in, out, now, idem)
 }
 
 // create stores a validated submission with its policy outcome, already decided when a rule
 // decided, and announces it. Submit and Authorize share it, so a request is stored, audited
-// and notified the same way whichever route it came by.
-func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outcome, now time.Time) (*Request, error) {
+// and notified the same way whichever route it came by. idem, when not nil, is stored in the
+// request's transaction.
+func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outcome, now time.Time, idem *Idempotency) (*Request, error) {
 	urgency := Urgency(in.Urgency)
 	r := &Request{
 		ID: NewID("req", now), Action: in.Action, Params: in.Params, Context: in.Context,
-		Urgency: urgency, Status: StatusPending, CreatedBy: actor.Name, CreatedAt: now, UpdatedAt: now,
+		Urgency: urgency, Status: StatusPending, CreatedBy: actor.Name, CreatedByID: actor.ID, CreatedAt: now, UpdatedAt: now,
 		ExpiresAt: now.Add(g.ttl), PolicyDecision: out, RequiredApprovals: max(out.RequiredApprovals, 1),
 		Votes: []Vote{}, Version: 1,
 	}
@@ -123,7 +135,10 @@ func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outco
 	default:
 		ev = requestEvent(now, r, EventRequestCreated, actor, requestCreated{ExpiresAt: r.ExpiresAt, Urgency: urgency})
 	}
-	if err := g.store.CreateRequest(ctx, r, Effects{Events: []AuditEvent{ev}}); err != nil {
+	if idem != nil {
+		idem.RequestID, idem.CreatedAt = r.ID, now
+	}
+	if err := g.store.CreateRequest(ctx, r, Effects{Events: []AuditEvent{ev}, Idempotency: idem}); err != nil {
 		return nil, fmt.Errorf("store request: %w", err)
 	}
 	g.broker.Publish(r.ID)
@@ -193,6 +208,9 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		if d.Reason != "" {
 			details["reason"] = d.Reason
 		}
+		if d.ClaimedBy != "" && d.ClaimedBy != d.Actor.Name {
+			details["claimedBy"] = d.ClaimedBy
+		}
 		if typ == "voted" { // "request.voted"
 			details["approvals"] = r.Approvals()
 			details["requiredApprovals"] = r.RequiredApprovals
@@ -208,7 +226,7 @@ func (g *Gate) Cancel(ctx context.Context, id string, actor Actor, reason string
 		return nil, err
 	}
 	return g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
-		if !asAdmin && r.CreatedBy != actor.Name {
+		if !asAdmin && !r.OwnedBy(actor) {
 			return AuditEvent{}, Errorf(KindForbidden, "not_request_owner", "only the key that created request %s may cancel it", r.ID)
 		}
 		if err := r.Cancel(actor, reason, now); err != nil {
@@ -345,7 +363,8 @@ func (g *Gate) AuditActions(ctx context.Context) ([]string, error) { return g.st
 func (g *Gate) Ready(ctx context.Context) error { return g.store.Ping(ctx) }
 
 // Run does the gate's background work until ctx ends: expiring overdue requests every
-// interval and flushing key usage. It flushes once more on the way out.
+// interval and flushing key usage; hourly, deleting old sessions and idempotency keys. It
+// flushes once more on the way out.
 func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -365,6 +384,7 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 			if now.Sub(swept) >= sessionSweepInterval {
 				swept = now
 				g.DeleteOldSessions(ctx)
+				g.ForgetIdempotencyKeys(ctx)
 			}
 		}
 	}

@@ -51,7 +51,7 @@ func (g *Gate) Authorize(ctx context.Context, actor Actor, toolName string, para
 	if !gatesTool(out) {
 		return &Authorization{Decision: AuthorizeAllow}, nil
 	}
-	r, err := g.create(ctx, actor, in, out, now)
+	r, err := g.create(ctx, actor, in, out, now, nil)
 	if err != nil {
 		return nil, err
 	}

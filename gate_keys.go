@@ -20,7 +20,7 @@ func (g *Gate) Authenticate(ctx context.Context, secret string) (*APIKey, error)
 	}
 	hash := HashKey(secret)
 	now := g.clock.Now()
-	k, ok := g.keys.get(hash, now)
+	k, gen, ok := g.keys.get(hash, now)
 	if !ok {
 		stored, err := g.store.GetKeyByHash(ctx, hash)
 		if errors.Is(err, ErrNotFound) {
@@ -30,7 +30,9 @@ func (g *Gate) Authenticate(ctx context.Context, secret string) (*APIKey, error)
 			return nil, fmt.Errorf("look up key: %w", err)
 		}
 		k = stored
-		g.keys.put(hash, k, now)
+		// Cached only if no key changed since the lookup began: a revocation that
+		// cleared the cache meanwhile may be missing from what was read.
+		g.keys.put(hash, k, now, gen)
 	}
 	// The map lookup already matched the hash; compare again in constant time so no path
 	// depends on how much of a hash matched.
@@ -74,19 +76,31 @@ func (g *Gate) CreateKey(ctx context.Context, actor Actor, in KeyInput) (*APIKey
 		return nil, "", err
 	}
 	secret := GenerateKey()
-	k, err := g.storeKey(ctx, actor, name, secret, in.Scopes, in.RateLimit.Value)
-	return k, secret, err
+	k := g.newKey(name, secret, in.Scopes, in.RateLimit.Value)
+	if err := g.insertKey(ctx, actor, k); err != nil {
+		return nil, "", err
+	}
+	return k, secret, nil
 }
 
-func (g *Gate) storeKey(ctx context.Context, actor Actor, name, secret string, scopes []Scope, rate *int) (*APIKey, error) {
+// newKey builds a key for secret, not yet stored.
+func (g *Gate) newKey(name, secret string, scopes []Scope, rate *int) *APIKey {
 	now := g.clock.Now()
-	k := &APIKey{ID: NewID("key", now), Name: name, Prefix: KeyDisplayPrefix(secret), Hash: HashKey(secret),
+	return &APIKey{ID: NewID("key", now), Name: name, Prefix: KeyDisplayPrefix(secret), Hash: HashKey(secret),
 		Scopes: scopes, RateLimit: rate, CreatedAt: now, UpdatedAt: now}
-	ev := newEvent(now, EventKeyCreated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes})
-	if err := g.store.CreateKey(ctx, k, &ev); err != nil {
-		return nil, fmt.Errorf("store key: %w", err)
+}
+
+// insertKey stores k with its audit event; a name a live key has is name_taken.
+func (g *Gate) insertKey(ctx context.Context, actor Actor, k *APIKey) error {
+	ev := newEvent(k.CreatedAt, EventKeyCreated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes})
+	err := g.store.CreateKey(ctx, k, &ev)
+	if errors.Is(err, ErrNameTaken) {
+		return nameTaken(k.Name)
 	}
-	return k, nil
+	if err != nil {
+		return fmt.Errorf("store key: %w", err)
+	}
+	return nil
 }
 
 // UpdateKey changes a key's name, scopes or rate limit (the fields given).
@@ -112,7 +126,9 @@ func (g *Gate) UpdateKey(ctx context.Context, actor Actor, id string, in KeyInpu
 	}
 	k.UpdatedAt = g.clock.Now()
 	ev := newEvent(k.UpdatedAt, EventKeyUpdated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes, "rateLimit": k.RateLimit})
-	if err := g.store.UpdateKey(ctx, k, ev); err != nil {
+	if err := g.store.UpdateKey(ctx, k, ev); errors.Is(err, ErrNameTaken) {
+		return nil, nameTaken(k.Name)
+	} else if err != nil {
 		return nil, fmt.Errorf("update key: %w", err)
 	}
 	g.keys.clear()
@@ -138,27 +154,68 @@ func (g *Gate) RevokeKey(ctx context.Context, actor Actor, id string) (*APIKey, 
 	return k, nil
 }
 
-// EnsureAdminKey makes secret a working admin key (ADMIN_API_KEY), creating it if missing.
+// AdminKeyName names the admin key the server makes itself: the first key of an empty
+// database, and ADMIN_API_KEY's.
+const AdminKeyName = "admin"
+
+// errAdminKeyRevoked says ADMIN_API_KEY names a revoked key. The server logs it and serves
+// on: the key stays revoked, and every other key works.
+var errAdminKeyRevoked = Errorf(KindConflict, "admin_key_revoked",
+	"ADMIN_API_KEY matches a revoked key, which signs no one in; set ADMIN_API_KEY to a new value, or unset it")
+
+// EnsureAdminKey makes secret (ADMIN_API_KEY) an admin key, creating it if missing. A
+// secret that matches a revoked key stays revoked: the answer is then an error with code
+// admin_key_revoked that says how to fix it.
 func (g *Gate) EnsureAdminKey(ctx context.Context, secret string) error {
 	if len(secret) < MinAdminKeyLen {
 		return Errorf(KindInvalid, "invalid_admin_key", "ADMIN_API_KEY must be at least %d characters", MinAdminKeyLen)
 	}
-	k, err := g.store.GetKeyByHash(ctx, HashKey(secret))
-	if err == nil {
-		if k.Revoked() {
-			return Errorf(KindConflict, "key_revoked", "ADMIN_API_KEY matches a revoked key; choose a new one")
-		}
-		return nil
-	}
-	if !errors.Is(err, ErrNotFound) {
+	hash := HashKey(secret)
+	if found, err := g.adminKeyStored(ctx, hash); found || err != nil {
 		return err
 	}
-	_, err = g.storeKey(ctx, SystemActor, "admin", secret, []Scope{ScopeAdmin}, nil)
+	err := g.createAdminKey(ctx, secret)
+	if ErrorCode(err) == "already_exists" { // another instance stored it at the same moment
+		_, err = g.adminKeyStored(ctx, hash)
+	}
 	return err
 }
 
+// adminKeyStored reports whether a key with hash is stored; a revoked one is
+// errAdminKeyRevoked.
+func (g *Gate) adminKeyStored(ctx context.Context, hash string) (bool, error) {
+	k, err := g.store.GetKeyByHash(ctx, hash)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("look up ADMIN_API_KEY: %w", err)
+	case k.Revoked():
+		return true, errAdminKeyRevoked
+	}
+	return true, nil
+}
+
+// createAdminKey stores secret as an admin key named "admin", or "admin-<id>" when a live
+// key already has that name (one bootstrap made, say), as migration 00004 renamed
+// duplicates.
+func (g *Gate) createAdminKey(ctx context.Context, secret string) error {
+	k := g.newKey(AdminKeyName, secret, []Scope{ScopeAdmin}, nil)
+	err := g.insertKey(ctx, SystemActor, k)
+	if ErrorCode(err) != "name_taken" {
+		return err
+	}
+	k.Name = AdminKeyName + "-" + k.ID
+	if err := g.insertKey(ctx, SystemActor, k); err != nil {
+		return err
+	}
+	g.log.Warn("Another live key is named admin, so the ADMIN_API_KEY key was named after its id.", "key_id", k.ID, "name", k.Name)
+	return nil
+}
+
 // BootstrapKey creates an admin key named name and returns its secret. With onlyIfNone it
-// does nothing (and returns "") when any live key exists.
+// does nothing (and returns "") when any live key exists. A name a live key has is
+// name_taken, unless onlyIfNone: then another instance has just made the first key.
 func (g *Gate) BootstrapKey(ctx context.Context, name string, onlyIfNone bool) (string, error) {
 	if onlyIfNone {
 		n, err := g.store.CountKeys(ctx)
@@ -167,8 +224,14 @@ func (g *Gate) BootstrapKey(ctx context.Context, name string, onlyIfNone bool) (
 		}
 	}
 	secret := GenerateKey()
-	_, err := g.storeKey(ctx, SystemActor, name, secret, []Scope{ScopeAdmin}, nil)
-	return secret, err
+	err := g.insertKey(ctx, SystemActor, g.newKey(name, secret, []Scope{ScopeAdmin}, nil))
+	if onlyIfNone && ErrorCode(err) == "name_taken" {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
 }
 
 // FlushUsage writes the key usage counted since the last flush.
@@ -180,47 +243,6 @@ func (g *Gate) FlushUsage(ctx context.Context) {
 	if err := g.store.RecordKeyUsage(ctx, u); err != nil && ErrorKind(err) != KindUnavailable {
 		g.log.Error("Could not record key usage.", "keys", len(u), "err", err)
 	}
-}
-
-// keyCache remembers keys by hash for a while.
-type keyCache struct {
-	ttl time.Duration
-	mu  sync.RWMutex
-	m   map[string]cachedKey
-}
-
-type cachedKey struct {
-	key *APIKey
-	at  time.Time
-}
-
-func newKeyCache(ttl time.Duration) *keyCache {
-	return &keyCache{ttl: ttl, m: map[string]cachedKey{}}
-}
-
-func (c *keyCache) get(hash string, now time.Time) (*APIKey, bool) {
-	c.mu.RLock()
-	e, ok := c.m[hash]
-	c.mu.RUnlock()
-	if !ok || now.Sub(e.at) > c.ttl {
-		return nil, false
-	}
-	return e.key, true
-}
-
-func (c *keyCache) put(hash string, k *APIKey, now time.Time) {
-	c.mu.Lock()
-	if len(c.m) > 10000 {
-		c.m = map[string]cachedKey{}
-	}
-	c.m[hash] = cachedKey{key: k, at: now}
-	c.mu.Unlock()
-}
-
-func (c *keyCache) clear() {
-	c.mu.Lock()
-	c.m = map[string]cachedKey{}
-	c.mu.Unlock()
 }
 
 // usageTracker counts key use in memory between flushes, so authentication never writes.

@@ -7,8 +7,12 @@ import (
 	"time"
 )
 
-// ReloadPolicies compiles the stored policies and makes them the live set.
+// ReloadPolicies compiles the stored policies and makes them the live set. Concurrent
+// reloads (two policy writes close together, or a change notice beside a local write) end
+// with the newest list live: each reload takes a ticket before it lists, and a set is
+// stored only if no reload that listed later has stored its own.
 func (g *Gate) ReloadPolicies(ctx context.Context) error {
+	ticket := g.reloads.Add(1)
 	ps, err := g.store.ListPolicies(ctx)
 	if err != nil {
 		return fmt.Errorf("list policies: %w", err)
@@ -17,7 +21,12 @@ func (g *Gate) ReloadPolicies(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("compile stored policies: %w", err)
 	}
-	g.policies.Store(set)
+	g.reloadMu.Lock()
+	defer g.reloadMu.Unlock()
+	if ticket > g.liveTicket {
+		g.liveTicket = ticket
+		g.policies.Store(set)
+	}
 	return nil
 }
 

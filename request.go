@@ -67,9 +67,12 @@ const (
 	DecisionDenied   = "denied"
 )
 
-// Vote is one approver's decision on a request that needs several approvals.
+// Vote is one approver's decision on a request that needs several approvals. VoterID is
+// the identity that voted and decides who has voted; Voter is its name then, for display.
+// Votes stored before migration 00004 have no VoterID and are matched by name.
 type Vote struct {
 	Voter     string    `json:"voter"`
+	VoterID   string    `json:"voterId,omitempty"`
 	Decision  string    `json:"decision"`
 	Reason    string    `json:"reason,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
@@ -84,6 +87,7 @@ type Request struct {
 	Urgency           Urgency         `json:"urgency"`
 	Status            Status          `json:"status"`
 	CreatedBy         string          `json:"createdBy"`
+	CreatedByID       string          `json:"createdById,omitempty"` // the owner: the creating key's id (see OwnedBy)
 	CreatedAt         time.Time       `json:"createdAt"`
 	UpdatedAt         time.Time       `json:"updatedAt"`
 	DecidedAt         *time.Time      `json:"decidedAt"`
@@ -190,12 +194,28 @@ type Decide struct {
 	Decision string
 	Reason   string
 	Actor    Actor
+	// ClaimedBy is a decider name the caller sent (the original API's decidedBy). It is never
+	// the identity; when it differs from Actor's name the audit event records it.
+	ClaimedBy string
 }
 
 // Actor is an authenticated identity: who did something, and through what.
 type Actor struct {
-	Name string    `json:"name"` // key name, user email, slack:U123, policy, system
+	// ID is the identity's stable id: the API key's id (a person's, once keys belong to
+	// people). Votes and ownership compare it; empty for the server's own actors.
+	ID   string    `json:"id,omitempty"`
+	Name string    `json:"name"` // key name, user email, slack:U123, policy, system: for display
 	Type ActorType `json:"type"`
+}
+
+// Is reports whether a is the identity recorded as (id, name). Ids decide; a record or an
+// actor without an id (stored before migration 00004, or a server actor) falls back to
+// the name, the only thing known.
+func (a Actor) Is(id, name string) bool {
+	if id == "" || a.ID == "" {
+		return name == a.Name
+	}
+	return id == a.ID
 }
 
 // ActorType says what kind of identity an actor is.
@@ -222,6 +242,18 @@ func checkReason(reason string) error {
 	return checkText("reason", reason)
 }
 
+// checkClaim checks the decider name a caller claimed (Decide.ClaimedBy), which the audit
+// log may record.
+func checkClaim(name string) error {
+	if len(name) > MaxClaimLen {
+		return Errorf(KindInvalid, "invalid_decided_by", "decidedBy must be at most %d characters; the decider is the API key's identity anyway", MaxClaimLen)
+	}
+	return checkText("decidedBy", name)
+}
+
+// MaxClaimLen is the longest decider name a caller may claim (an email fits).
+const MaxClaimLen = 256
+
 // ApplyDecision records d on r at now. It returns the audit event type of what happened
 // ("voted" when a quorum is still short, else "approved" or "denied"). r is changed only
 // when the error is nil. requireReason comes from the rule that routed the request.
@@ -230,6 +262,9 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 		return "", Errorf(KindInvalid, "invalid_decision", "decision must be \"approved\" or \"denied\", not %q", d.Decision)
 	}
 	if err := checkReason(d.Reason); err != nil {
+		return "", err
+	}
+	if err := checkClaim(d.ClaimedBy); err != nil {
 		return "", err
 	}
 	if r.Status != StatusPending {
@@ -245,12 +280,13 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	if ap := r.PolicyDecision.Approvers; len(ap) > 0 && !slices.Contains(ap, d.Actor.Name) {
 		return "", Errorf(KindForbidden, "not_an_approver", "%s is not one of the approvers this request's policy names", d.Actor.Name)
 	}
+	// By id, so a key renamed since its vote is still the key that voted.
 	for _, v := range r.Votes {
-		if v.Voter == d.Actor.Name {
-			return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", v.Voter, v.Decision)
+		if d.Actor.Is(v.VoterID, v.Voter) {
+			return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", d.Actor.Name, v.Decision)
 		}
 	}
-	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, Decision: d.Decision, Reason: d.Reason, CreatedAt: now})
+	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, VoterID: d.Actor.ID, Decision: d.Decision, Reason: d.Reason, CreatedAt: now})
 	r.UpdatedAt = now
 	if d.Decision == DecisionApproved && r.Approvals() < r.ApprovalsNeeded() {
 		return "voted", nil
@@ -272,6 +308,9 @@ func (r *Request) Approvals() int {
 	}
 	return n
 }
+
+// OwnedBy reports whether a created r, by id (see Actor.Is).
+func (r *Request) OwnedBy(a Actor) bool { return a.Is(r.CreatedByID, r.CreatedBy) }
 
 // Cancel withdraws a pending request.
 func (r *Request) Cancel(actor Actor, reason string, now time.Time) error {

@@ -28,6 +28,9 @@ func (r *Request) AppendJSON(b []byte) ([]byte, error) {
 	b = appendJSONString(append(b, `,"urgency":`...), string(r.Urgency))
 	b = appendJSONString(append(b, `,"status":`...), string(r.Status))
 	b = appendJSONString(append(b, `,"createdBy":`...), r.CreatedBy)
+	if r.CreatedByID != "" {
+		b = appendJSONString(append(b, `,"createdById":`...), r.CreatedByID)
+	}
 	b = appendJSONTime(append(b, `,"createdAt":`...), r.CreatedAt)
 	b = appendJSONTime(append(b, `,"updatedAt":`...), r.UpdatedAt)
 	b = append(b, `,"decidedAt":`...)
@@ -61,6 +64,9 @@ func appendVotes(b []byte, vs []Vote) []byte {
 			b = append(b, ',')
 		}
 		b = appendJSONString(append(b, `{"voter":`...), v.Voter)
+		if v.VoterID != "" {
+			b = appendJSONString(append(b, `,"voterId":`...), v.VoterID)
+		}
 		b = appendJSONString(append(b, `,"decision":`...), v.Decision)
 		if v.Reason != "" {
 			b = appendJSONString(append(b, `,"reason":`...), v.Reason)

@@ -40,12 +40,12 @@ func sampleRequest() Request {
 	idx := 2
 	return Request{
 		ID: "req_01JDX", Action: "send_email", Params: json.RawMessage(`{"to":"a@example.com","n":[1,2.5,null,true]}`),
-		Context: json.RawMessage(`{}`), Urgency: UrgencyHigh, Status: StatusApproved, CreatedBy: "agent-1",
+		Context: json.RawMessage(`{}`), Urgency: UrgencyHigh, Status: StatusApproved, CreatedBy: "agent-1", CreatedByID: "key_01JDX",
 		CreatedAt: created, UpdatedAt: decided, DecidedAt: &decided, DecidedBy: "policy", DecisionReason: "automatically approved",
 		ExpiresAt: created.Add(time.Hour), RequiredApprovals: 2, Version: 3,
 		PolicyDecision: Outcome{Decision: AutoApprove, PolicyID: "pol_1", PolicyName: "Safe reads", RuleIndex: &idx, OWASP: "LLM06",
 			Approvers: []string{"ops@example.com", "b"}, Channels: []string{"slack"}, RequireReason: true, RequiredApprovals: 2},
-		Votes: []Vote{{Voter: "alice", Decision: "approved", Reason: "fine", CreatedAt: decided}, {Voter: "bob", Decision: "approved", CreatedAt: created}},
+		Votes: []Vote{{Voter: "alice", VoterID: "key_01A", Decision: "approved", Reason: "fine", CreatedAt: decided}, {Voter: "bob", Decision: "approved", CreatedAt: created}},
 	}
 }
 

@@ -54,12 +54,16 @@ type KeyUsage struct {
 // its effects are stored together or not at all.
 type Effects struct {
 	Events []AuditEvent
+	// Idempotency, on a create, records the caller's Idempotency-Key for the new request.
+	Idempotency *Idempotency
 }
 
 // Store is the persistence the Gate needs. Every method that takes events or effects writes
 // them in the same transaction as the change; a failed call writes nothing.
 type Store interface {
-	// CreateRequest inserts r (Version 1) and its effects.
+	// CreateRequest inserts r (Version 1) and its effects. When fx.Idempotency's key is
+	// already recorded less than IdempotencyWindow before fx.Idempotency.CreatedAt, it
+	// writes nothing and returns ErrIdempotencyConflict; an older record is replaced.
 	CreateRequest(ctx context.Context, r *Request, fx Effects) error
 	// GetRequest returns the request, or ErrNotFound.
 	GetRequest(ctx context.Context, id string) (*Request, error)
@@ -94,6 +98,12 @@ type Store interface {
 	CountKeys(ctx context.Context) (int, error)
 	// RecordKeyUsage adds counts and moves last-used forward, for many keys in one write.
 	RecordKeyUsage(ctx context.Context, usage []KeyUsage) error
+
+	// GetIdempotency returns what an API key's Idempotency-Key created, or ErrNotFound.
+	GetIdempotency(ctx context.Context, keyID, key string) (*Idempotency, error)
+	// DeleteIdempotencyBefore deletes up to limit records created before t and returns how
+	// many it deleted.
+	DeleteIdempotencyBefore(ctx context.Context, t time.Time, limit int) (int, error)
 
 	// AppendAudit writes standalone events (logins and the like).
 	AppendAudit(ctx context.Context, events []AuditEvent) error

@@ -61,7 +61,7 @@ type Backoff struct {
 var DefaultBackoff = Backoff{Min: 200 * time.Millisecond, Max: 10 * time.Second}
 
 // WithRetry sets the backoff WaitForDecision uses while the server is unreachable, restarting
-// or rate-limiting.
+// or rate-limiting, and Request between its few attempts.
 func WithRetry(b Backoff) Option {
 	return func(c *Client) {
 		if b.Min > 0 {
@@ -119,6 +119,11 @@ func (c *Client) BaseURL() string {
 // call sends one API request. body, if not nil, is sent as JSON; a 2xx response is decoded
 // into out (if not nil); any other status becomes an *Error.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	return c.send(ctx, method, path, query, nil, body, out)
+}
+
+// send is call with extra request headers.
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, header http.Header, body, out any) error {
 	if c.baseErr != nil {
 		return c.baseErr
 	}
@@ -144,6 +149,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	req.Header.Set("User-Agent", c.userAgent)
 	if c.apiKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)
+	}
+	for name, values := range header {
+		req.Header[name] = values
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

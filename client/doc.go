@@ -29,5 +29,6 @@
 // Every call takes a context. Errors the server sends are *Error values carrying its status,
 // stable code and message; IsNotFound, IsConflict and IsRateLimited answer the common
 // questions. WaitForDecision long-polls and survives server restarts and dropped
-// connections, retrying with exponential backoff and jitter.
+// connections, retrying with exponential backoff and jitter. Request sends an
+// Idempotency-Key and retries under it, so a lost answer never creates a second request.
 package client

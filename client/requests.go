@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"iter"
 	"net/http"
 	"net/url"
@@ -23,6 +25,11 @@ type RequestInput struct {
 	Urgency agentgate.Urgency
 	// ExpiresAt, if set, is when the request expires undecided; else the server's default.
 	ExpiresAt time.Time
+	// IdempotencyKey names this logical request, so that sending it again cannot create a
+	// second one: the server answers a repeat within 24 hours with the request the first
+	// created. Empty, Request makes a random key for the call and reuses it on its retries;
+	// set one to survive a restart of the agent itself.
+	IdempotencyKey string
 }
 
 // requestBody is the JSON the API takes to create a request (and to dry-run a policy).
@@ -43,15 +50,45 @@ func (in RequestInput) body() requestBody {
 	return b
 }
 
+// requestAttempts bounds the tries of one Request: enough to ride out a lost response or a
+// brief restart, few enough that a caller is soon told the server is gone.
+const requestAttempts = 4
+
 // Request asks for approval of one action. The answer is already decided (approved or
 // denied) when a policy decided; otherwise it is pending until a person decides, and
 // WaitForDecision waits for that.
+//
+// When the server cannot be reached or answers with a server error, Request tries again
+// (up to 4 attempts, with the client's backoff) under one Idempotency-Key, so a retry
+// after a lost response returns the request the first attempt created instead of a
+// second one. A rate limit is returned at once (see IsRateLimited).
 func (c *Client) Request(ctx context.Context, in RequestInput) (*agentgate.Request, error) {
-	var r agentgate.Request
-	if err := c.call(ctx, http.MethodPost, "/api/requests", nil, in.body(), &r); err != nil {
-		return nil, err
+	key := in.IdempotencyKey
+	if key == "" {
+		key = newIdempotencyKey()
 	}
-	return &r, nil
+	header := http.Header{"Idempotency-Key": {key}}
+	body := in.body()
+	var r agentgate.Request
+	for attempt := 0; ; attempt++ {
+		err := c.send(ctx, http.MethodPost, "/api/requests", nil, header, body, &r)
+		if err == nil {
+			return &r, nil
+		}
+		if attempt+1 == requestAttempts || ctx.Err() != nil || !retryable(err) || statusOf(err) == http.StatusTooManyRequests {
+			return nil, err
+		}
+		if !sleep(ctx, c.retryDelay(attempt, err)) {
+			return nil, err
+		}
+	}
+}
+
+// newIdempotencyKey returns 16 random bytes in hex, unique per logical request.
+func newIdempotencyKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Get returns a request as it is now.

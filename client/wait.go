@@ -55,12 +55,8 @@ func (c *Client) WaitForDecision(ctx context.Context, id string) (*agentgate.Req
 		case !retryable(err):
 			return last, err
 		}
-		delay := c.backoff.delay(attempt)
+		delay := c.retryDelay(attempt, err)
 		attempt++
-		var apiErr *Error
-		if errors.As(err, &apiErr) && apiErr.RetryAfter > delay {
-			delay = apiErr.RetryAfter
-		}
 		if !sleep(ctx, delay) {
 			return last, stillPending(id, ctx)
 		}
@@ -103,6 +99,17 @@ func retryable(err error) bool {
 		return true
 	}
 	return e.Status >= 500
+}
+
+// retryDelay is the wait before retry number attempt (0-based) after err: the backoff, or
+// longer when the server asked for longer.
+func (c *Client) retryDelay(attempt int, err error) time.Duration {
+	delay := c.backoff.delay(attempt)
+	var apiErr *Error
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > delay {
+		delay = apiErr.RetryAfter
+	}
+	return delay
 }
 
 // delay is the wait before retry number attempt (0-based): exponential, capped, with "equal

@@ -122,3 +122,20 @@ func BulkInsertRequests(s *Store, rs []*agentgate.Request) error {
 		return nil
 	})
 }
+
+// MigrateTo applies the migrations up to and including version.
+func MigrateTo(ctx context.Context, s *Store, version int64) error {
+	p, err := s.migrationProvider(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}
+
+// Exec runs one statement (with ? placeholders) on the writer's pool, outside the writer:
+// for seeding rows in an older schema.
+func Exec(ctx context.Context, s *Store, query string, args ...any) error {
+	_, err := s.wdb.ExecContext(ctx, s.wdb.Rebind(query), args...)
+	return err
+}

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
+
+	"github.com/lib/pq"
 
 	"github.com/agentgate/agentgate"
 )
@@ -17,7 +20,7 @@ const insertKeySQL = `INSERT INTO api_keys (` + keyColumns + `)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateKey inserts k and, when event is not nil, its audit event. A key whose hash is
-// already stored is a KindConflict error.
+// already stored is a KindConflict error; a name a live key has is agentgate.ErrNameTaken.
 func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agentgate.AuditEvent) error {
 	scopes, err := marshalList("scopes", k.Scopes)
 	if err != nil {
@@ -33,6 +36,9 @@ func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agent
 		_, err := tx.exec(insertKeySQL, k.ID, k.Name, k.Prefix, k.Hash, scopes, intOrNil(k.RateLimit),
 			toMicros(k.CreatedAt), toMicros(k.UpdatedAt), microsOrNil(k.LastUsedAt),
 			k.RequestCount, microsOrNil(k.RevokedAt))
+		if isNameTaken(err) {
+			return fmt.Errorf("API key %s: %w", k.ID, agentgate.ErrNameTaken)
+		}
 		if err != nil {
 			return alreadyExists(err, "an API key with that id or value")
 		}
@@ -89,7 +95,8 @@ const updateKeySQL = `UPDATE api_keys SET name = ?, scopes = ?, rate_limit = ?, 
 	revoked_at = ? WHERE id = ?`
 
 // UpdateKey writes k's Name, Scopes, RateLimit, UpdatedAt and RevokedAt, and its audit
-// event; agentgate.ErrNotFound if there is no such key.
+// event; agentgate.ErrNotFound if there is no such key, agentgate.ErrNameTaken if another
+// live key has the name.
 func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentgate.AuditEvent) error {
 	scopes, err := marshalList("scopes", k.Scopes)
 	if err != nil {
@@ -102,6 +109,9 @@ func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentg
 	err = s.w.do(ctx, func(tx *writeTx) error {
 		err := tx.execOne(notFound("API key", k.ID), updateKeySQL, k.Name, scopes, intOrNil(k.RateLimit),
 			toMicros(k.UpdatedAt), microsOrNil(k.RevokedAt), k.ID)
+		if isNameTaken(err) {
+			return fmt.Errorf("API key %s: %w", k.ID, agentgate.ErrNameTaken)
+		}
 		if err != nil {
 			return err
 		}
@@ -158,6 +168,22 @@ func (s *Store) RecordKeyUsage(ctx context.Context, usage []agentgate.KeyUsage) 
 		return fmt.Errorf("record key usage: %w", err)
 	}
 	return nil
+}
+
+// liveNameIndex is migration 00004's unique index on the names of keys not revoked.
+const liveNameIndex = "api_keys_live_name"
+
+// isNameTaken reports whether err is a violation of liveNameIndex: the unique constraint,
+// not a read beforehand, decides between two concurrent writers of one name.
+func isNameTaken(err error) bool {
+	if err == nil || !isUniqueViolation(err) {
+		return false
+	}
+	if pqErr := pq.As(err); pqErr != nil {
+		return pqErr.Constraint == liveNameIndex
+	}
+	// SQLite names the columns: "UNIQUE constraint failed: api_keys.name".
+	return strings.HasSuffix(err.Error(), "api_keys.name")
 }
 
 // keysChanged writes a key change's audit event and tells other instances.

@@ -13,15 +13,17 @@ import (
 // requestColumns are the columns every request query reads, in scanRequest's order.
 const requestColumns = `id, action, params, context, urgency, status, created_by, created_at,
 	updated_at, decided_at, decided_by, decision_reason, expires_at, policy_decision,
-	required_approvals, votes, version`
+	required_approvals, votes, version, created_by_id`
 
 const insertRequestSQL = `INSERT INTO requests (id, action, params, context, urgency,
 	urgency_rank, status, created_by, created_at, updated_at, decided_at, decided_by,
-	decision_reason, expires_at, policy_decision, required_approvals, votes, version)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	decision_reason, expires_at, policy_decision, required_approvals, votes, version,
+	created_by_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateRequest inserts r with Version 1, and its effects, in one transaction. On success
-// r.Version is 1.
+// r.Version is 1. An idempotency key recorded within the window is
+// agentgate.ErrIdempotencyConflict, and nothing is written.
 func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agentgate.Effects) error {
 	args, err := insertRequestArgs(r)
 	if err != nil {
@@ -32,6 +34,10 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agen
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
+		// The idempotency key first: when it is taken, nothing is written yet.
+		if err := recordIdempotency(tx, fx.Idempotency); err != nil {
+			return err
+		}
 		if _, err := tx.exec(insertRequestSQL, args...); err != nil {
 			return alreadyExists(err, "request "+r.ID)
 		}
@@ -57,7 +63,8 @@ func insertRequestArgs(r *agentgate.Request) ([]any, error) {
 	return []any{r.ID, r.Action, jsonText(r.Params, "{}"), jsonText(r.Context, "{}"),
 		string(r.Urgency), int64(r.Urgency.Rank()), string(r.Status), r.CreatedBy,
 		toMicros(r.CreatedAt), toMicros(r.UpdatedAt), microsOrNil(r.DecidedAt), r.DecidedBy,
-		r.DecisionReason, toMicros(r.ExpiresAt), pd, int64(r.RequiredApprovals), votes, int64(1)}, nil
+		r.DecisionReason, toMicros(r.ExpiresAt), pd, int64(r.RequiredApprovals), votes, int64(1),
+		r.CreatedByID}, nil
 }
 
 const getRequestSQL = `SELECT ` + requestColumns + ` FROM requests WHERE id = ?`
@@ -154,7 +161,7 @@ func scanRequest(sc scanner) (agentgate.Request, error) {
 	)
 	err := sc.Scan(&r.ID, &r.Action, &params, &context, &urgency, &status, &r.CreatedBy,
 		&createdAt, &updatedAt, &decidedAt, &r.DecidedBy, &r.DecisionReason, &expireAt, &pd,
-		&r.RequiredApprovals, &votes, &r.Version)
+		&r.RequiredApprovals, &votes, &r.Version, &r.CreatedByID)
 	if err != nil {
 		return r, err
 	}

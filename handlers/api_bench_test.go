@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,7 +23,20 @@ const gateCheckBody = `{"action":"read_file","params":{"path":"/srv/app/README.m
 
 // BenchmarkGateCheck measures the auto-approved gate check through the whole stack (HTTP
 // handler, policy engine, SQLite group commit), without a network in between.
-func BenchmarkGateCheck(b *testing.B) {
+func BenchmarkGateCheck(b *testing.B) { benchGateCheck(b, nil) }
+
+// BenchmarkGateCheckIdempotent is the gate check with a new Idempotency-Key on every call,
+// as the Go client sends: the price of the record beside the request.
+func BenchmarkGateCheckIdempotent(b *testing.B) {
+	var n atomic.Int64
+	benchGateCheck(b, func(req *http.Request) {
+		req.Header.Set("Idempotency-Key", "bench-"+strconv.FormatInt(n.Add(1), 10))
+	})
+}
+
+// benchGateCheck runs gate checks in parallel, each request first passed to prepare when
+// it is not nil.
+func benchGateCheck(b *testing.B, prepare func(*http.Request)) {
 	ctx := context.Background()
 	g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{})
 	secret, err := g.BootstrapKey(ctx, "bench", false)
@@ -41,6 +56,9 @@ func BenchmarkGateCheck(b *testing.B) {
 			req := httptest.NewRequest(http.MethodPost, "/api/requests", strings.NewReader(gateCheckBody))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+secret)
+			if prepare != nil {
+				prepare(req)
+			}
 			rec := httptest.NewRecorder()
 			e.ServeHTTP(rec, req)
 			if rec.Code != http.StatusCreated {

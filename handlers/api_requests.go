@@ -23,11 +23,39 @@ func (s *Server) createRequest(c echo.Context) error {
 			return err
 		}
 	}
+	if idem, ok := c.Request().Header[idempotencyKeyHeader]; ok {
+		return s.createRequestOnce(c, idem, in)
+	}
 	r, err := s.gate.Submit(c.Request().Context(), key(c).Actor(), in)
 	if err != nil {
 		return err
 	}
 	s.metrics.gateOutcome(r.PolicyDecision.Decision)
+	return requestJSON(c, http.StatusCreated, r)
+}
+
+// Idempotency headers: the client's key for one logical request, and the answer's mark
+// that it repeats an earlier one.
+const (
+	idempotencyKeyHeader     = "Idempotency-Key"
+	idempotentReplayedHeader = "Idempotent-Replayed"
+)
+
+// createRequestOnce creates a request under an Idempotency-Key: a retry of the same body
+// gets the request the first call created, with the same status and Idempotent-Replayed.
+func (s *Server) createRequestOnce(c echo.Context, values []string, in ag.NewRequest) error {
+	if len(values) != 1 {
+		return ag.Errorf(ag.KindInvalid, "invalid_idempotency_key", "send one Idempotency-Key header, not %d", len(values))
+	}
+	r, replayed, err := s.gate.SubmitIdempotent(c.Request().Context(), key(c).Actor(), values[0], in)
+	if err != nil {
+		return err
+	}
+	if replayed {
+		c.Response().Header().Set(idempotentReplayedHeader, "true")
+	} else {
+		s.metrics.gateOutcome(r.PolicyDecision.Decision)
+	}
 	return requestJSON(c, http.StatusCreated, r)
 }
 
@@ -86,6 +114,9 @@ func parseWait(s string) (time.Duration, error) {
 type decideBody struct {
 	Decision string `json:"decision"`
 	Reason   string `json:"reason"`
+	// DecidedBy is the original API's field, accepted so its clients keep working; the
+	// decider is the key's identity, and a different name is audited as claimedBy.
+	DecidedBy string `json:"decidedBy"`
 }
 
 func (s *Server) decideRequest(c echo.Context) error {
@@ -96,7 +127,7 @@ func (s *Server) decideRequest(c echo.Context) error {
 	if in.Decision == "" {
 		return ag.Errorf(ag.KindInvalid, "missing_field", "decision is required: \"approved\" or \"denied\"")
 	}
-	r, err := s.gate.Decide(c.Request().Context(), c.Param("id"), ag.Decide{Decision: in.Decision, Reason: in.Reason, Actor: key(c).Actor()})
+	r, err := s.gate.Decide(c.Request().Context(), c.Param("id"), ag.Decide{Decision: in.Decision, Reason: in.Reason, Actor: key(c).Actor(), ClaimedBy: in.DecidedBy})
 	if err != nil {
 		return err
 	}

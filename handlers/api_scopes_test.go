@@ -45,7 +45,7 @@ func scopeMatrix() map[string]scopedRoute {
 	}
 	apiKey := func(body any) func(*apiEnv, string) (string, any) {
 		return func(e *apiEnv, _ string) (string, any) {
-			_, id := e.newKey("target", nil, ag.ScopeRequestRead)
+			_, id := e.newKey(ag.NewID("target", e.clock.Now()), nil, ag.ScopeRequestRead) // names are unique among live keys
 			return "/api/api-keys/" + id, body
 		}
 	}

@@ -221,10 +221,10 @@ func (s *Server) cors(next echo.HandlerFunc) echo.HandlerFunc {
 		h := c.Response().Header()
 		h.Set(echo.HeaderAccessControlAllowOrigin, origin)
 		h.Add(echo.HeaderVary, echo.HeaderOrigin)
-		h.Set(echo.HeaderAccessControlExposeHeaders, "X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After")
+		h.Set(echo.HeaderAccessControlExposeHeaders, "X-Request-ID, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, Idempotent-Replayed")
 		if c.Request().Method == http.MethodOptions {
 			h.Set(echo.HeaderAccessControlAllowMethods, "GET, POST, PUT, PATCH, DELETE")
-			h.Set(echo.HeaderAccessControlAllowHeaders, "Authorization, Content-Type, X-Request-ID")
+			h.Set(echo.HeaderAccessControlAllowHeaders, "Authorization, Content-Type, X-Request-ID, Idempotency-Key")
 			h.Set(echo.HeaderAccessControlMaxAge, "600")
 			return c.NoContent(http.StatusNoContent)
 		}

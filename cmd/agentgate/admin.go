@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 )
 
@@ -49,6 +50,9 @@ func newBootstrapCmd(getenv env, io stdio) *cobra.Command {
 			}
 			defer store.Close()
 			secret, err := gate.BootstrapKey(cmd.Context(), name, false)
+			if agentgate.ErrorCode(err) == "name_taken" {
+				return fmt.Errorf("a live API key is already named %q; choose another name with --name", name)
+			}
 			if err != nil {
 				return err
 			}
@@ -56,6 +60,6 @@ func newBootstrapCmd(getenv env, io stdio) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "admin", "name of the new key (shown as the actor in the audit log)")
+	cmd.Flags().StringVar(&name, "name", agentgate.AdminKeyName, "name of the new key, unique among live keys (shown as the actor in the audit log)")
 	return cmd
 }

@@ -23,7 +23,7 @@ const (
 
 func newRequestCmd(getenv env, io stdio) *cobra.Command {
 	a := &api{getenv: getenv, io: io}
-	var params, reqContext, urgency string
+	var params, reqContext, urgency, idemKey string
 	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "request <action>",
@@ -34,7 +34,7 @@ func newRequestCmd(getenv env, io stdio) *cobra.Command {
 			"  agentgate request deploy --params '{\"env\":\"prod\"}' --wait 10m && ./deploy.sh",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := client.RequestInput{Action: args[0], Urgency: agentgate.Urgency(urgency)}
+			in := client.RequestInput{Action: args[0], Urgency: agentgate.Urgency(urgency), IdempotencyKey: idemKey}
 			var err error
 			if in.Params, err = jsonObject("params", params); err != nil {
 				return err
@@ -63,6 +63,7 @@ func newRequestCmd(getenv env, io stdio) *cobra.Command {
 	f.StringVarP(&reqContext, "context", "c", "", "context for the approver as a JSON object")
 	f.StringVarP(&urgency, "urgency", "u", "", "low, normal (default), high or critical")
 	f.DurationVarP(&wait, "wait", "w", 0, "wait up to this long for the decision (such as 30s or 10m) and exit by it")
+	f.StringVar(&idemKey, "idempotency-key", "", "names this request, so running the command again within 24 h returns it instead of a new one (default: a new key, reused on retries)")
 	a.addJSONFlag(cmd)
 	return cmd
 }

@@ -207,3 +207,24 @@ func TestCLIRequestWaitExitCodes(t *testing.T) {
 		t.Errorf("timed out: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// TestCLIRequestIdempotencyKey: running `request` again with the same --idempotency-key
+// answers with the first request instead of creating another.
+func TestCLIRequestIdempotencyKey(t *testing.T) {
+	srv := testserver.Start(t)
+	c := forServer(t, srv, srv.AdminKey)
+	id := func(args ...string) string {
+		var r agentgate.Request
+		if err := json.Unmarshal([]byte(c.ok(append([]string{"request", "deploy", "--json"}, args...)...)), &r); err != nil || r.ID == "" {
+			t.Fatalf("request %v: %v", args, err)
+		}
+		return r.ID
+	}
+	first := id("--idempotency-key", "release-42")
+	if again := id("--idempotency-key", "release-42"); again != first {
+		t.Errorf("the same --idempotency-key gave %s, then %s", first, again)
+	}
+	if other := id(); other == first {
+		t.Error("a request without --idempotency-key repeated an earlier one")
+	}
+}

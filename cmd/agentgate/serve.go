@@ -56,7 +56,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 	defer store.Close()
-	if err := ensureFirstKey(ctx, cfg, gate, io); err != nil {
+	if err := ensureFirstKey(ctx, cfg, gate, io, log); err != nil {
 		return err
 	}
 
@@ -145,15 +145,21 @@ func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *a
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
-// and prints it once.
-func ensureFirstKey(ctx context.Context, cfg *config, gate *agentgate.Gate, io stdio) error {
+// and prints it once. An ADMIN_API_KEY that was revoked stays revoked: the start says so,
+// and how to fix it, and serves the other keys.
+func ensureFirstKey(ctx context.Context, cfg *config, gate *agentgate.Gate, io stdio, log *slog.Logger) error {
 	if cfg.AdminAPIKey != "" {
-		if err := gate.EnsureAdminKey(ctx, cfg.AdminAPIKey); err != nil {
+		err := gate.EnsureAdminKey(ctx, cfg.AdminAPIKey)
+		if agentgate.ErrorCode(err) == "admin_key_revoked" {
+			log.Warn("The configured admin key is revoked; serving without it.", "fix", "set ADMIN_API_KEY to a new value, or unset it")
+			return nil
+		}
+		if err != nil {
 			return fmt.Errorf("ADMIN_API_KEY: %w", err)
 		}
 		return nil
 	}
-	secret, err := gate.BootstrapKey(ctx, "admin", true)
+	secret, err := gate.BootstrapKey(ctx, agentgate.AdminKeyName, true)
 	if err != nil || secret == "" {
 		return err
 	}

@@ -66,6 +66,16 @@ func Each(t *testing.T, fn func(t *testing.T, s *db.Store)) {
 // the test ends. Asking for "postgres" without AGENTGATE_TEST_POSTGRES_URL skips the test.
 func Open(t testing.TB, dialect string) *db.Store {
 	t.Helper()
+	s := OpenEmpty(t, dialect)
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("dbtest: migrate %s: %v", dialect, err)
+	}
+	return s
+}
+
+// OpenEmpty is Open without the migrations, for tests of a migration over older data.
+func OpenEmpty(t testing.TB, dialect string) *db.Store {
+	t.Helper()
 	ctx := context.Background()
 	var dsn string
 	switch dialect {
@@ -85,9 +95,6 @@ func Open(t testing.TB, dialect string) *db.Store {
 			t.Errorf("dbtest: close %s: %v", dialect, err)
 		}
 	})
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatalf("dbtest: migrate %s: %v", dialect, err)
-	}
 	return s
 }
 
