@@ -211,6 +211,9 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		if d.ClaimedBy != "" && d.ClaimedBy != d.Actor.Name {
 			details["claimedBy"] = d.ClaimedBy
 		}
+		if d.Channel != "" {
+			details["channel"] = d.Channel
+		}
 		if typ == "voted" { // "request.voted"
 			details["approvals"] = r.Approvals()
 			details["requiredApprovals"] = r.RequiredApprovals

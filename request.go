@@ -75,8 +75,18 @@ type Vote struct {
 	VoterID   string    `json:"voterId,omitempty"`
 	Decision  string    `json:"decision"`
 	Reason    string    `json:"reason,omitempty"`
+	Channel   string    `json:"channel,omitempty"` // where the vote was cast: ChannelAPI, ChannelDashboard, ...
 	CreatedAt time.Time `json:"createdAt"`
 }
+
+// Where a decision was made, recorded on its vote and in its audit event.
+const (
+	DecidedViaAPI       = "api"
+	DecidedViaDashboard = "dashboard"
+	DecidedViaEmail     = "email"
+	DecidedViaSlack     = "slack"
+	DecidedViaDiscord   = "discord"
+)
 
 // Request is an agent's ask to perform one action.
 type Request struct {
@@ -197,6 +207,8 @@ type Decide struct {
 	// ClaimedBy is a decider name the caller sent (the original API's decidedBy). It is never
 	// the identity; when it differs from Actor's name the audit event records it.
 	ClaimedBy string
+	// Channel says where the decision was made (DecidedViaAPI, DecidedViaDashboard, ...).
+	Channel string
 }
 
 // Actor is an authenticated identity: who did something, and through what.
@@ -286,7 +298,7 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 			return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", d.Actor.Name, v.Decision)
 		}
 	}
-	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, VoterID: d.Actor.ID, Decision: d.Decision, Reason: d.Reason, CreatedAt: now})
+	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, VoterID: d.Actor.ID, Decision: d.Decision, Reason: d.Reason, Channel: d.Channel, CreatedAt: now})
 	r.UpdatedAt = now
 	if d.Decision == DecisionApproved && r.Approvals() < r.ApprovalsNeeded() {
 		return "voted", nil

@@ -71,6 +71,9 @@ func appendVotes(b []byte, vs []Vote) []byte {
 		if v.Reason != "" {
 			b = appendJSONString(append(b, `,"reason":`...), v.Reason)
 		}
+		if v.Channel != "" {
+			b = appendJSONString(append(b, `,"channel":`...), v.Channel)
+		}
 		b = appendJSONTime(append(b, `,"createdAt":`...), v.CreatedAt)
 		b = append(b, '}')
 	}

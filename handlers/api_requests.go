@@ -127,7 +127,7 @@ func (s *Server) decideRequest(c echo.Context) error {
 	if in.Decision == "" {
 		return ag.Errorf(ag.KindInvalid, "missing_field", "decision is required: \"approved\" or \"denied\"")
 	}
-	r, err := s.gate.Decide(c.Request().Context(), c.Param("id"), ag.Decide{Decision: in.Decision, Reason: in.Reason, Actor: key(c).Actor(), ClaimedBy: in.DecidedBy})
+	r, err := s.gate.Decide(c.Request().Context(), c.Param("id"), ag.Decide{Decision: in.Decision, Reason: in.Reason, Actor: key(c).Actor(), ClaimedBy: in.DecidedBy, Channel: ag.DecidedViaAPI})
 	if err != nil {
 		return err
 	}

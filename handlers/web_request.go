@@ -35,7 +35,7 @@ func (s *Server) requestView(c echo.Context) (views.RequestPage, error) {
 // decision the gate refuses, or one that lost to a decision made elsewhere, is explained
 // on the same page rather than as an error page.
 func (s *Server) webDecide(c echo.Context) error {
-	d := ag.Decide{Decision: c.FormValue("decision"), Reason: strings.TrimSpace(c.FormValue("reason")), Actor: key(c).Actor()}
+	d := ag.Decide{Decision: c.FormValue("decision"), Reason: strings.TrimSpace(c.FormValue("reason")), Actor: key(c).Actor(), Channel: ag.DecidedViaDashboard}
 	decided, err := s.gate.Decide(c.Request().Context(), c.Param("id"), d)
 	if err != nil && !refusal(err) {
 		return err
