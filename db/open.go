@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -51,20 +50,21 @@ type Store struct {
 
 var _ agentgate.Store = (*Store)(nil)
 
-// Open connects to the database named by url: a postgres:// or postgresql:// URL selects
-// PostgreSQL, anything else is a SQLite file path whose directory is created if needed.
-// Open does not migrate; call Migrate. A nil logger discards.
+// Open connects to the database named by url (see ParseURL): a postgres:// or
+// postgresql:// URL selects PostgreSQL, a path (or file:/sqlite: URI) a SQLite file whose
+// directory is created if needed. Open does not migrate; call Migrate. A nil logger discards.
 func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{url: url, log: logger}
-	var err error
-	if isPostgresURL(url) {
-		s.dialect = DialectPostgres
+	dialect, source, err := ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{dialect: dialect, url: source, log: logger}
+	if dialect == DialectPostgres {
 		err = s.openPostgres(ctx)
 	} else {
-		s.dialect = DialectSQLite
 		err = s.openSQLite(ctx)
 	}
 	if err != nil {
@@ -84,10 +84,6 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 		s.ckpt = startCheckpointer(s.ckptDB, s.w.batches.Load, logger)
 	}
 	return s, nil
-}
-
-func isPostgresURL(url string) bool {
-	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }
 
 func (s *Store) openPostgres(ctx context.Context) error {

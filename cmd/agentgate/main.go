@@ -68,7 +68,9 @@ func newRootCmd(getenv env, io stdio) *cobra.Command {
 		Short:         "Approval gateway for AI agents: server and command-line client",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version, // --version, printed as `agentgate version` prints it
 	}
+	root.SetVersionTemplate("agentgate {{.Version}}\n")
 	root.AddCommand(
 		newServeCmd(getenv, io),
 		newMigrateCmd(getenv, io),
