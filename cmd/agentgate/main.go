@@ -76,6 +76,7 @@ func newRootCmd(getenv env, io stdio) *cobra.Command {
 		newMigrateCmd(getenv, io),
 		newBootstrapCmd(getenv, io),
 		newVersionCmd(io),
+		newHealthcheckCmd(getenv),
 	)
 	root.AddCommand(clientCommands(getenv, io)...)
 	return root
