@@ -16,7 +16,7 @@ func TestHealthcheck(t *testing.T) {
 	notReady := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, `{"status":"unavailable"}`, http.StatusServiceUnavailable)
 	}))
-	t.Cleanup(notReady.Close) // not defer: the subtests run in parallel after this returns
+	t.Cleanup(notReady.Close)                       // not defer: the subtests run in parallel after this returns
 	silent, err := net.Listen("tcp", "127.0.0.1:0") // accepts connections, never answers
 	if err != nil {
 		t.Fatal(err)
