@@ -16,8 +16,10 @@ func TestHealthcheck(t *testing.T) {
 	notReady := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, `{"status":"unavailable"}`, http.StatusServiceUnavailable)
 	}))
-	t.Cleanup(notReady.Close)                       // not defer: the subtests run in parallel after this returns
-	silent, err := net.Listen("tcp", "127.0.0.1:0") // accepts connections, never answers
+	// Cleanup, not defer: the parallel subtests run after this function returns.
+	t.Cleanup(notReady.Close)
+	// silent accepts connections and never answers.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
