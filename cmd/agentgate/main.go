@@ -77,6 +77,7 @@ func newRootCmd(getenv env, io stdio) *cobra.Command {
 		newBootstrapCmd(getenv, io),
 		newVersionCmd(io),
 		newHealthcheckCmd(getenv),
+		newBackupCmd(getenv, io),
 	)
 	root.AddCommand(clientCommands(getenv, io)...)
 	return root
