@@ -50,7 +50,11 @@ func TestBackupWhileServing(t *testing.T) {
 			}
 		}
 	}()
-	<-writing
+	select {
+	case <-writing:
+	case <-done:
+		t.Fatal("the agent stopped before its first request")
+	}
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	env := map[string]string{"DATABASE_URL": dbPath}
 	out := newCLI(t, env).ok("backup", backup)
