@@ -78,6 +78,7 @@ func newRootCmd(getenv env, io stdio) *cobra.Command {
 		newVersionCmd(io),
 		newHealthcheckCmd(getenv),
 		newBackupCmd(getenv, io),
+		newDemoCmd(getenv, io),
 	)
 	root.AddCommand(clientCommands(getenv, io)...)
 	return root
