@@ -61,8 +61,8 @@ func (t *tools) addAdminTools(s *sdk.Server) {
 		Annotations:  writes("Update policy", true, true),
 	}, t.updatePolicy)
 	addTool(s, t, &sdk.Tool{
-		Name:        "agentgate_delete_policy",
-		Description: "Delete a policy for good. Only do this when the user asks for it. Needs policy:write.",
+		Name:         "agentgate_delete_policy",
+		Description:  "Delete a policy for good. Only do this when the user asks for it. Needs policy:write.",
 		InputSchema:  deletePolicySchema,
 		OutputSchema: deletedOutput,
 		Annotations:  writes("Delete policy", true, true),
@@ -76,8 +76,8 @@ func (t *tools) addAdminTools(s *sdk.Server) {
 		Annotations:  readOnly("List audit log"),
 	}, t.listAudit)
 	addTool(s, t, &sdk.Tool{
-		Name:        "agentgate_get_audit_actors",
-		Description: "List everyone who appears in the audit log (API key names, people, \"policy\", \"system\"), e.g. to filter agentgate_list_audit_logs by actor.",
+		Name:         "agentgate_get_audit_actors",
+		Description:  "List everyone who appears in the audit log (API key names, people, \"policy\", \"system\"), e.g. to filter agentgate_list_audit_logs by actor.",
 		InputSchema:  emptySchema,
 		OutputSchema: actorsOutput,
 		Annotations:  readOnly("List audit actors"),
