@@ -13,21 +13,28 @@ import (
 	"github.com/agentgate/agentgate/db"
 )
 
+// migratedFile opens a migrated SQLite store on the file src in the new directory dir.
+func migratedFile(t *testing.T) (s *db.Store, dir, src string) {
+	t.Helper()
+	dir = t.TempDir()
+	src = filepath.Join(dir, "live.db")
+	s, err := db.Open(context.Background(), src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, dir, src
+}
+
 // TestBackupWhileWriting takes a backup while a writer keeps committing, and checks that
 // the copy opens and is one consistent snapshot: the rows committed before it began, and
 // of the later ones a prefix, never a gap.
 func TestBackupWhileWriting(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	src := filepath.Join(dir, "live.db")
-	s, err := db.Open(ctx, src, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, dir, src := migratedFile(t)
 	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	create := func(n int) error {
 		return s.CreateRequest(ctx, newRequest(fmt.Sprintf("req_%06d", n), t0), agentgate.Effects{})
 	}
@@ -57,7 +64,7 @@ func TestBackupWhileWriting(t *testing.T) {
 	}()
 	<-writing
 	dest := filepath.Join(dir, "backup.db")
-	err = db.Backup(ctx, src, dest)
+	err := db.Backup(ctx, src, dest)
 	close(stop)
 	written := <-done
 	if err != nil {
@@ -88,15 +95,7 @@ func TestBackupWhileWriting(t *testing.T) {
 
 func TestBackupRefuses(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	src := filepath.Join(dir, "live.db")
-	s, err := db.Open(ctx, src, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, dir, src := migratedFile(t)
 	s.Close()
 	existing := filepath.Join(dir, "existing.db")
 	if err := os.WriteFile(existing, []byte("keep me"), 0o600); err != nil {
