@@ -54,17 +54,21 @@ var _ agentgate.Store = (*Store)(nil)
 // postgresql:// URL selects PostgreSQL, a path (or file:/sqlite: URI) a SQLite file whose
 // directory is created if needed. Open does not migrate; call Migrate. A nil logger discards.
 func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) {
+	dialect, source, perr := ParseURL(url) // first: a refused url creates nothing
+	if perr != nil {
+		return nil, perr
+	}
+	url = source
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	dialect, source, err := ParseURL(url)
-	if err != nil {
-		return nil, err
-	}
-	s := &Store{dialect: dialect, url: source, log: logger}
+	s := &Store{url: url, log: logger}
+	var err error
 	if dialect == DialectPostgres {
+		s.dialect = DialectPostgres
 		err = s.openPostgres(ctx)
 	} else {
+		s.dialect = DialectSQLite
 		err = s.openSQLite(ctx)
 	}
 	if err != nil {
