@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
 )
 
 // config is the server's configuration, read from the environment.
@@ -67,6 +68,9 @@ func loadConfig(e env) (*config, error) {
 	c.DatabaseURL = c.get(e, "DATABASE_URL")
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = "./data/agentgate.db"
+	}
+	if _, _, err := db.ParseURL(c.DatabaseURL); err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	c.AdminAPIKey = c.get(e, "ADMIN_API_KEY")
 	if c.AdminAPIKey != "" && len(c.AdminAPIKey) < agentgate.MinAdminKeyLen {
