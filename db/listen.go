@@ -14,6 +14,7 @@ const (
 	TopicRequest  = "request"  // id is the request's id
 	TopicKeys     = "keys"     // a key was created or changed; id is empty
 	TopicPolicies = "policies" // a policy was created, changed or deleted; id is empty
+	TopicWebhooks = "webhooks" // a webhook was created, changed or deleted; id is empty
 )
 
 const (
@@ -24,10 +25,10 @@ const (
 )
 
 // Listen calls fn for every change another instance (or this one) commits, until ctx ends:
-// fn(TopicRequest, id) when a request was updated, fn(TopicKeys, "") and
-// fn(TopicPolicies, "") when keys or policies changed. After the connection is lost and
-// regained it calls fn(TopicKeys, "") and fn(TopicPolicies, ""), since changes may have
-// been missed; request waiters recover by their own timeouts.
+// fn(TopicRequest, id) when a request was updated, fn(TopicKeys, ""), fn(TopicPolicies, "")
+// and fn(TopicWebhooks, "") when keys, policies or webhooks changed. After the connection
+// is lost and regained it calls the last three, since changes may have been missed;
+// request waiters recover by their own timeouts.
 //
 // On SQLite there is only one instance, and Listen returns nil at once. fn runs on the
 // listening goroutine and should not block.
@@ -64,6 +65,7 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 			if n == nil { // reconnected: notifications may have been lost
 				fn(TopicKeys, "")
 				fn(TopicPolicies, "")
+				fn(TopicWebhooks, "")
 				continue
 			}
 			dispatch(n.Extra, fn)
@@ -77,7 +79,7 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 func dispatch(payload string, fn func(topic, id string)) {
 	topic, id, _ := strings.Cut(payload, ":")
 	switch topic {
-	case TopicRequest, TopicKeys, TopicPolicies:
+	case TopicRequest, TopicKeys, TopicPolicies, TopicWebhooks:
 		fn(topic, id)
 	}
 }
