@@ -1,0 +1,335 @@
+package agentgate
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"os"
+	"slices"
+	"sync"
+	"time"
+)
+
+// DispatcherOptions configure a Dispatcher. Zero values take the defaults shown.
+type DispatcherOptions struct {
+	Clock  Clock        // SystemClock
+	Logger *slog.Logger // slog.Default()
+	// Owner names this dispatcher in the leases it takes; it must differ between
+	// instances. Default: host, process id and a random part.
+	Owner       string
+	Workers     int           // 8: attempts made at once, so one slow receiver stalls no one
+	SendTimeout time.Duration // 30s: the longest one attempt may take
+	// Lease is how long a claim holds a delivery: longer than a claimed delivery can wait
+	// for a worker and then take to send. Default and minimum: 2×SendTimeout + 30s.
+	Lease time.Duration
+	Poll  time.Duration // 1s: how often due retries (and other instances' rows) are looked for
+	// Wake receives a value when new deliveries are written (Gate.OutboxWake), so they
+	// leave at once rather than at the next poll.
+	Wake <-chan struct{}
+	// OnAttempt is called after each attempt is recorded (Gate.DeliveryAttempted).
+	OnAttempt func(d Delivery, a DeliveryAttempt)
+	// ReclaimAtStart ends every lease when Run starts. Only for a database this process
+	// alone uses (SQLite): there, a lease held at start is a killed process's, and its
+	// deliveries are due now rather than when the lease runs out.
+	ReclaimAtStart bool
+	Jitter         func() float64 // a number in [0, 1) for the retry schedule's jitter
+}
+
+// Dispatcher delivers the outbox: it claims due deliveries with a lease, hands them to a
+// few workers that call the Sender of each one's channel, records every attempt, and
+// schedules the next. It never runs on a caller's request: a change only writes rows and
+// wakes it.
+type Dispatcher struct {
+	store   OutboxStore
+	senders map[ChannelKind]Sender
+	o       DispatcherOptions
+	log     *slog.Logger
+
+	tokens   chan struct{} // one per delivery this dispatcher may hold (queued or in flight)
+	queue    chan Delivery // claimed, waiting for a worker
+	wake     chan struct{}
+	stopping chan struct{} // closed when Shutdown begins or Run's context ends
+	stopOnce sync.Once
+	done     chan struct{} // closed when Run returns
+
+	sendCtx     context.Context // ends in-flight attempts when the shutdown budget is spent
+	cancelSends context.CancelFunc
+}
+
+// storeTimeout bounds a write the dispatcher must make even while stopping (recording an
+// attempt, releasing a claim).
+const storeTimeout = 10 * time.Second
+
+// NewDispatcher returns a dispatcher over store, delivering each channel kind with its
+// sender. A delivery whose kind has no sender is not dropped: its attempts fail with "no
+// <kind> sender configured" in the log, on the retry schedule.
+func NewDispatcher(store OutboxStore, senders map[ChannelKind]Sender, o DispatcherOptions) *Dispatcher {
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Owner == "" {
+		o.Owner = defaultOwner()
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.SendTimeout <= 0 {
+		o.SendTimeout = 30 * time.Second
+	}
+	o.Lease = max(o.Lease, 2*o.SendTimeout+30*time.Second)
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	if o.Jitter == nil {
+		o.Jitter = mrand.Float64
+	}
+	d := &Dispatcher{store: store, senders: senders, o: o, log: o.Logger,
+		tokens: make(chan struct{}, 2*o.Workers), queue: make(chan Delivery, 2*o.Workers),
+		wake: make(chan struct{}, 1), stopping: make(chan struct{}), done: make(chan struct{})}
+	for range cap(d.tokens) {
+		d.tokens <- struct{}{}
+	}
+	d.sendCtx, d.cancelSends = context.WithCancel(context.Background())
+	return d
+}
+
+// Dispatcher returns a dispatcher over the gate's store that the gate wakes when changes
+// write deliveries, and that tells the gate of each attempt (for TestWebhook). Options left
+// zero take the gate's clock and logger.
+func (g *Gate) Dispatcher(senders map[ChannelKind]Sender, o DispatcherOptions) *Dispatcher {
+	if o.Clock == nil {
+		o.Clock = g.clock
+	}
+	if o.Logger == nil {
+		o.Logger = g.log
+	}
+	if o.Wake == nil {
+		o.Wake = g.outboxWake
+	}
+	if o.OnAttempt == nil {
+		o.OnAttempt = func(d Delivery, _ DeliveryAttempt) { g.DeliveryAttempted(d.ID) }
+	}
+	return NewDispatcher(g.store, senders, o)
+}
+
+func defaultOwner() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// Kinds lists the channel kinds the dispatcher has a sender for, sorted.
+func (d *Dispatcher) Kinds() []ChannelKind {
+	out := make([]ChannelKind, 0, len(d.senders))
+	for k, s := range d.senders {
+		if s != nil {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Wake makes the dispatcher look for due deliveries now.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until Shutdown, or until ctx ends: then at once, cancelling the attempts in
+// flight and releasing their claims, so that the next start makes them again.
+func (d *Dispatcher) Run(ctx context.Context) {
+	defer close(d.done)
+	if d.o.ReclaimAtStart {
+		if n, err := d.store.ReleaseAllLeases(ctx); err != nil {
+			d.log.Error("Could not take back the outbox's leases.", "err", err)
+		} else if n > 0 {
+			d.log.Info("Took back deliveries a stopped process had claimed.", "deliveries", n)
+		}
+	}
+	d.log.Info("Outbox dispatcher started.", "owner", d.o.Owner, "workers", d.o.Workers, "senders", d.Kinds())
+	var wg sync.WaitGroup
+	for range d.o.Workers {
+		wg.Go(d.work)
+	}
+	d.claimLoop(ctx)
+	close(d.queue)
+	wg.Wait()
+}
+
+// Shutdown stops claiming, releases what is claimed but not begun, and lets the attempts
+// in flight finish until ctx ends; then it cancels them and releases their claims. It
+// returns once Run has returned, or at once if Run never started.
+func (d *Dispatcher) Shutdown(ctx context.Context) {
+	d.stop()
+	select {
+	case <-d.done:
+	case <-ctx.Done():
+		d.cancelSends()
+		<-d.done
+	}
+}
+
+func (d *Dispatcher) stop() { d.stopOnce.Do(func() { close(d.stopping) }) }
+
+func (d *Dispatcher) isStopping() bool {
+	select {
+	case <-d.stopping:
+		return true
+	default:
+		return false
+	}
+}
+
+// claimLoop claims as many due deliveries as there are free slots, and waits for a wake-up,
+// the poll, or a free slot when there is nothing (or no room) to claim.
+func (d *Dispatcher) claimLoop(ctx context.Context) {
+	poll := time.NewTicker(d.o.Poll)
+	defer poll.Stop()
+	for {
+		n := d.takeTokens()
+		if n > 0 && !d.isStopping() {
+			got, err := d.claim(ctx, n)
+			d.putTokens(n - len(got))
+			for _, dl := range got {
+				d.queue <- dl // never blocks: the tokens bound what is claimed
+			}
+			if err == nil && len(got) == n {
+				continue // there may be more due
+			}
+		} else {
+			d.putTokens(n)
+		}
+		var freed <-chan struct{}
+		if n == 0 {
+			freed = d.tokens
+		}
+		select {
+		case <-ctx.Done():
+			d.cancelSends()
+			d.stop()
+			return
+		case <-d.stopping:
+			return
+		case <-freed:
+			d.putTokens(1)
+		case <-d.wake:
+		case <-d.o.Wake:
+		case <-poll.C:
+		}
+	}
+}
+
+func (d *Dispatcher) takeTokens() int {
+	n := 0
+	for {
+		select {
+		case <-d.tokens:
+			n++
+		default:
+			return n
+		}
+	}
+}
+
+func (d *Dispatcher) putTokens(n int) {
+	for range n {
+		d.tokens <- struct{}{}
+	}
+}
+
+func (d *Dispatcher) claim(ctx context.Context, n int) ([]Delivery, error) {
+	now := d.o.Clock.Now()
+	got, err := d.store.ClaimDeliveries(ctx, d.o.Owner, now, now.Add(d.o.Lease), n)
+	if err != nil && ctx.Err() == nil {
+		d.log.Error("Could not claim deliveries.", "err", err)
+	}
+	return got, err
+}
+
+// work makes the attempts the claim loop queues; once stopping, it releases them instead.
+func (d *Dispatcher) work() {
+	for dl := range d.queue {
+		if d.isStopping() {
+			d.release(dl)
+		} else {
+			d.attempt(dl)
+		}
+		d.tokens <- struct{}{}
+	}
+}
+
+// attempt makes one attempt at dl and records it with the delivery's next state.
+func (d *Dispatcher) attempt(dl Delivery) {
+	at, began := d.o.Clock.Now(), time.Now()
+	res, err := d.send(dl)
+	if d.sendCtx.Err() != nil {
+		// Cut off by the shutdown: whether it arrived is unknown, so it is made again
+		// (receivers deduplicate by its id).
+		d.release(dl)
+		return
+	}
+	a := DeliveryAttempt{DeliveryID: dl.ID, Channel: dl.Channel, Target: dl.Target, Number: dl.Attempts + 1, At: at,
+		LatencyMillis: float64(time.Since(began).Microseconds()) / 1000, OK: err == nil,
+		StatusCode: res.StatusCode, Response: excerpt(res.Response)}
+	if err != nil {
+		a.Error = excerpt(err.Error())
+	}
+	next := nextState(dl, d.o.Clock.Now(), res, err, d.o.Jitter())
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	rerr := d.store.RecordAttempt(ctx, d.o.Owner, a, next)
+	switch {
+	case errors.Is(rerr, ErrStale):
+		d.log.Warn("A delivery's lease ran out before its attempt was recorded.", "delivery_id", dl.ID, "attempt", a.Number)
+	case rerr != nil:
+		// The lease runs out and the attempt is made again: at least once, never lost.
+		d.log.Error("Could not record a delivery attempt.", "delivery_id", dl.ID, "attempt", a.Number, "err", rerr)
+	case next.Status == DeliveryFailed:
+		d.log.Error("A delivery failed for good.", "delivery_id", dl.ID, "channel", dl.Channel, "target", dl.Target,
+			"attempts", a.Number, "err", a.Error)
+	case err != nil:
+		d.log.Warn("A delivery attempt failed; it will be retried.", "delivery_id", dl.ID, "channel", dl.Channel,
+			"target", dl.Target, "attempt", a.Number, "next_attempt_at", next.NextAttemptAt, "err", a.Error)
+	}
+	if rerr == nil && d.o.OnAttempt != nil {
+		d.o.OnAttempt(dl, a)
+	}
+}
+
+// send calls dl's sender, bounded by SendTimeout; a missing sender or a panicking one is an
+// error like any other, recorded and retried.
+func (d *Dispatcher) send(dl Delivery) (res SendResult, err error) {
+	s := d.senders[dl.Channel]
+	if s == nil {
+		return SendResult{}, fmt.Errorf("no %s sender configured", dl.Channel)
+	}
+	ctx, cancel := context.WithTimeout(d.sendCtx, d.o.SendTimeout)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("A sender panicked.", "channel", dl.Channel, "delivery_id", dl.ID, "panic", p)
+			res, err = SendResult{}, fmt.Errorf("the %s sender failed unexpectedly", dl.Channel)
+		}
+	}()
+	return s.Send(ctx, dl)
+}
+
+// release gives a claimed delivery back unattempted.
+func (d *Dispatcher) release(dl Delivery) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if err := d.store.ReleaseDeliveries(ctx, d.o.Owner, []string{dl.ID}); err != nil {
+		d.log.Warn("Could not release a claimed delivery; it is due again when its lease runs out.", "delivery_id", dl.ID, "err", err)
+	}
+}
