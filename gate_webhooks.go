@@ -161,13 +161,15 @@ func (g *Gate) applyWebhookInput(ctx context.Context, w *Webhook, in WebhookInpu
 	if err := checkWebhookURL(w.URL); err != nil {
 		return err
 	}
-	if g.checkURL != nil {
-		if err := g.checkURL(ctx, w.URL); err != nil {
-			return Errorf(KindInvalid, "unsafe_url", "url is refused: %s", ErrorMessage(err)).
-				WithDetails(map[string]any{"field": "url"})
-		}
+	if g.checkURL == nil {
+		return nil
 	}
-	return nil
+	err := g.checkURL(ctx, w.URL)
+	if err == nil || ErrorKind(err) != KindInternal {
+		return err // the check's own answer: invalid_webhook_url (400), or unresolvable now (503)
+	}
+	return Errorf(KindInvalid, "invalid_webhook_url", "url is refused: %s", ErrorMessage(err)).
+		WithDetails(map[string]any{"field": "url"})
 }
 
 // webhookDetails is what the audit log keeps of a webhook: never its secret.

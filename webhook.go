@@ -89,18 +89,19 @@ func NewWebhookSecret() string {
 }
 
 // ValidWebhookSecret checks a secret a caller chose: "whsec_" + base64 of 24 to 64 bytes,
-// or, as the original AgentGate accepted, 32 to 128 printable ASCII characters used as
-// they are.
+// or, as the original AgentGate accepted, 16 to 256 printable ASCII characters (not
+// starting or ending with a space) used as they are. The webhook package signs with either.
 func ValidWebhookSecret(s string) error {
 	if rest, ok := strings.CutPrefix(s, WebhookSecretPrefix); ok {
 		key, err := base64.StdEncoding.DecodeString(rest)
 		if err == nil && len(key) >= 24 && len(key) <= 64 {
 			return nil
 		}
-	} else if len(s) >= 32 && len(s) <= 128 && strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r > '~' }) < 0 {
+	} else if len(s) >= 16 && len(s) <= 256 && s[0] != ' ' && s[len(s)-1] != ' ' &&
+		strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r > '~' }) < 0 {
 		return nil
 	}
-	return Errorf(KindInvalid, "invalid_secret", "secret must be %s followed by base64 of 24 to 64 bytes, or 32 to 128 printable ASCII characters without spaces", WebhookSecretPrefix).
+	return Errorf(KindInvalid, "invalid_webhook_secret", "secret must be %s followed by base64 of 24 to 64 bytes, or 16 to 256 printable ASCII characters not starting or ending with a space", WebhookSecretPrefix).
 		WithDetails(map[string]any{"field": "secret"})
 }
 
@@ -118,7 +119,7 @@ type WebhookInput struct {
 // address may be reached is the URL check's business (Options.CheckWebhookURL).
 func checkWebhookURL(raw string) error {
 	bad := func(format string, args ...any) error {
-		return Errorf(KindInvalid, "invalid_url", format, args...).WithDetails(map[string]any{"field": "url"})
+		return Errorf(KindInvalid, "invalid_webhook_url", format, args...).WithDetails(map[string]any{"field": "url"})
 	}
 	if raw == "" {
 		return bad("url is required: the http(s) address that receives the events")
