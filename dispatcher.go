@@ -54,10 +54,13 @@ type Dispatcher struct {
 	wake     chan struct{}
 	stopping chan struct{} // closed when Shutdown begins or Run's context ends
 	stopOnce sync.Once
+	started  chan struct{} // closed when Run begins
 	done     chan struct{} // closed when Run returns
 
 	sendCtx     context.Context // ends in-flight attempts when the shutdown budget is spent
 	cancelSends context.CancelFunc
+
+	running func(bool) // told when Run starts and ends (the gate counts its dispatchers)
 }
 
 // storeTimeout bounds a write the dispatcher must make even while stopping (recording an
@@ -92,7 +95,7 @@ func NewDispatcher(store OutboxStore, senders map[ChannelKind]Sender, o Dispatch
 	}
 	d := &Dispatcher{store: store, senders: senders, o: o, log: o.Logger,
 		tokens: make(chan struct{}, 2*o.Workers), queue: make(chan Delivery, 2*o.Workers),
-		wake: make(chan struct{}, 1), stopping: make(chan struct{}), done: make(chan struct{})}
+		wake: make(chan struct{}, 1), stopping: make(chan struct{}), started: make(chan struct{}), done: make(chan struct{})}
 	for range cap(d.tokens) {
 		d.tokens <- struct{}{}
 	}
@@ -116,7 +119,15 @@ func (g *Gate) Dispatcher(senders map[ChannelKind]Sender, o DispatcherOptions) *
 	if o.OnAttempt == nil {
 		o.OnAttempt = func(d Delivery, _ DeliveryAttempt) { g.DeliveryAttempted(d.ID) }
 	}
-	return NewDispatcher(g.store, senders, o)
+	d := NewDispatcher(g.store, senders, o)
+	d.running = func(on bool) {
+		if on {
+			g.delivering.Add(1)
+		} else {
+			g.delivering.Add(-1)
+		}
+	}
+	return d
 }
 
 func defaultOwner() string {
@@ -150,6 +161,11 @@ func (d *Dispatcher) Wake() {
 // flight and releasing their claims, so that the next start makes them again.
 func (d *Dispatcher) Run(ctx context.Context) {
 	defer close(d.done)
+	if d.running != nil {
+		d.running(true)
+		defer d.running(false)
+	}
+	close(d.started)
 	if d.o.ReclaimAtStart {
 		if n, err := d.store.ReleaseAllLeases(ctx); err != nil {
 			d.log.Error("Could not take back the outbox's leases.", "err", err)
@@ -167,11 +183,19 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	wg.Wait()
 }
 
+// Started is closed once Run has begun: from then on the gate knows this process delivers.
+func (d *Dispatcher) Started() <-chan struct{} { return d.started }
+
 // Shutdown stops claiming, releases what is claimed but not begun, and lets the attempts
 // in flight finish until ctx ends; then it cancels them and releases their claims. It
 // returns once Run has returned, or at once if Run never started.
 func (d *Dispatcher) Shutdown(ctx context.Context) {
 	d.stop()
+	select {
+	case <-d.started:
+	default:
+		return // a Run that begins now sees the stop and returns
+	}
 	select {
 	case <-d.done:
 	case <-ctx.Done():

@@ -115,6 +115,7 @@ func (e *outboxEnv) startDispatcher(t *testing.T, owner string) *ag.Dispatcher {
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
+	<-d.Started()
 	return d
 }
 

@@ -45,6 +45,7 @@ type Gate struct {
 	checkURL   func(ctx context.Context, rawURL string) error
 	outboxWake chan struct{} // a change wrote deliveries
 	attempts   *Broker       // announces delivery attempts, by delivery id
+	delivering atomic.Int32  // dispatchers of this gate that are running
 }
 
 // NewGate returns a Gate over store. Call ReloadPolicies before serving.

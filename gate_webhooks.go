@@ -181,8 +181,8 @@ func webhookDetails(w *Webhook) map[string]any {
 const testWait = 10 * time.Second
 
 // TestWebhook sends a webhook a "test" event through the outbox, like any other, and
-// returns its delivery once the first attempt is made (or, if none is made within a few
-// seconds, as it then is: still pending).
+// returns its delivery once the first attempt is made, when this process delivers (or, if
+// none is made within a few seconds, or another instance delivers, as it then is: pending).
 func (g *Gate) TestWebhook(ctx context.Context, id string) (*Delivery, error) {
 	w, err := g.Webhook(ctx, id)
 	if err != nil {
@@ -202,6 +202,9 @@ func (g *Gate) TestWebhook(ctx context.Context, id string) (*Delivery, error) {
 		return nil, fmt.Errorf("enqueue test: %w", err)
 	}
 	g.wakeOutbox(fx)
+	if g.delivering.Load() == 0 {
+		return g.store.GetDelivery(ctx, d.ID)
+	}
 	t := time.NewTimer(testWait)
 	defer t.Stop()
 	select {

@@ -41,6 +41,8 @@ type apiOptions struct {
 	maxWait time.Duration
 	// wrap, when set, puts something between the gate and the real store.
 	wrap func(*db.Store) ag.Store
+	// checkWebhookURL is the gate's check of where webhook URLs lead.
+	checkWebhookURL func(ctx context.Context, rawURL string) error
 }
 
 // eachAPI runs fn on a fresh stack for every database dbtest offers. API tests share
@@ -61,7 +63,7 @@ func newAPIEnv(t *testing.T, s *db.Store, o apiOptions) *apiEnv {
 		store = o.wrap(s)
 	}
 	log := slog.New(slog.DiscardHandler)
-	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait})
+	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait, CheckWebhookURL: o.checkWebhookURL})
 	if err := e.gate.ReloadPolicies(ctx); err != nil {
 		t.Fatal(err)
 	}
