@@ -2,31 +2,10 @@ package main
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/agentgate/agentgate"
-	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/internal/interimsender"
 )
-
-// startDispatcher starts delivering the outbox with the configured senders, and says at
-// start which channels the policies name that nothing will deliver. It signals done when
-// it has stopped (after its Shutdown, or when ctx ends).
-func startDispatcher(ctx context.Context, cfg *config, store *db.Store, gate *agentgate.Gate, log *slog.Logger, done chan<- struct{}) *agentgate.Dispatcher {
-	d := gate.Dispatcher(channelSenders(cfg, gate), agentgate.DispatcherOptions{
-		// SQLite serves one process, so a lease held at start is a killed process's.
-		ReclaimAtStart: store.Dialect() == db.DialectSQLite,
-	})
-	unserved, err := gate.UnservedChannels(ctx, d.Kinds())
-	if err != nil {
-		log.Error("Could not check the policies' channels.", "err", err)
-	}
-	for _, ch := range unserved {
-		log.Warn("A policy names a channel nothing delivers to; its deliveries will fail until one is configured.", "channel", ch)
-	}
-	go func() { d.Run(ctx); done <- struct{}{} }()
-	return d
-}
 
 // ---- INTERIM: replace both functions below when the webhook package is merged. ----
 //

@@ -61,9 +61,9 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	}
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{}, 3)
+	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
-	dispatcher := startDispatcher(bg, cfg, store, gate, log, done)
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, channelSenders(cfg, gate), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -105,7 +105,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	stopBG()
 	<-done
 	<-done
-	<-done
+	<-delivered
 	log.Info("Stopped.")
 	return nil
 }
