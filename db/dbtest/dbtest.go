@@ -91,6 +91,14 @@ func Open(t testing.TB, dialect string) *db.Store {
 	return s
 }
 
+// PostgresURL returns the URL of a fresh, empty PostgreSQL schema of its own (not yet
+// migrated), dropped when the test ends, for tests that hand a database to another process.
+// Without AGENTGATE_TEST_POSTGRES_URL it skips the test.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	return postgresSchema(t)
+}
+
 // postgresSchema creates a schema named t_<random> and returns the test URL with
 // search_path set to it; the schema is dropped when the test ends.
 func postgresSchema(t testing.TB) string {
