@@ -50,6 +50,7 @@ type Dispatcher struct {
 	log     *slog.Logger
 
 	tokens   chan struct{} // one per delivery this dispatcher may hold (queued or in flight)
+	freed    chan struct{} // a worker gave a token back
 	queue    chan Delivery // claimed, waiting for a worker
 	wake     chan struct{}
 	stopping chan struct{} // closed when Shutdown begins or Run's context ends
@@ -94,7 +95,7 @@ func NewDispatcher(store OutboxStore, senders map[ChannelKind]Sender, o Dispatch
 		o.Jitter = mrand.Float64
 	}
 	d := &Dispatcher{store: store, senders: senders, o: o, log: o.Logger,
-		tokens: make(chan struct{}, 2*o.Workers), queue: make(chan Delivery, 2*o.Workers),
+		tokens: make(chan struct{}, 2*o.Workers), freed: make(chan struct{}, 1), queue: make(chan Delivery, 2*o.Workers),
 		wake: make(chan struct{}, 1), stopping: make(chan struct{}), started: make(chan struct{}), done: make(chan struct{})}
 	for range cap(d.tokens) {
 		d.tokens <- struct{}{}
@@ -215,43 +216,66 @@ func (d *Dispatcher) isStopping() bool {
 	}
 }
 
-// claimLoop claims as many due deliveries as there are free slots, and waits for a wake-up,
-// the poll, or a free slot when there is nothing (or no room) to claim.
+// claimLoop claims as many due deliveries as there are free slots, then waits for a
+// wake-up or the poll when it found fewer. While deliveries keep coming it claims again once
+// half the slots are free, so that a claim takes a batch rather than one delivery per
+// finished attempt.
 func (d *Dispatcher) claimLoop(ctx context.Context) {
 	poll := time.NewTicker(d.o.Poll)
 	defer poll.Stop()
 	for {
-		n := d.takeTokens()
-		if n > 0 && !d.isStopping() {
-			got, err := d.claim(ctx, n)
-			d.putTokens(n - len(got))
-			for _, dl := range got {
-				d.queue <- dl // never blocks: the tokens bound what is claimed
-			}
-			if err == nil && len(got) == n {
-				continue // there may be more due
-			}
-		} else {
-			d.putTokens(n)
+		if !d.waitForRoom(ctx, 1) {
+			return
 		}
-		var freed <-chan struct{}
-		if n == 0 {
-			freed = d.tokens
+		n := d.takeTokens()
+		got, err := d.claim(ctx, n)
+		d.putTokens(n - len(got))
+		for _, dl := range got {
+			d.queue <- dl // never blocks: the tokens bound what is claimed
+		}
+		if err == nil && len(got) == n {
+			if !d.waitForRoom(ctx, d.o.Workers) {
+				return
+			}
+			continue // there may be more due
 		}
 		select {
 		case <-ctx.Done():
-			d.cancelSends()
-			d.stop()
+			d.halt()
 			return
 		case <-d.stopping:
 			return
-		case <-freed:
-			d.putTokens(1)
 		case <-d.wake:
 		case <-d.o.Wake:
 		case <-poll.C:
 		}
 	}
+}
+
+// waitForRoom waits until at least k slots are free; false when the dispatcher stops.
+func (d *Dispatcher) waitForRoom(ctx context.Context, k int) bool {
+	for {
+		if d.isStopping() {
+			return false
+		}
+		if len(d.tokens) >= k {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			d.halt()
+			return false
+		case <-d.stopping:
+			return false
+		case <-d.freed:
+		}
+	}
+}
+
+// halt stops at once: Run's context ended.
+func (d *Dispatcher) halt() {
+	d.cancelSends()
+	d.stop()
 }
 
 func (d *Dispatcher) takeTokens() int {
@@ -290,6 +314,10 @@ func (d *Dispatcher) work() {
 			d.attempt(dl)
 		}
 		d.tokens <- struct{}{}
+		select {
+		case d.freed <- struct{}{}:
+		default: // the claim loop has yet to see the last one
+		}
 	}
 }
 

@@ -9,16 +9,19 @@ import (
 
 // subscriptions is who listens to what: every webhook by id, and the enabled ones by the
 // event types they take. The gate swaps it whole when webhooks change, so the gate check
-// reads it without a query.
+// reads it, and the webhook sender looks targets up in it, without a query.
 type subscriptions struct {
 	enabled map[string]bool     // every webhook id: enabled or not
 	byEvent map[string][]string // event type → ids of the enabled webhooks that take it
+	hooks   map[string]Webhook  // every webhook by id, secrets included
 }
 
 func newSubscriptions(ws []Webhook) *subscriptions {
-	s := &subscriptions{enabled: make(map[string]bool, len(ws)), byEvent: map[string][]string{}}
+	s := &subscriptions{enabled: make(map[string]bool, len(ws)), byEvent: map[string][]string{},
+		hooks: make(map[string]Webhook, len(ws))}
 	for _, w := range ws {
 		s.enabled[w.ID] = w.Enabled
+		s.hooks[w.ID] = w
 		if !w.Enabled {
 			continue
 		}

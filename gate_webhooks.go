@@ -26,9 +26,16 @@ func (g *Gate) Webhook(ctx context.Context, id string) (*Webhook, error) {
 }
 
 // WebhookTarget returns a webhook, secrets included, without its health: the webhook
-// sender's lookup of a delivery's target. A missing webhook's error is KindNotFound and
-// wraps ErrNotFound, so a sender can tell it from a database that does not answer.
+// sender's lookup of a delivery's target. It reads the gate's snapshot, and the store for
+// a webhook the snapshot does not hold yet (one another instance just created). A missing
+// webhook's error is KindNotFound and wraps ErrNotFound, so a sender can tell it from a
+// database that does not answer.
 func (g *Gate) WebhookTarget(ctx context.Context, id string) (*Webhook, error) {
+	if subs := g.subs.Load(); subs != nil {
+		if w, ok := subs.hooks[id]; ok {
+			return &w, nil
+		}
+	}
 	w, err := g.store.GetWebhook(ctx, id, time.Time{})
 	if errors.Is(err, ErrNotFound) {
 		return nil, &Error{Kind: KindNotFound, Code: "not_found", Message: fmt.Sprintf("webhook %q not found", id), Err: ErrNotFound}

@@ -11,3 +11,12 @@ func CountRows(s *Store, table string) (int, error) {
 	}
 	return scanCount(s.queryRow(context.Background(), `SELECT COUNT(*) FROM `+table))
 }
+
+// Outbox query texts, for the plan checks.
+var (
+	ClaimDeliveriesSQLite = claimDeliveriesSQLs[DialectSQLite]
+	ListDeliveriesSQL     = listDeliveriesSQLs[0]
+	ListDeliveriesBySQL   = listDeliveriesSQLs[1]
+	ListWebhooksSQL       = listWebhooksSQL
+	DeliveryAttemptsSQL   = deliveryAttemptsSQL
+)

@@ -80,15 +80,21 @@ const deliveryColumns = `id, event, channel, target, request_id, status, attempt
 // attemptColumns are the columns every attempt query reads, in scanAttempt's order.
 const attemptColumns = `delivery_id, number, channel, target, started_at, latency_us, ok, status_code, error, response`
 
+// deliveryLogColumns are deliveryColumns and attemptColumns of a delivery log's join, in
+// scanLogRow's order; the attempt's are NULL for a delivery not yet attempted.
+const deliveryLogColumns = `d.id, d.event, d.channel, d.target, d.request_id, d.status, d.attempts,
+	d.schedule_from, d.next_attempt_at, d.last_error, d.last_status_code, d.created_at, d.updated_at,
+	a.number, a.started_at, a.latency_us, a.ok, a.status_code, a.error, a.response`
+
 const (
-	listDeliveriesSQL = `SELECT ` + deliveryColumns + ` FROM outbox_deliveries
-		WHERE channel = ? AND target = ?%s ORDER BY created_at DESC, id DESC` + pageSuffix
+	// listDeliveriesSQL reads one page of deliveries with their attempts in one statement,
+	// so that the page and its attempts are one snapshot.
+	listDeliveriesSQL = `SELECT ` + deliveryLogColumns + ` FROM (SELECT ` + deliveryColumns + ` FROM outbox_deliveries
+		WHERE channel = ? AND target = ?%s ORDER BY created_at DESC, id DESC` + pageSuffix + `) d
+		LEFT JOIN outbox_attempts a ON a.delivery_id = d.id
+		ORDER BY d.created_at DESC, d.id DESC, a.number`
 	countDeliveriesSQL = `SELECT COUNT(*) FROM outbox_deliveries WHERE channel = ? AND target = ?%s`
 	deliveryStatusCond = ` AND status = ?`
-	// The attempts of one page: its deliveries' ids lie between the least and the greatest
-	// (a range of the primary key); those of other targets in the range are left out.
-	pageAttemptsSQL = `SELECT ` + attemptColumns + ` FROM outbox_attempts
-		WHERE delivery_id >= ? AND delivery_id <= ? AND channel = ? AND target = ? ORDER BY delivery_id, number`
 )
 
 // Query texts with and without the status filter, built once.
@@ -105,33 +111,52 @@ func (s *Store) ListDeliveries(ctx context.Context, f agentgate.DeliveryFilter) 
 	if f.Status != "" {
 		args, variant = append(args, string(f.Status)), 1
 	}
-	out, err := queryAll(ctx, s, limit, scanDelivery, listDeliveriesSQLs[variant], append(args, limit, offset)...)
+	rows, err := queryAll(ctx, s, limit, scanLogRow, listDeliveriesSQLs[variant], append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list deliveries: %w", err)
+	}
+	out := make([]agentgate.Delivery, 0, limit)
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].ID != r.d.ID {
+			out = append(out, r.d)
+		}
+		if r.a != nil {
+			last := &out[len(out)-1]
+			last.History = append(last.History, *r.a)
+		}
 	}
 	total, err := scanCount(s.queryRow(ctx, countDeliveriesSQLs[variant], args...))
 	if err != nil {
 		return nil, 0, fmt.Errorf("count deliveries: %w", err)
 	}
-	if len(out) == 0 {
-		return out, total, nil
-	}
-	lo, hi := out[0].ID, out[0].ID
-	byID := make(map[string]*agentgate.Delivery, len(out))
-	for i := range out {
-		lo, hi = min(lo, out[i].ID), max(hi, out[i].ID)
-		byID[out[i].ID] = &out[i]
-	}
-	attempts, err := queryAll(ctx, s, 0, scanAttempt, pageAttemptsSQL, lo, hi, string(f.Channel), f.Target)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list delivery attempts: %w", err)
-	}
-	for _, a := range attempts {
-		if d := byID[a.DeliveryID]; d != nil {
-			d.History = append(d.History, a)
-		}
-	}
 	return out, total, nil
+}
+
+// logRow is one row of a delivery log's join: a delivery and one of its attempts, if any.
+type logRow struct {
+	d agentgate.Delivery
+	a *agentgate.DeliveryAttempt
+}
+
+// scanLogRow reads one row of deliveryLogColumns.
+func scanLogRow(sc scanner) (logRow, error) {
+	var (
+		r                 logRow
+		number, started   sql.NullInt64
+		latency, code     sql.NullInt64
+		ok                sql.NullBool
+		errText, response sql.NullString
+	)
+	d, err := scanDeliveryAnd(sc, &number, &started, &latency, &ok, &code, &errText, &response)
+	if err != nil || !number.Valid {
+		r.d = d
+		return r, err
+	}
+	r.d = d
+	r.a = &agentgate.DeliveryAttempt{DeliveryID: d.ID, Channel: d.Channel, Target: d.Target, Number: int(number.Int64),
+		At: fromMicros(started.Int64), LatencyMillis: float64(latency.Int64) / 1000, OK: ok.Bool,
+		StatusCode: int(code.Int64), Error: errText.String, Response: response.String}
+	return r, nil
 }
 
 const (
@@ -177,15 +202,18 @@ func (s *Store) ReplayDelivery(ctx context.Context, id string, now time.Time, ev
 }
 
 // scanDelivery reads one row of deliveryColumns.
-func scanDelivery(sc scanner) (agentgate.Delivery, error) {
+func scanDelivery(sc scanner) (agentgate.Delivery, error) { return scanDeliveryAnd(sc) }
+
+// scanDeliveryAnd reads deliveryColumns and then more.
+func scanDeliveryAnd(sc scanner, more ...any) (agentgate.Delivery, error) {
 	var (
 		d                          agentgate.Delivery
 		channel, status            string
 		requestID                  sql.NullString
 		next, createdAt, updatedAt int64
 	)
-	err := sc.Scan(&d.ID, &d.Event, &channel, &d.Target, &requestID, &status, &d.Attempts, &d.ScheduleFrom,
-		&next, &d.LastError, &d.LastStatusCode, &createdAt, &updatedAt)
+	err := sc.Scan(append([]any{&d.ID, &d.Event, &channel, &d.Target, &requestID, &status, &d.Attempts, &d.ScheduleFrom,
+		&next, &d.LastError, &d.LastStatusCode, &createdAt, &updatedAt}, more...)...)
 	if err != nil {
 		return d, err
 	}

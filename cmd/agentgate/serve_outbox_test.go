@@ -28,11 +28,12 @@ type hookReceiver struct {
 	requests  map[string]map[string]bool // webhook-id → request ids in its bodies
 	holding   chan struct{}              // closed to release held POSTs; nil: no hold
 	arrived   chan string                // every POST's webhook-id, as it arrives
+	answered  chan string                // every POST's webhook-id, once answered and counted
 }
 
 func newHookReceiver(t *testing.T, status int) *hookReceiver {
 	rc := &hookReceiver{status: status, delivered: map[string]int{}, requests: map[string]map[string]bool{},
-		arrived: make(chan string, 100000)}
+		arrived: make(chan string, 100000), answered: make(chan string, 100000)}
 	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		id := r.Header.Get("webhook-id")
@@ -60,6 +61,7 @@ func newHookReceiver(t *testing.T, status int) *hookReceiver {
 		}
 		rc.mu.Unlock()
 		w.WriteHeader(status)
+		rc.answered <- id
 	}))
 	t.Cleanup(rc.Close)
 	return rc
@@ -90,7 +92,7 @@ func (rc *hookReceiver) waitDelivered(t *testing.T, n int) map[string]int {
 			break
 		}
 		select {
-		case <-rc.arrived:
+		case <-rc.answered:
 		case <-deadline:
 			t.Fatalf("%d of %d deliveries arrived within a minute", got, n)
 		}

@@ -25,7 +25,9 @@ type Sender struct {
 
 // New returns a Sender finding each delivery's webhook with lookup.
 func New(lookup func(context.Context, string) (*agentgate.Webhook, error)) *Sender {
-	return &Sender{lookup: lookup, client: &http.Client{Timeout: 15 * time.Second,
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 16 // the dispatcher's workers often post to one receiver
+	return &Sender{lookup: lookup, client: &http.Client{Timeout: 15 * time.Second, Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
