@@ -4,61 +4,114 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/agentgate/agentgate"
 )
 
 const (
-	insertNoticeSQL = `INSERT INTO outbox_notices (id, request_id, data, created_at) VALUES (?, ?, ?, ?)`
+	noticeValues    = `INSERT INTO outbox_notices (id, request_id, data, created_at) VALUES (?, ?, ?, ?)`
+	insertNoticeSQL = noticeValues
 	// A new delivery is due when its notice is written.
-	insertDeliverySQL = `INSERT INTO outbox_deliveries (id, notice_id, event, channel, target, request_id,
-		status, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`
+	insertDeliveriesSQL = `INSERT INTO outbox_deliveries (id, notice_id, event, channel, target, request_id,
+		status, next_attempt_at, created_at, updated_at) VALUES `
+	deliveryValues = `(?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`
+	deliveryArgs   = 9 // the ? of deliveryValues
 )
 
-// outboxArgs are notices and their deliveries encoded for insertNoticeSQL and
-// insertDeliverySQL, before the writer needs them.
-type outboxArgs struct {
-	notices, deliveries [][]any
+// deliveryChunks are the numbers of deliveries one insert statement writes: a notice's
+// deliveries go in as few statements as these sizes add up to (5 = 4 + 1), so that the
+// statement texts stay few and a notice to many costs few statements (on PostgreSQL, few
+// round trips of the one writer).
+var deliveryChunks = []int{16, 8, 4, 2, 1}
+
+// insertDeliveriesSQLs holds, per chunk size, the insert of that many deliveries, and, as
+// the second of the pair, the same led by its notice's insert (PostgreSQL only: a
+// data-modifying WITH writes both in one statement).
+var insertDeliveriesSQLs = func() map[int][2]string {
+	m := map[int][2]string{}
+	for _, k := range deliveryChunks {
+		rows := insertDeliveriesSQL + strings.TrimSuffix(strings.Repeat(deliveryValues+", ", k), ", ")
+		m[k] = [2]string{rows, `WITH notice AS (` + noticeValues + `) ` + rows}
+	}
+	return m
+}()
+
+// outboxArgs are notices and their deliveries encoded for the inserts, before the writer
+// needs them.
+type outboxArgs []noticeRows
+
+// noticeRows is one notice's insert arguments and its deliveries', deliveryArgs per row.
+type noticeRows struct {
+	notice     []any
+	deliveries []any
 }
 
 // noticeArgs encodes notices; none (the gate check nobody listens to) costs nothing.
 func noticeArgs(ns []agentgate.Notice) (outboxArgs, error) {
-	var a outboxArgs
 	if len(ns) == 0 {
-		return a, nil
+		return nil, nil
 	}
-	a.notices = make([][]any, 0, len(ns))
+	out := make(outboxArgs, 0, len(ns))
 	for _, n := range ns {
 		if n.ID == "" || len(n.Data) == 0 {
-			return a, fmt.Errorf("notice %q has no id or no data", n.ID)
+			return nil, fmt.Errorf("notice %q has no id or no data", n.ID)
 		}
 		at := toMicros(n.CreatedAt)
 		requestID := nullIfEmpty(n.RequestID)
-		a.notices = append(a.notices, []any{n.ID, requestID, string(n.Data), at})
+		rows := noticeRows{notice: []any{n.ID, requestID, string(n.Data), at}, deliveries: make([]any, 0, deliveryArgs*len(n.Deliveries))}
 		for _, d := range n.Deliveries {
 			if d.ID == "" || d.Channel == "" || d.Event == "" {
-				return a, fmt.Errorf("a delivery of notice %s has no id, channel or event", n.ID)
+				return nil, fmt.Errorf("a delivery of notice %s has no id, channel or event", n.ID)
 			}
-			a.deliveries = append(a.deliveries, []any{d.ID, n.ID, d.Event, string(d.Channel), d.Target, requestID, at, at, at})
+			rows.deliveries = append(rows.deliveries, d.ID, n.ID, d.Event, string(d.Channel), d.Target, requestID, at, at, at)
 		}
+		out = append(out, rows)
 	}
-	return a, nil
+	return out, nil
 }
 
 // insertNotices writes encoded notices and deliveries in the writer's transaction.
 func insertNotices(tx *writeTx, a outboxArgs) error {
-	for _, args := range a.notices {
-		if _, err := tx.exec(insertNoticeSQL, args...); err != nil {
-			return fmt.Errorf("insert notice %v: %w", args[0], err)
+	for _, n := range a {
+		rest, withNotice := n.deliveries, tx.postgres
+		if !withNotice || len(rest) == 0 {
+			if _, err := tx.exec(insertNoticeSQL, n.notice...); err != nil {
+				return fmt.Errorf("insert notice %v: %w", n.notice[0], err)
+			}
+			withNotice = false
 		}
-	}
-	for _, args := range a.deliveries {
-		if _, err := tx.exec(insertDeliverySQL, args...); err != nil {
-			return fmt.Errorf("insert delivery %v: %w", args[0], err)
+		for len(rest) > 0 {
+			k := chunkFor(len(rest) / deliveryArgs)
+			args := rest[:k*deliveryArgs]
+			if withNotice {
+				args = append(append(make([]any, 0, len(n.notice)+len(args)), n.notice...), args...)
+			}
+			if _, err := tx.exec(insertDeliveriesSQLs[k][boolIndex(withNotice)], args...); err != nil {
+				return fmt.Errorf("insert deliveries of notice %v: %w", n.notice[0], err)
+			}
+			rest, withNotice = rest[k*deliveryArgs:], false
 		}
 	}
 	return nil
+}
+
+// chunkFor returns the largest chunk size not above n (n > 0).
+func chunkFor(n int) int {
+	for _, k := range deliveryChunks {
+		if k <= n {
+			return k
+		}
+	}
+	return 1
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // EnqueueNotices writes notices and their deliveries, due at once, in one transaction.

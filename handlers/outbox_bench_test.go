@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -37,7 +38,7 @@ func BenchmarkGateCheckWebhooks(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			ctx := context.Background()
-			g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{})
+			g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{Logger: slog.New(slog.DiscardHandler)})
 			secret, err := g.BootstrapKey(ctx, "bench", false)
 			if err != nil {
 				b.Fatal(err)
