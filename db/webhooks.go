@@ -75,26 +75,11 @@ const insertWebhookSQL = `INSERT INTO webhooks (id, url, description, events, en
 
 // CreateWebhook inserts w and its audit event.
 func (s *Store) CreateWebhook(ctx context.Context, w *agentgate.Webhook, event agentgate.AuditEvent) error {
-	events, err := marshalList("events", w.Events)
-	if err != nil {
-		return err
-	}
-	ev, err := auditArgs([]agentgate.AuditEvent{event})
-	if err != nil {
-		return err
-	}
-	err = s.w.do(ctx, func(tx *writeTx) error {
+	return s.writeWebhook(ctx, "create", w, event, func(tx *writeTx, events string) error {
 		_, err := tx.exec(insertWebhookSQL, w.ID, w.URL, w.Description, events, w.Enabled, w.Secret,
 			w.PreviousSecret, microsOrNil(w.PreviousExpiresAt), toMicros(w.CreatedAt), toMicros(w.UpdatedAt))
-		if err != nil {
-			return alreadyExists(err, "webhook "+w.ID)
-		}
-		return webhooksChanged(tx, ev)
+		return alreadyExists(err, "webhook "+w.ID)
 	})
-	if err != nil {
-		return fmt.Errorf("create webhook: %w", err)
-	}
-	return nil
 }
 
 const updateWebhookSQL = `UPDATE webhooks SET url = ?, description = ?, events = ?, enabled = ?,
@@ -103,6 +88,16 @@ const updateWebhookSQL = `UPDATE webhooks SET url = ?, description = ?, events =
 // UpdateWebhook writes every field of w but ID and CreatedAt, and its audit event;
 // agentgate.ErrNotFound if there is no such webhook.
 func (s *Store) UpdateWebhook(ctx context.Context, w *agentgate.Webhook, event agentgate.AuditEvent) error {
+	return s.writeWebhook(ctx, "update", w, event, func(tx *writeTx, events string) error {
+		return tx.execOne(notFound("webhook", w.ID), updateWebhookSQL, w.URL, w.Description, events, w.Enabled,
+			w.Secret, w.PreviousSecret, microsOrNil(w.PreviousExpiresAt), toMicros(w.UpdatedAt), w.ID)
+	})
+}
+
+// writeWebhook runs write, given w's events encoded, and then the change's audit event
+// and notice, in one transaction.
+func (s *Store) writeWebhook(ctx context.Context, op string, w *agentgate.Webhook, event agentgate.AuditEvent,
+	write func(tx *writeTx, events string) error) error {
 	events, err := marshalList("events", w.Events)
 	if err != nil {
 		return err
@@ -112,15 +107,13 @@ func (s *Store) UpdateWebhook(ctx context.Context, w *agentgate.Webhook, event a
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
-		err := tx.execOne(notFound("webhook", w.ID), updateWebhookSQL, w.URL, w.Description, events, w.Enabled,
-			w.Secret, w.PreviousSecret, microsOrNil(w.PreviousExpiresAt), toMicros(w.UpdatedAt), w.ID)
-		if err != nil {
+		if err := write(tx, events); err != nil {
 			return err
 		}
 		return webhooksChanged(tx, ev)
 	})
 	if err != nil {
-		return fmt.Errorf("update webhook: %w", err)
+		return fmt.Errorf("%s webhook: %w", op, err)
 	}
 	return nil
 }
