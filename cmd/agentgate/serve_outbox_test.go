@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -263,4 +264,25 @@ func TestTwoServesShareTheOutbox(t *testing.T) {
 		}
 	}
 	store.Close()
+}
+
+func TestWebhookAllowPrivateSetting(t *testing.T) {
+	for _, tc := range []struct {
+		value   string
+		allow   bool
+		warning bool
+		err     bool
+	}{{"", false, false, false}, {"false", false, false, false}, {"true", true, true, false}, {"1", true, true, false}, {"yes", false, false, true}} {
+		env := map[string]string{"WEBHOOK_ALLOW_PRIVATE": tc.value}
+		cfg, err := loadConfig(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+		if tc.err {
+			if err == nil || !strings.HasPrefix(err.Error(), "WEBHOOK_ALLOW_PRIVATE:") {
+				t.Errorf("%q: error %v, want one naming the variable", tc.value, err)
+			}
+			continue
+		}
+		if err != nil || cfg.WebhookAllowPrivate != tc.allow || (len(cfg.Warnings) > 0) != tc.warning {
+			t.Errorf("%q: allow %v, warnings %q, %v", tc.value, cfg.WebhookAllowPrivate, cfg.Warnings, err)
+		}
+	}
 }
