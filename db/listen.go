@@ -18,10 +18,13 @@ const (
 )
 
 const (
-	// notifyChannel carries the topics as payloads: "request:<id>", "keys", "policies".
-	notifyChannel = "agentgate"
+	// notifyChannelSQL names the channel that carries the topics as payloads
+	// ("request:<id>", "keys", "policies", "webhooks"): "agentgate", or "agentgate.<schema>"
+	// for a store in a schema other than public, so that stores in separate schemas of one
+	// database (as tests run) do not hear each other.
+	notifyChannelSQL = `'agentgate' || CASE WHEN current_schema() = 'public' THEN '' ELSE '.' || current_schema() END`
 	// notifySQL tells every instance listening on PostgreSQL; it is sent at commit.
-	notifySQL = `SELECT pg_notify('` + notifyChannel + `', ?)`
+	notifySQL = `SELECT pg_notify(` + notifyChannelSQL + `, ?)`
 )
 
 // Listen calls fn for every change another instance (or this one) commits, until ctx ends:
@@ -36,6 +39,10 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 	if s.dialect != DialectPostgres {
 		return nil
 	}
+	channel, err := s.notifyChannel(ctx)
+	if err != nil {
+		return nil // ctx ended first
+	}
 	l := pq.NewListener(s.url, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
 			s.log.Warn("Notification listener connection event.", "event", int(ev), "error", err)
@@ -44,7 +51,7 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 	defer l.Close()
 	// Listen blocks until the first connection succeeds; ctx must still end the wait.
 	listening := make(chan error, 1)
-	go func() { listening <- l.Listen(notifyChannel) }()
+	go func() { listening <- l.Listen(channel) }()
 	select {
 	case <-ctx.Done():
 		_ = l.Close()
@@ -71,6 +78,24 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 			dispatch(n.Extra, fn)
 		case <-ping.C:
 			_ = l.Ping() // detects a dead connection sooner; the listener then reconnects
+		}
+	}
+}
+
+// notifyChannel asks the database for the store's channel, as notifySQL names it, trying
+// again every second while the database does not answer, until ctx ends.
+func (s *Store) notifyChannel(ctx context.Context) (string, error) {
+	for {
+		var channel string
+		err := s.rdb.QueryRowContext(ctx, `SELECT `+notifyChannelSQL).Scan(&channel)
+		if err == nil {
+			return channel, nil
+		}
+		s.log.Warn("Could not name the notification channel; trying again.", "error", err)
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(time.Second):
 		}
 	}
 }
