@@ -40,6 +40,10 @@ func TestWebhooks(t *testing.T) {
 	if err != nil || deliveries.Pagination.Total != 1 || deliveries.Deliveries[0].ID != test.Delivery.ID {
 		t.Fatalf("ListWebhookDeliveries = %+v, %v", deliveries, err)
 	}
+	page, err := c.ListWebhooks(ctx, 10, 0) // the test's attempt is recorded before TestWebhook answers
+	if err != nil || page.Pagination.Total != 1 || page.Webhooks[0].Health == nil || page.Webhooks[0].Health.Attempts24h != 1 {
+		t.Fatalf("ListWebhooks = %+v, %v", page, err)
+	}
 	replayed, err := c.ReplayWebhookDelivery(ctx, w.ID, test.Delivery.ID)
 	if err != nil || replayed.ID != test.Delivery.ID {
 		t.Fatalf("ReplayWebhookDelivery = %+v, %v", replayed, err)
@@ -54,10 +58,6 @@ func TestWebhooks(t *testing.T) {
 	rotated, err := c.RotateWebhookSecret(ctx, w.ID, "")
 	if err != nil || rotated.Secret == w.Secret || !strings.HasPrefix(rotated.Secret, "whsec_") {
 		t.Fatalf("RotateWebhookSecret = %+v, %v", rotated, err)
-	}
-	page, err := c.ListWebhooks(ctx, 10, 0)
-	if err != nil || page.Pagination.Total != 1 || page.Webhooks[0].Health == nil || page.Webhooks[0].Health.Attempts24h != 2 {
-		t.Fatalf("ListWebhooks = %+v, %v", page, err)
 	}
 	if got, err := c.GetWebhook(ctx, w.ID); err != nil || got.ID != w.ID {
 		t.Fatalf("GetWebhook = %+v, %v", got, err)
