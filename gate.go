@@ -109,7 +109,7 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 			status = StatusDenied
 		}
 		r.finish(status, PolicyActor.Name, ruleReason(status, out), now)
-		ev = requestEvent(now, r, "request."+string(status), PolicyActor, policyDecided{
+		ev = requestEvent(now, r, statusEvent(status), PolicyActor, policyDecided{
 			PolicyID: out.PolicyID, PolicyName: out.PolicyName, RequestedBy: actor.Name, RuleIndex: out.RuleIndex,
 		})
 	default:
@@ -185,11 +185,11 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		if d.Reason != "" {
 			details["reason"] = d.Reason
 		}
-		if typ == "voted" { // "request.voted"
+		if typ == EventRequestVoted {
 			details["approvals"] = r.Approvals()
 			details["requiredApprovals"] = r.RequiredApprovals
 		}
-		return requestEvent(now, r, "request."+typ, d.Actor, details), nil
+		return requestEvent(now, r, typ, d.Actor, details), nil
 	})
 }
 
@@ -221,7 +221,7 @@ func (g *Gate) change(ctx context.Context, id string, fn func(*Request, time.Tim
 		now := g.clock.Now()
 		prev := r.Version
 		ev, err := fn(r, now)
-		if ErrorCode(err) == "request_expired" {
+		if ErrorCode(err) == CodeRequestExpired {
 			g.expire(ctx, id)
 		}
 		if err != nil {
