@@ -21,6 +21,7 @@ import (
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
 	"github.com/agentgate/agentgate/internal/app"
+	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 // Server is a running AgentGate server.
@@ -34,6 +35,7 @@ type Server struct {
 	ownsDir bool
 	store   *db.Store
 	gate    *agentgate.Gate
+	waits   *waittest.Store
 	http    *httptest.Server
 	stopRun func()
 	polls   chan string
@@ -91,7 +93,15 @@ func open(dir string, ownsDir bool) (*Server, error) {
 func (s *Server) start(addr string) error {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	store, gate, err := app.OpenGate(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log})
+	// The gate reads through a waittest.Store, so that NextLongPoll can tell when a
+	// long-poll has begun waiting.
+	var waits *waittest.Store
+	broker := agentgate.NewBroker()
+	store, gate, err := app.OpenGateOver(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log, Broker: broker},
+		func(s *db.Store) agentgate.Store {
+			waits = waittest.NewStore(s, broker)
+			return waits
+		})
 	if err != nil {
 		return err
 	}
@@ -108,7 +118,7 @@ func (s *Server) start(addr string) error {
 	bg, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { gate.Run(bg, 50*time.Millisecond); close(done) }()
-	s.store, s.gate, s.http, s.URL = store, gate, hs, hs.URL
+	s.store, s.gate, s.waits, s.http, s.URL = store, gate, waits, hs, hs.URL
 	s.stopRun = func() { cancel(); <-done }
 	return nil
 }
@@ -168,12 +178,14 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
-// NextLongPoll blocks until the next long-poll not yet seen arrives, and returns the id of
+// NextLongPoll blocks until the next long-poll not yet seen has begun waiting (it has read
+// its request, so a decision can end it early only by waking it), and returns the id of
 // the request it waits on. Tests use it to act exactly while a client is waiting.
 func (s *Server) NextLongPoll(t testing.TB) string {
 	t.Helper()
 	select {
 	case id := <-s.polls:
+		s.waits.AwaitWaiting(t, id)
 		return id
 	case <-time.After(time.Minute):
 		t.Fatal("testserver: no long-poll arrived within a minute")
