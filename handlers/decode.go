@@ -77,7 +77,7 @@ func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		if untyped(err) {
+		if wordError(err) == nil {
 			if fe := findFieldError(body, reflect.TypeOf(v)); fe != nil {
 				return fe
 			}
@@ -93,20 +93,18 @@ func decodeStrict(body []byte, v any) error {
 	return nil
 }
 
-// untyped reports whether err is none of the errors with a type that decoding a body can
-// give: encoding/json's, time's, or our own (a type's UnmarshalJSON returns an *ag.Error).
-func untyped(err error) bool {
-	var (
-		syntax *json.SyntaxError
-		typ    *json.UnmarshalTypeError
-		when   *time.ParseError
-		domErr *ag.Error
-	)
-	return !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &syntax) &&
-		!errors.As(err, &typ) && !errors.As(err, &when) && !errors.As(err, &domErr)
+// decodeError words a decoding error for the person who sent the body.
+func decodeError(err error) error {
+	if worded := wordError(err); worded != nil {
+		return worded
+	}
+	return ag.Errorf(ag.KindInvalid, "invalid_json", "the body could not be read as JSON: %s", err.Error())
 }
 
-func decodeError(err error) error {
+// wordError words err if it is one of the errors with a type that reading and decoding a
+// body give: encoding/json's, time's, http's, decodeStrict's or our own (a type's
+// UnmarshalJSON returns an *ag.Error). It returns nil for any other error.
+func wordError(err error) error {
 	var (
 		syntax  *json.SyntaxError
 		typ     *json.UnmarshalTypeError
@@ -147,7 +145,7 @@ func decodeError(err error) error {
 		return ag.Errorf(ag.KindInvalid, "unknown_field", "unknown field %q%s; check its spelling", unknown.Key, where).
 			WithDetails(map[string]any{"field": unknown.Field})
 	}
-	return ag.Errorf(ag.KindInvalid, "invalid_json", "the body could not be read as JSON: %s", err.Error())
+	return nil
 }
 
 // typeName says a Go type the way a JSON author thinks of it.
