@@ -84,13 +84,15 @@ func TestDecodeErrorMessages(t *testing.T) {
 	}
 }
 
-// A key spelled in another case decodes, as encoding/json matches keys ignoring case; only
-// a key that matches no field is unknown.
-func TestDecodeAcceptsKeysInAnyCase(t *testing.T) {
+// encoding/json matches keys to fields ignoring case, so a key spelled in another case is
+// known, and only a key that matches no field is named as unknown.
+func TestDecodeNamesOnlyKeysThatMatchNoField(t *testing.T) {
 	var in ag.NewRequest
 	if err := unmarshalStrict([]byte(`{"ACTION":"x","Urgency":"high"}`), &in); err != nil || in.Action != "x" || in.Urgency != "high" {
 		t.Fatalf("got %+v, %v", in, err)
 	}
+	err := unmarshalStrict([]byte(`{"ACTION":"x","Urgency":"high","urgent":true}`), &ag.NewRequest{})
+	wantDecodeError(t, err, decodeCase{code: "unknown_field", field: "urgent", message: `unknown field "urgent"; check its spelling`})
 }
 
 // The reading of a body, before its JSON: media type, size and text.
