@@ -19,11 +19,12 @@ generate:
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
 
-# Coverage per package and in total. cmd/agentgate's tests run the binary in child
-# processes; they build it instrumented and add what it ran to the profile, so these
-# figures count it (go test's own summary lines count only each test process).
+# Coverage per package and in total, counting every test that runs a package's code
+# (-coverpkg), including the agentgate binary that cmd/agentgate's tests run as a child:
+# they build it instrumented and add what it ran to the profile. go test's own summary
+# lines count only each test process's own package.
 cover:
-	go test -count=1 -coverprofile=cover.out ./...
+	go test -count=1 -coverpkg=./... -coverprofile=cover.out ./...
 	@awk '$$1 != "mode:" { split($$1, at, ":"); pkg = at[1]; sub(/\/[^\/]*$$/, "", pkg); \
 		if (!($$1 in stmts)) { stmts[$$1] = $$2; of[$$1] = pkg } if ($$3 > 0) ran[$$1] = 1 } \
 		END { for (b in stmts) { total[of[b]] += stmts[b]; all += stmts[b]; if (b in ran) { hit[of[b]] += stmts[b]; hits += stmts[b] } } \
