@@ -1,5 +1,5 @@
 # Two commands set a new user up: `make run` and `make test`.
-.PHONY: run test build generate bench cover
+.PHONY: run test build generate bench
 
 run:
 	go run ./cmd/agentgate serve
@@ -23,6 +23,7 @@ bench:
 # (-coverpkg), including the agentgate binary that cmd/agentgate's tests run as a child:
 # they build it instrumented and add what it ran to the profile. go test's own summary
 # lines count only each test process's own package.
+.PHONY: cover
 cover:
 	go test -count=1 -coverpkg=./... -coverprofile=cover.out ./...
 	@awk '$$1 != "mode:" { split($$1, at, ":"); pkg = at[1]; sub(/\/[^\/]*$$/, "", pkg); \

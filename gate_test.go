@@ -185,9 +185,9 @@ func TestExpiry(t *testing.T) {
 func TestWaitIsWokenByTheDecision(t *testing.T) {
 	for name, db := range dbtest.Stores(t) {
 		t.Run(name, func(t *testing.T) {
-			broker := ag.NewBroker()
-			store := waittest.NewStore(db, broker)
-			g := ag.NewGate(store, ag.Options{Clock: &testClock{t: t0}, Broker: broker, MaxWait: waittest.WaitTimeout})
+			store := waittest.NewStore(db)
+			g := ag.NewGate(store, ag.Options{Clock: &testClock{t: t0}, MaxWait: waittest.WaitTimeout})
+			store.Watch(g)
 			t.Cleanup(g.StopWaiting)
 			r := submit(t, g, ag.NewRequest{Action: "deploy"})
 			type waited struct {

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/agentgate/agentgate"
 )
 
@@ -122,6 +120,3 @@ func BulkInsertRequests(s *Store, rs []*agentgate.Request) error {
 		return nil
 	})
 }
-
-// Reader returns the store's read pool, for tests that inspect the schema itself.
-func Reader(s *Store) *sqlx.DB { return s.rdb }

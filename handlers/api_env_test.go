@@ -18,7 +18,6 @@ import (
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
 	"github.com/agentgate/agentgate/handlers"
-	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 // apiEnv is the real stack behind the JSON API on one database: store, gate on a clock the
@@ -29,8 +28,7 @@ type apiEnv struct {
 	clock *testClock
 	echo  *echo.Echo
 	srv   *httptest.Server
-	admin string          // the secret of an admin key named apiAdminName
-	waits *waittest.Store // the store the gate uses, when apiOptions.watchWaits is set
+	admin string // the secret of an admin key named apiAdminName
 }
 
 // apiT0 is when every API test starts; its seconds make the rate limit's reset non-trivial.
@@ -41,9 +39,8 @@ const apiAdminName = "root-admin"
 // apiOptions change the stack for one test.
 type apiOptions struct {
 	maxWait time.Duration
-	// watchWaits puts a waittest.Store between the gate and the real store, to tell when
-	// a long-poll has begun waiting.
-	watchWaits bool
+	// wrap, when set, puts something between the gate and the real store.
+	wrap func(*db.Store) ag.Store
 }
 
 // eachAPI runs fn on a fresh stack for every database dbtest offers. API tests share
@@ -60,13 +57,11 @@ func newAPIEnv(t *testing.T, s *db.Store, o apiOptions) *apiEnv {
 	ctx := context.Background()
 	e := &apiEnv{t: t, clock: &testClock{now: apiT0}}
 	var store ag.Store = s
-	broker := ag.NewBroker()
-	if o.watchWaits {
-		e.waits = waittest.NewStore(s, broker)
-		store = e.waits
+	if o.wrap != nil {
+		store = o.wrap(s)
 	}
 	log := slog.New(slog.DiscardHandler)
-	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait, Broker: broker})
+	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait})
 	if err := e.gate.ReloadPolicies(ctx); err != nil {
 		t.Fatal(err)
 	}

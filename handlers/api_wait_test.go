@@ -6,11 +6,18 @@ import (
 	"time"
 
 	ag "github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 func TestAPIWaitReturnsOnDecision(t *testing.T) {
-	eachAPIWith(t, apiOptions{watchWaits: true, maxWait: waittest.WaitTimeout}, func(t *testing.T, e *apiEnv) {
+	var waits *waittest.Store
+	o := apiOptions{maxWait: waittest.WaitTimeout, wrap: func(s *db.Store) ag.Store {
+		waits = waittest.NewStore(s)
+		return waits
+	}}
+	eachAPIWith(t, o, func(t *testing.T, e *apiEnv) {
+		waits.Watch(e.gate)
 		agent, _ := e.newKey("agent", nil, ag.ScopeRequestCreate, ag.ScopeRequestRead)
 		// A Go duration and whole seconds both work, however many (the last is clamped to
 		// the maximum, a minute).
@@ -19,7 +26,7 @@ func TestAPIWaitReturnsOnDecision(t *testing.T) {
 			got := make(chan *apiResponse, 1)
 			go func() { got <- e.call(http.MethodGet, "/api/requests/"+r.ID+"?wait="+wait, agent, nil) }()
 			select {
-			case <-e.waits.Waiting(r.ID):
+			case <-waits.Waiting(r.ID):
 			case res := <-got:
 				t.Fatalf("wait=%s returned before anyone decided: %d %s", wait, res.status, res.body)
 			}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -17,6 +18,40 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// binary is the agentgate command built once for the whole test run.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "agentgate-cli-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "agentgate")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", binary, ".")
+	err = likeTestBuild(build, dir)
+	if err == nil {
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		err = build.Run()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "build agentgate:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	if err := mergeChildCoverage(); err != nil {
+		fmt.Fprintln(os.Stderr, "add the child processes' coverage:", err)
+		code = 1
+	}
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // cli runs the built binary with a temporary HOME and only the environment it is given.
 type cli struct {
@@ -41,11 +76,11 @@ func forServer(t *testing.T, srv *testserver.Server, key string) *cli {
 
 func (c *cli) command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
 	cmd := exec.CommandContext(ctx, binary, args...)
-	env := []string{"HOME=" + c.home}
+	cmd.Env = []string{"HOME=" + c.home}
 	for k, v := range c.env {
-		env = append(env, k+"="+v)
+		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	cmd.Env = childEnv(env...)
+	cmd.Env = childEnv(cmd.Env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	return cmd, &stdout, &stderr

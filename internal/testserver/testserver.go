@@ -96,15 +96,15 @@ func (s *Server) start(addr string) error {
 	// The gate reads through a waittest.Store, so that NextLongPoll can tell when a
 	// long-poll has begun waiting.
 	var waits *waittest.Store
-	broker := agentgate.NewBroker()
-	store, gate, err := app.OpenGateOver(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log, Broker: broker},
+	store, gate, err := app.OpenGateOver(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log},
 		func(s *db.Store) agentgate.Store {
-			waits = waittest.NewStore(s, broker)
+			waits = waittest.NewStore(s)
 			return waits
 		})
 	if err != nil {
 		return err
 	}
+	waits.Watch(gate)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		store.Close()

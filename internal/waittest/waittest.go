@@ -10,6 +10,7 @@ package waittest
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,21 +32,25 @@ const WaitTimeout = time.Minute
 // can learn of a later decision only by being woken.
 type Store struct {
 	agentgate.Store
-	broker *agentgate.Broker
+	broker atomic.Pointer[agentgate.Broker]
 
 	mu    sync.Mutex
 	reads map[string]chan struct{}
 }
 
-// NewStore wraps s; the gate over it must use broker (agentgate.Options.Broker).
-func NewStore(s agentgate.Store, broker *agentgate.Broker) *Store {
-	return &Store{Store: s, broker: broker, reads: map[string]chan struct{}{}}
+// NewStore wraps s. Give the gate over it to Watch before waiting.
+func NewStore(s agentgate.Store) *Store {
+	return &Store{Store: s, reads: map[string]chan struct{}{}}
 }
+
+// Watch names the gate over s, whose broker says who is subscribed. It is set after the
+// gate is made, since the gate is made over s.
+func (s *Store) Watch(g *agentgate.Gate) { s.broker.Store(g.Broker()) }
 
 // GetRequest reads the request and notes the read if someone is waiting on it.
 func (s *Store) GetRequest(ctx context.Context, id string) (*agentgate.Request, error) {
 	r, err := s.Store.GetRequest(ctx, id)
-	if s.broker.Waiters(id) > 0 {
+	if b := s.broker.Load(); b != nil && b.Waiters(id) > 0 {
 		select {
 		case s.readsOf(id) <- struct{}{}:
 		default: // nobody will ask about this many waits

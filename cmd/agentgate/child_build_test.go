@@ -7,71 +7,55 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 )
-
-// binary is the agentgate command built once for the whole test run; the CLI, serve and
-// MCP tests run it as a child process.
-var binary string
 
 // childCoverDir is where instrumented children write their coverage counters (GOCOVERDIR),
 // or "" when the test run does not collect coverage.
 var childCoverDir string
 
-func TestMain(m *testing.M) {
-	flag.Parse()
-	os.Exit(runTests(m))
-}
-
-func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "agentgate-cli-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	if testing.CoverMode() != "" {
-		childCoverDir = filepath.Join(dir, "cover")
-		if err := os.Mkdir(childCoverDir, 0o755); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
+// likeTestBuild makes cmd, a go build command, compile as this test binary was compiled,
+// so that the packages the test build compiled come from the build cache instead of
+// being compiled a second time: with the same race detector, -trimpath, build tags and
+// compiler flags, read from the test binary's build information. When the run collects
+// coverage, it also instruments the binary in the test's mode (every package of the
+// module, go build -cover's default) and makes a directory under dir for the children's
+// counters.
+func likeTestBuild(cmd *exec.Cmd, dir string) error {
+	var flags []string
+	trimpath := false
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "-race", "-msan", "-asan":
+				if s.Value == "true" {
+					flags = append(flags, s.Key)
+				}
+			case "-trimpath":
+				trimpath = s.Value == "true"
+			case "-tags", "-gcflags", "-asmflags":
+				flags = append(flags, s.Key+"="+s.Value)
+			}
 		}
 	}
-	binary = filepath.Join(dir, "agentgate")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
-	build := exec.Command("go", buildArgs(binary)...)
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build agentgate:", err)
-		return 1
-	}
-	code := m.Run() // writes this binary's own coverage profile on its way out
-	if childCoverDir != "" {
-		if err := mergeChildCoverage(); err != nil {
-			fmt.Fprintln(os.Stderr, "merge the child processes' coverage:", err)
-			return 1
-		}
-	}
-	return code
-}
-
-// buildArgs builds the binary as the test binary was built, so that the packages the
-// test build compiled come from the build cache instead of being compiled again: with
-// the race detector if it is on, and, when the run collects coverage, instrumented in
-// the same mode (every package of the module, go build -cover's default).
-func buildArgs(out string) []string {
-	args := []string{"build", "-o", out}
-	if raceEnabled {
-		args = append(args, "-race")
+	if trimpath {
+		flags = append(flags, "-trimpath")
 	}
 	if mode := testing.CoverMode(); mode != "" {
-		args = append(args, "-cover", "-covermode="+mode)
+		childCoverDir = filepath.Join(dir, "cover")
+		if err := os.Mkdir(childCoverDir, 0o755); err != nil {
+			return err
+		}
+		flags = append(flags, "-cover", "-covermode="+mode)
 	}
-	return append(args, ".")
+	// cmd.Args is go build [flags] [packages]; a -trimpath there that the test build did not
+	// use would compile every package again, for paths nobody reads.
+	rest := slices.DeleteFunc(slices.Clone(cmd.Args[2:]), func(a string) bool { return a == "-trimpath" })
+	cmd.Args = slices.Concat(cmd.Args[:2], flags, rest)
+	return nil
 }
 
 // childEnv is env for a child process, with GOCOVERDIR when the run collects coverage:
@@ -90,7 +74,7 @@ func childEnv(env ...string) []string {
 // the figure stays about the packages the run measures.
 func mergeChildCoverage() error {
 	profile := flag.Lookup("test.coverprofile").Value.String()
-	if profile == "" {
+	if childCoverDir == "" || profile == "" {
 		return nil // only a percentage was asked for; it cannot include the children
 	}
 	if !filepath.IsAbs(profile) {
