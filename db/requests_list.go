@@ -20,12 +20,18 @@ const (
 	requestUrgencyCond = `urgency_rank = ?`
 	requestFromCond    = `created_at >= ?`
 	requestToCond      = `created_at < ?`
-	requestQueryCond   = `LOWER(action) LIKE ? ESCAPE '\'`
+	// q searches what a person reads on the page: the action, who asked, the params and the
+	// context (their JSON text, so keys match too). CAST reads JSONB as text on PostgreSQL
+	// and changes nothing on SQLite.
+	requestQueryCond = `(LOWER(action) LIKE ? ESCAPE '\' OR LOWER(created_by) LIKE ? ESCAPE '\'
+		OR LOWER(CAST(params AS TEXT)) LIKE ? ESCAPE '\' OR LOWER(CAST(context AS TEXT)) LIKE ? ESCAPE '\')`
 
 	// Orders; the id breaks ties so that pages never overlap.
 	requestsNewestOrder  = ` ORDER BY created_at DESC, id DESC`
 	requestsOldestOrder  = ` ORDER BY created_at ASC, id ASC`
 	requestsUrgencyOrder = ` ORDER BY urgency_rank DESC, created_at ASC, id ASC`
+	// Pending requests by time left, from the index requests_pending_expires.
+	requestsExpiringOrder = ` ORDER BY expires_at ASC, id ASC`
 
 	pageSuffix = ` LIMIT ? OFFSET ?`
 )
@@ -43,7 +49,10 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 	w.add(f.Urgency != "", requestUrgencyCond, f.Urgency.Rank())
 	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
 	w.add(!f.To.IsZero(), requestToCond, toMicros(f.To))
-	w.add(f.Query != "", requestQueryCond, likeContains(f.Query))
+	if f.Query != "" {
+		q := likeContains(f.Query)
+		w.add(true, requestQueryCond, q, q, q, q)
+	}
 
 	order := requestsNewestOrder
 	switch f.Sort {
@@ -51,6 +60,8 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 		order = requestsOldestOrder
 	case agentgate.SortUrgency:
 		order = requestsUrgencyOrder
+	case agentgate.SortExpiring:
+		order = requestsExpiringOrder
 	}
 	limit, offset := pageBounds(f.Page)
 	list, err := queryAll(ctx, s, limit, scanRequest,
