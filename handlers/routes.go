@@ -69,7 +69,9 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET(eventsPath, s.webEvents, need(ag.ScopeRequestRead))
 
 	app.GET("/requests", s.webRequests, need(ag.ScopeRequestRead))
+	app.POST("/requests/decide", s.webDecideBatch, s.rateLimit, need(ag.ScopeRequestDecide))
 	app.GET("/requests/:id", s.webRequest, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/teach", s.webTeach, need(ag.ScopeRequestRead), need(ag.ScopePolicyWrite))
 	app.POST("/requests/:id/decide", s.webDecide, s.rateLimit, need(ag.ScopeRequestDecide)) // the key's limit, as on the API
 
 	app.GET("/audit", s.webAudit, need(ag.ScopeAuditRead))

@@ -169,8 +169,8 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Fatalf("request after the keyboard approval: %+v", got)
 	}
 
-	// Bob's list shows the decision, still without a reload.
-	do(t, bob, until(`(document.querySelector('[data-row-id="`+r.ID+`"] [data-testid="status"]') || {}).textContent === "Approved" && window.stillHere === true`))
+	// Bob's pending list loses the decided request, still without a reload.
+	do(t, bob, until(`!document.querySelector('[data-row-id="`+r.ID+`"]') && window.stillHere === true`))
 
 	if os.Getenv("AGENTGATE_SCREENSHOTS") == "1" {
 		screenshots(t, browser, alice, base, d)
@@ -233,4 +233,21 @@ func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo
 	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(base+"/requests/"+d.deploy), live, settle)
 	shoot(ctx, "request-dark-phone")
+
+	// Reading what you approve: a long SQL statement, and hidden characters flagged.
+	light := colorScheme("light")
+	for _, size := range []struct {
+		name string
+		w, h int64
+		opts []chromedp.EmulateViewportOption
+	}{{"laptop", 1280, 800, nil}, {"phone", 375, 812, []chromedp.EmulateViewportOption{chromedp.EmulateMobile, chromedp.EmulateTouch}}} {
+		do(t, ctx, light, chromedp.EmulateViewport(size.w, size.h, size.opts...))
+		for _, p := range []struct{ name, id string }{{"request-sql", d.sql}, {"request-hidden", d.hidden}, {"request-diff", d.config}} {
+			do(t, ctx, chromedp.Navigate(base+"/requests/"+p.id), live, settle)
+			shoot(ctx, p.name+"-"+size.name)
+		}
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/requests/"+d.hidden), live,
+		key("a"), until(`document.querySelector('#approve-dialog').open`), clearField(), settle)
+	shoot(ctx, "request-hidden-dialog-laptop")
 }

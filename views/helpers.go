@@ -68,11 +68,6 @@ func orAll(s string) string {
 
 func joinList(s []string) string { return strings.Join(s, ", ") }
 
-// canDecide reports whether the page offers Approve and Deny.
-func canDecide(p RequestPage) bool {
-	return p.Can.Decide && p.Request.Status == ag.StatusPending && p.Now.Before(p.Request.ExpiresAt)
-}
-
 // statusLine is the one sentence under a request's title that says where it stands.
 func statusLine(now time.Time, r *ag.Request) string {
 	switch r.Status {
@@ -118,10 +113,6 @@ func policyLine(o ag.Outcome) string {
 		return fmt.Sprintf("%s · %s, rule %d", d, o.PolicyName, *o.RuleIndex+1)
 	}
 	return d + " · " + o.PolicyName
-}
-
-func approvalsLine(r *ag.Request) string {
-	return fmt.Sprintf("%d of %d", r.Approvals(), r.ApprovalsNeeded())
 }
 
 // timelineEntry is one line of a request's timeline.
