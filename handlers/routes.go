@@ -45,6 +45,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/mcp/authorize", s.authorizeTool, need(ag.ScopeRequestCreate))
 	api.RouteNotFound("/*", s.apiRouteNotFound)
 
+	// Chat platforms' callbacks: no API key and no CSRF check; each verifies its signature.
+	e.POST("/integrations/discord/interactions", s.discordInteractions, s.bodyLimit)
+
 	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
 	// every unsafe method passes the cross-origin check; app pages need a signed-in session,
 	// whose key's scopes are checked exactly as the API checks a caller's.

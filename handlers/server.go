@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/chat/discord"
 )
 
 // MaxBodyBytes is the largest request body accepted.
@@ -36,6 +37,8 @@ type Config struct {
 	// Stopping, closed when the server begins to shut down, ends the dashboard's live
 	// streams, which would otherwise hold the shutdown open.
 	Stopping <-chan struct{}
+	// Discord, when set, serves Discord's interactions endpoint (DISCORD_PUBLIC_KEY).
+	Discord *discord.Endpoint
 }
 
 // Server holds the HTTP layer's dependencies.
