@@ -3,97 +3,77 @@ package agentgate
 import (
 	"context"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
-// ChatUser is someone who clicked a button in a chat app, as the platform names them. Only
-// UserID identifies them, and only to look them up; Name is for the record.
+// ChatUser is the person behind a button click in a chat app, as the platform names them.
+// Only the platform's own verified payload fills it; nothing in it is taken from a request
+// body an agent could write.
 type ChatUser struct {
 	Platform ChannelKind // ChannelSlack or ChannelDiscord
-	UserID   string      // the platform's user id: U0123ABC on Slack, a snowflake on Discord
-	Name     string      // the display name the platform sent, which its user chooses
+	ID       string      // the platform's user id, such as U0123ABCD
+	Name     string      // the platform's user name, for the audit log; may be empty
+	// Email looks the user's address up at the platform, for finding a person in the
+	// directory who has no chat user id recorded; nil when the platform cannot tell. A
+	// failed lookup makes nobody an approver.
+	Email func(ctx context.Context) (string, error)
 }
 
-// MaxChatNameLen bounds the display name a chat decision records, in characters.
-const MaxChatNameLen = 80
+// maxChatNameLen bounds the part of a chat user's name that the audit log keeps.
+const maxChatNameLen = 80
 
-// DecideInChat records the decision a chat user made with a button or a form: who may
-// decide is checked before the reason, so that a user who may not decide is not asked for
-// one. The errors are Decide's (reason_required when the rule wants a reason and none was
-// given, already_decided, already_voted, request_expired, not_an_approver), for the chat
-// package to answer in the platform's words.
+// DecideInChat records the decision (or quorum vote) of a chat user who clicked Approve or
+// Deny on a request's message, or submitted its reason dialog. The clicker must be allowed
+// to decide the request: otherwise the answer is not_an_approver and nothing changes.
+// Everything else is Decide's: already_decided, request_expired, reason_required (the
+// platform then asks for one), already_voted.
 func (g *Gate) DecideInChat(ctx context.Context, requestID string, u ChatUser, decision, reason string) (*Request, error) {
-	via, err := chatChannel(u)
-	if err != nil {
-		return nil, err
+	channel, ok := chatChannels[u.Platform]
+	if !ok || u.ID == "" {
+		return nil, Errorf(KindInvalid, "invalid_chat_user", "a chat decision needs the platform (slack or discord) and the user's id")
 	}
 	r, err := g.Get(ctx, requestID)
 	if err != nil {
 		return nil, err
 	}
-	if r.Status != StatusPending {
-		return nil, r.alreadyDecided()
-	}
 	actor := chatActor(u)
-	if !chatApprover(r, actor) {
+	// A request already settled says so to anyone; only a pending one asks who is clicking,
+	// before any reason dialog opens for someone who may not decide anyway.
+	if r.Status == StatusPending && !chatMayDecide(r, actor) {
 		return nil, Errorf(KindForbidden, "not_an_approver", "%s is not one of the approvers this request's policy names", actor.Name)
 	}
-	return g.Decide(ctx, requestID, Decide{Decision: decision, Reason: reason, Actor: actor, Channel: via})
+	return g.Decide(ctx, requestID, Decide{Decision: decision, Reason: reason, Actor: actor, Channel: channel})
 }
 
-// chatChannel is where a chat user's decision is made, or why u cannot decide at all.
-func chatChannel(u ChatUser) (string, error) {
-	if u.UserID == "" || !Storable(u.UserID) || len(u.UserID) > 64 {
-		return "", Errorf(KindInvalid, "invalid_chat_user", "the chat platform sent no usable user id")
-	}
-	switch u.Platform {
-	case ChannelSlack:
-		return DecidedViaSlack, nil
-	case ChannelDiscord:
-		return DecidedViaDiscord, nil
-	}
-	return "", Errorf(KindInvalid, "invalid_chat_user", "%q is not a chat platform", u.Platform)
-}
+// chatChannels maps a chat platform to the channel its decisions are recorded under.
+var chatChannels = map[ChannelKind]string{ChannelSlack: DecidedViaSlack, ChannelDiscord: DecidedViaDiscord}
 
-// chatActor is the identity a chat user decides as: "discord:123" by id, so that one
-// user casts one vote however their display name changes, and named "Alice
-// (discord:123)" so that the audit log shows both.
+// chatActor is the identity a chat user acts as: the platform and user id, which stays
+// the same when the user is renamed, so that one user casts one vote.
 //
-// TODO(people): until the people directory lands, a chat user is no person; the lead
-// switches this to the directory's lookup by Slack or Discord user id.
+// Until the people directory lands this is the only resolution: a clicker is known by
+// platform user id and name alone. The directory will map the user (by chat user id, then
+// by u.Email) to a person, who then acts as that person on every channel.
 func chatActor(u ChatUser) Actor {
-	id := string(u.Platform) + ":" + u.UserID
-	name := id
-	if n := chatName(u.Name); n != "" {
-		name = n + " (" + id + ")"
-	}
-	return Actor{ID: id, Name: name, Type: ActorChat}
-}
-
-// chatApprover reports whether actor may decide r. Without the directory a chat user is
-// none of the approvers a rule names, so only requests whose rule names none are open to
-// them: anyone who can see the message may decide those, as in the original.
-func chatApprover(r *Request, actor Actor) bool {
-	return len(r.PolicyDecision.Approvers) == 0
-}
-
-// chatName makes a display name fit for the record: valid UTF-8 without control or format
-// characters (no NUL for PostgreSQL, no bidirectional overrides), single-spaced, and at
-// most MaxChatNameLen characters.
-func chatName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsSpace(r):
-			return ' '
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return -1
+	id := string(u.Platform) + ":" + u.ID
+	name := strings.Join(strings.Fields(u.Name), " ")
+	if len(name) > maxChatNameLen {
+		cut := maxChatNameLen
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
 		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > MaxChatNameLen {
-		s = strings.TrimSpace(string([]rune(s)[:MaxChatNameLen]))
+		name = name[:cut] + "…"
 	}
-	return s
+	if name == "" || !Storable(name) {
+		return Actor{ID: id, Name: id, Type: ActorChat}
+	}
+	return Actor{ID: id, Name: name + " (" + id + ")", Type: ActorChat}
+}
+
+// chatMayDecide reports whether a chat actor may decide r. Without the directory a chat
+// user can be matched to no named approver, so only a request whose rule names none may be
+// decided from chat, by anyone who can see its message (as in the original AgentGate); a
+// rule restricts it by naming approvers.
+func chatMayDecide(r *Request, _ Actor) bool {
+	return len(r.PolicyDecision.Approvers) == 0
 }

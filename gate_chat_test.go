@@ -8,108 +8,123 @@ import (
 	ag "github.com/agentgate/agentgate"
 )
 
-var carol = ag.ChatUser{Platform: ag.ChannelDiscord, UserID: "80351110224678912", Name: "Carol"}
+var (
+	slackAlice = ag.ChatUser{Platform: ag.ChannelSlack, ID: "U0ALICE", Name: "alice"}
+	slackBob   = ag.ChatUser{Platform: ag.ChannelSlack, ID: "U0BOB", Name: "bob"}
+)
 
+// TestDecideInChat: a chat click decides as the platform's user, recorded with the channel
+// it came from, and only where the chat user may decide.
 func TestDecideInChat(t *testing.T) {
 	eachGate(t, func(t *testing.T, g *ag.Gate, _ *testClock) {
 		createPolicy(t, g, `[
-			{"match": {"action": "named"}, "decision": "route_to_human", "approvers": ["alice"]},
+			{"match": {"action": "open"}, "decision": "route_to_human"},
+			{"match": {"action": "named"}, "decision": "route_to_human", "approvers": ["cfo"], "requireReason": true},
 			{"match": {"action": "why"}, "decision": "route_to_human", "requireReason": true},
-			{"match": {"action": "named_why"}, "decision": "route_to_human", "approvers": ["alice"], "requireReason": true},
-			{"match": {"action": "quorum"}, "decision": "route_to_human", "requiredApprovals": 2}
-		]`)
-		for _, tc := range []struct {
-			name, action, reason string
-			user                 ag.ChatUser
-			code                 string // "" when the decision is recorded
-		}{
-			{"anyone may decide a request that names no approvers", "open", "", carol, ""},
-			{"a chat user is none of the approvers a rule names", "named", "", carol, "not_an_approver"},
-			{"a reason is asked for", "why", "", carol, "reason_required"},
-			{"and then decides", "why", "looks fine", carol, ""},
-			{"who may decide is checked before the reason", "named_why", "", carol, "not_an_approver"},
-			{"no user id", "open", "", ag.ChatUser{Platform: ag.ChannelDiscord, Name: "Carol"}, "invalid_chat_user"},
-			{"no platform", "open", "", ag.ChatUser{UserID: "1"}, "invalid_chat_user"},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				r := submit(t, g, ag.NewRequest{Action: tc.action})
-				got, err := g.DecideInChat(bg, r.ID, tc.user, ag.DecisionApproved, tc.reason)
-				if code(err) != tc.code || (tc.code != "" && got != nil) {
-					t.Fatalf("DecideInChat = %v, %v; want code %q", got, err, tc.code)
-				}
-				if tc.code != "" {
-					return
-				}
-				if got.Status != ag.StatusApproved || got.DecidedBy != "Carol (discord:80351110224678912)" {
-					t.Fatalf("decided %s by %q", got.Status, got.DecidedBy)
-				}
-				v := got.Votes[0]
-				if v.VoterID != "discord:80351110224678912" || v.Channel != ag.DecidedViaDiscord || v.Reason != tc.reason {
-					t.Fatalf("vote %+v", v)
-				}
-				trail, err := g.RequestAudit(bg, r.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				last := trail[len(trail)-1]
-				var details struct{ Channel string }
-				if err := json.Unmarshal(last.Details, &details); err != nil {
-					t.Fatal(err)
-				}
-				if last.Actor != got.DecidedBy || last.ActorType != ag.ActorChat || details.Channel != ag.DecidedViaDiscord {
-					t.Fatalf("audit %s by %s (%s): %s", last.EventType, last.Actor, last.ActorType, last.Details)
-				}
-			})
+			{"match": {"action": "two"}, "decision": "route_to_human", "requiredApprovals": 2}]`)
+
+		open := submit(t, g, ag.NewRequest{Action: "open"})
+		r, err := g.DecideInChat(bg, open.ID, slackAlice, ag.DecisionApproved, "looks fine")
+		if err != nil {
+			t.Fatalf("DecideInChat(no approvers named) = %v", err)
+		}
+		if r.Status != ag.StatusApproved || r.DecidedBy != "alice (slack:U0ALICE)" || r.DecisionReason != "looks fine" {
+			t.Errorf("decided %s by %q (%q)", r.Status, r.DecidedBy, r.DecisionReason)
+		}
+		if v := r.Votes[0]; v.VoterID != "slack:U0ALICE" || v.Channel != ag.DecidedViaSlack {
+			t.Errorf("vote %+v; want voter slack:U0ALICE through slack", v)
+		}
+		trail, err := g.RequestAudit(bg, open.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := trail[len(trail)-1]
+		var details map[string]any
+		_ = json.Unmarshal(last.Details, &details)
+		if last.Actor != "alice (slack:U0ALICE)" || last.ActorType != ag.ActorChat || details["channel"] != "slack" {
+			t.Errorf("audit %s by %q (%s), details %v", last.EventType, last.Actor, last.ActorType, details)
+		}
+		// Settled is settled, for anyone.
+		if _, err := g.DecideInChat(bg, open.ID, slackBob, ag.DecisionDenied, ""); ag.ErrorCode(err) != "already_decided" {
+			t.Errorf("a second click = %v, want already_decided", err)
 		}
 
-		t.Run("one user is one vote, whatever the name it shows", func(t *testing.T) {
-			r := submit(t, g, ag.NewRequest{Action: "quorum"})
-			if _, err := g.DecideInChat(bg, r.ID, carol, ag.DecisionApproved, ""); err != nil {
-				t.Fatal(err)
-			}
-			renamed := carol
-			renamed.Name = "Not Carol"
-			if _, err := g.DecideInChat(bg, r.ID, renamed, ag.DecisionApproved, ""); ag.ErrorCode(err) != "already_voted" {
-				t.Fatalf("second vote by the same id: %v", err)
-			}
-			same := carol
-			same.Platform = ag.ChannelSlack // another platform's user with the same id is someone else
-			got, err := g.DecideInChat(bg, r.ID, same, ag.DecisionApproved, "")
-			if err != nil || got.Status != ag.StatusApproved || got.Votes[1].Channel != ag.DecidedViaSlack {
-				t.Fatalf("second voter: %+v, %v", got, err)
-			}
-			if _, err := g.DecideInChat(bg, r.ID, carol, ag.DecisionDenied, ""); ag.ErrorCode(err) != "already_decided" {
-				t.Fatalf("after the decision: %v", err)
-			}
-		})
-		t.Run("unknown request", func(t *testing.T) {
-			if _, err := g.DecideInChat(bg, "req_nope", carol, ag.DecisionApproved, ""); ag.ErrorKind(err) != ag.KindNotFound {
-				t.Fatalf("unknown request: %v", err)
-			}
-		})
+		named := submit(t, g, ag.NewRequest{Action: "named"})
+		// Refused before the reason is asked for, so no dialog opens for someone who may
+		// not decide anyway.
+		if _, err := g.DecideInChat(bg, named.ID, slackAlice, ag.DecisionApproved, ""); ag.ErrorCode(err) != "not_an_approver" {
+			t.Errorf("a click on a request naming approvers = %v, want not_an_approver", err)
+		}
+		if got, _ := g.Get(bg, named.ID); got.Status != ag.StatusPending || len(got.Votes) != 0 {
+			t.Errorf("a refused click changed the request: %s, %d votes", got.Status, len(got.Votes))
+		}
+		if got := eventTypes(t, g, named.ID); len(got) != 1 {
+			t.Errorf("a refused click was audited: %v", got)
+		}
+
+		why := submit(t, g, ag.NewRequest{Action: "why"})
+		if _, err := g.DecideInChat(bg, why.ID, slackAlice, ag.DecisionDenied, " "); ag.ErrorCode(err) != "reason_required" {
+			t.Errorf("no reason = %v, want reason_required", err)
+		}
+		if r, err := g.DecideInChat(bg, why.ID, slackAlice, ag.DecisionDenied, "not today"); err != nil || r.Status != ag.StatusDenied {
+			t.Errorf("with a reason = %v, %v", r, err)
+		}
+
+		two := submit(t, g, ag.NewRequest{Action: "two"})
+		if r, err := g.DecideInChat(bg, two.ID, slackAlice, ag.DecisionApproved, ""); err != nil || r.Status != ag.StatusPending {
+			t.Fatalf("first vote = %v, %v", r, err)
+		}
+		renamed := slackAlice
+		renamed.Name = "alice.smith"
+		if _, err := g.DecideInChat(bg, two.ID, renamed, ag.DecisionApproved, ""); ag.ErrorCode(err) != "already_voted" {
+			t.Errorf("the same Slack user, renamed, voting again = %v, want already_voted", err)
+		}
+		if r, err := g.DecideInChat(bg, two.ID, slackBob, ag.DecisionApproved, ""); err != nil || r.Status != ag.StatusApproved {
+			t.Errorf("second voter = %v, %v", r, err)
+		}
 	})
 }
 
-// code is err's code, or "" for no error.
-func code(err error) string {
-	if err == nil {
-		return ""
-	}
-	return ag.ErrorCode(err)
+func TestDecideInChatRefusesWhatItCannotAttribute(t *testing.T) {
+	eachGate(t, func(t *testing.T, g *ag.Gate, _ *testClock) {
+		r := submit(t, g, ag.NewRequest{Action: "deploy"})
+		for _, tc := range []struct {
+			name string
+			id   string
+			user ag.ChatUser
+			want string
+		}{
+			{"no user id", r.ID, ag.ChatUser{Platform: ag.ChannelSlack, Name: "alice"}, "invalid_chat_user"},
+			{"not a chat platform", r.ID, ag.ChatUser{Platform: ag.ChannelEmail, ID: "alice@example.com"}, "invalid_chat_user"},
+			{"unknown request", "req_missing", slackAlice, "not_found"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if _, err := g.DecideInChat(bg, tc.id, tc.user, ag.DecisionApproved, ""); ag.ErrorCode(err) != tc.want {
+					t.Errorf("DecideInChat = %v, want %s", err, tc.want)
+				}
+			})
+		}
+	})
 }
 
-func TestChatNames(t *testing.T) {
+// TestChatActorNames: the name shown is the platform's, on one line and bounded, beside
+// the id that identifies the user.
+func TestChatActorNames(t *testing.T) {
 	eachGate(t, func(t *testing.T, g *ag.Gate, _ *testClock) {
 		for _, tc := range []struct{ name, want string }{
-			{"  Carol \n  Smith ", "Carol Smith (discord:1)"},
-			{"evil\u202Egnp.exe\x00", "evilgnp.exe (discord:1)"},
-			{"\xff\u200b", "discord:1"},
-			{strings.Repeat("é", 100), strings.Repeat("é", ag.MaxChatNameLen) + " (discord:1)"},
+			{"", "discord:42"},
+			{"  Ada \n Lovelace ", "Ada Lovelace (discord:42)"},
+			{strings.Repeat("é", 50), strings.Repeat("é", 40) + "… (discord:42)"},
+			{"bad\x00name", "discord:42"},
 		} {
-			r := submit(t, g, ag.NewRequest{Action: "open"})
-			got, err := g.DecideInChat(bg, r.ID, ag.ChatUser{Platform: ag.ChannelDiscord, UserID: "1", Name: tc.name}, ag.DecisionDenied, "")
-			if err != nil || got.DecidedBy != tc.want {
-				t.Errorf("name %q: decided by %q (%v); want %q", tc.name, got.DecidedBy, err, tc.want)
+			r := submit(t, g, ag.NewRequest{Action: "deploy"})
+			u := ag.ChatUser{Platform: ag.ChannelDiscord, ID: "42", Name: tc.name}
+			got, err := g.DecideInChat(bg, r.ID, u, ag.DecisionApproved, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.DecidedBy != tc.want || got.Votes[0].Channel != ag.DecidedViaDiscord {
+				t.Errorf("name %q: decided by %q via %s, want %q via discord", tc.name, got.DecidedBy, got.Votes[0].Channel, tc.want)
 			}
 		}
 	})

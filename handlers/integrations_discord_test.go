@@ -59,7 +59,7 @@ func eachDiscord(t *testing.T, fn func(t *testing.T, e *discordEnv)) {
 		if e.sender, err = discord.NewSender(cfg, e.gate, s, discord.Options{BaseURL: "https://gate.example.com", Clock: e.clock}); err != nil {
 			t.Fatal(err)
 		}
-		e.srv = httptest.NewServer(handlers.New(e.gate, handlers.Config{Logger: log, Discord: endpoint}))
+		e.srv = httptest.NewServer(handlers.New(e.gate, handlers.Config{Logger: log, DiscordInteractions: endpoint}))
 		t.Cleanup(e.srv.Close)
 		fn(t, e)
 	})

@@ -14,6 +14,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/health", s.health)
 	e.GET("/ready", s.ready)
 	e.GET("/metrics", s.metrics.handler())
+	// Discord posts its users' clicks here; the signature is the credential (no key, no CSRF).
+	e.POST("/integrations/discord/interactions", s.discordInteractions, s.bodyLimit)
 
 	api := e.Group("/api", s.cors, s.bodyLimit, s.authenticateKey, s.rateLimit)
 
@@ -44,9 +46,6 @@ func (s *Server) routes(e *echo.Echo) {
 
 	api.POST("/mcp/authorize", s.authorizeTool, need(ag.ScopeRequestCreate))
 	api.RouteNotFound("/*", s.apiRouteNotFound)
-
-	// Chat platforms' callbacks: no API key and no CSRF check; each verifies its signature.
-	e.POST("/integrations/discord/interactions", s.discordInteractions, s.bodyLimit)
 
 	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
 	// every unsafe method passes the cross-origin check; app pages need a signed-in session,

@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/agentgate/agentgate"
-	"github.com/agentgate/agentgate/chat/discord"
 )
 
 // MaxBodyBytes is the largest request body accepted.
@@ -37,8 +36,9 @@ type Config struct {
 	// Stopping, closed when the server begins to shut down, ends the dashboard's live
 	// streams, which would otherwise hold the shutdown open.
 	Stopping <-chan struct{}
-	// Discord, when set, serves Discord's interactions endpoint (DISCORD_PUBLIC_KEY).
-	Discord *discord.Endpoint
+	// DiscordInteractions answers Discord's button clicks at
+	// /integrations/discord/interactions; nil when Discord is not configured for it.
+	DiscordInteractions DiscordInteractions
 }
 
 // Server holds the HTTP layer's dependencies.

@@ -33,16 +33,18 @@ func NewEndpoint(cfg Config, gate Decider, baseURL string, clock agentgate.Clock
 // Verify checks that body and its headers were signed by Discord just now (see Verifier).
 func (e *Endpoint) Verify(h http.Header, body []byte) error { return e.verifier.Verify(h, body) }
 
-// Replayed reports whether in was already answered: a signed interaction sent again. Only
-// PINGs, which change nothing, may come again.
-func (e *Endpoint) Replayed(in Interaction) bool {
-	return in.Type != InteractionPing && e.replays.Seen(in.ID)
+// Handle answers a verified interaction and returns the answer's JSON body (see
+// Responder.Respond). An interaction already answered (a signed request sent again) is
+// only acknowledged: nothing changes. An error means the body is no interaction.
+func (e *Endpoint) Handle(ctx context.Context, body []byte) ([]byte, error) {
+	in, err := ParseInteraction(body)
+	if err != nil {
+		return nil, err
+	}
+	answer := Response{Type: ResponseDeferUpdate}
+	// Only PINGs, which change nothing, may come again.
+	if in.Type == InteractionPing || !e.replays.Seen(in.ID) {
+		answer = e.responder.Respond(ctx, in)
+	}
+	return Encode(answer)
 }
-
-// Respond answers a verified interaction (see Responder.Respond).
-func (e *Endpoint) Respond(ctx context.Context, in Interaction) Response {
-	return e.responder.Respond(ctx, in)
-}
-
-// Acknowledge is the answer to a replayed interaction: received, and nothing changes.
-func Acknowledge() Response { return Response{Type: ResponseDeferUpdate} }

@@ -17,7 +17,7 @@ import (
 func runGateway(t *testing.T, e *env) (done <-chan error, stop func()) {
 	t.Helper()
 	e.cfg.PublicKey = "" // no endpoint: clicks come over the Gateway
-	g, err := discord.NewGateway(e.cfg, e.responder(), discord.Options{})
+	g, err := discord.NewGateway(e.cfg, e.responder(), discord.Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,17 +40,15 @@ func connected(e *env) func() bool { return func() bool { return e.discord.Gatew
 
 func TestGatewayDecides(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		e.discord.SetHeartbeatInterval(5) // ms: heartbeats at once, to see them
 		_, stop := runGateway(t, e)
 		e.discord.Wait(t, "the client to identify", connected(e))
 		if st := e.discord.Gateway(); st.Identifies != 1 || st.Intents != 0 || st.Resumes != 0 {
 			t.Fatalf("gateway saw %+v; want one IDENTIFY with no intents", st)
 		}
-		e.discord.Wait(t, "a heartbeat", func() bool { return e.discord.Gateway().Heartbeats > 0 })
 
-		r := e.submit(t, "deploy")
+		r, other := e.submit(t, "deploy"), e.submit(t, "deploy")
 		click := discordtest.Click("3001", appID, "approve:"+r.ID, carol)
-		for _, in := range [][]byte{click, click, discordtest.Click("3002", appID, "deny:"+r.ID, carol)} {
+		for _, in := range [][]byte{click, click, discordtest.Click("3002", appID, "deny:"+other.ID, carol)} {
 			if err := e.discord.Interact(in); err != nil {
 				t.Fatal(err)
 			}
@@ -73,6 +71,14 @@ func TestGatewayDecides(t *testing.T) {
 		if got.Status != agentgate.StatusApproved || got.Votes[0].Channel != agentgate.DecidedViaDiscord {
 			t.Fatalf("request %s, votes %+v", got.Status, got.Votes)
 		}
+	})
+}
+
+func TestGatewayHeartbeats(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.discord.SetHeartbeatInterval(5) // ms: heartbeats at once, to see them
+		_, _ = runGateway(t, e)
+		e.discord.Wait(t, "heartbeats", func() bool { return e.discord.Gateway().Heartbeats >= 3 })
 	})
 }
 

@@ -3,6 +3,7 @@ package discord_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -100,8 +101,11 @@ func (e *env) sender(t *testing.T) *discord.Sender {
 	return s
 }
 
+// quiet is a logger for components whose logs the test does not read.
+var quiet = slog.New(slog.DiscardHandler)
+
 func (e *env) responder() *discord.Responder {
-	return discord.NewResponder(e.gate, e.cfg, "https://gate.example.com", nil)
+	return discord.NewResponder(e.gate, e.cfg, "https://gate.example.com", quiet)
 }
 
 // delivery is the outbox row for an event of r to a channel ("" for the default).

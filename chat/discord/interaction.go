@@ -69,7 +69,7 @@ func (in Interaction) Clicker() agentgate.ChatUser {
 			name = n
 		}
 	}
-	return agentgate.ChatUser{Platform: agentgate.ChannelDiscord, UserID: u.ID, Name: name}
+	return agentgate.ChatUser{Platform: agentgate.ChannelDiscord, ID: u.ID, Name: name}
 }
 
 // Choice is what a click or a form asks for: a decision on a request, with the reason

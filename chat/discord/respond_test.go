@@ -139,7 +139,7 @@ func TestChoice(t *testing.T) {
 		t.Error("a body that is not JSON was read")
 	}
 	u := parse(t, discordtest.Click("1", appID, "approve:req_1", discordtest.User{ID: "7", Username: "dave"})).Clicker()
-	if u.UserID != "7" || u.Name != "dave" || u.Platform != agentgate.ChannelDiscord {
+	if u.ID != "7" || u.Name != "dave" || u.Platform != agentgate.ChannelDiscord {
 		t.Errorf("Clicker without a nickname = %+v", u)
 	}
 }

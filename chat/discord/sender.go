@@ -265,3 +265,6 @@ func (s *Sender) Test(ctx context.Context) (agentgate.SendResult, error) {
 	}
 	return agentgate.SendResult{StatusCode: ans.status, Response: "posted test message " + p.ID + " in channel " + channel}, nil
 }
+
+// Target is where Test posts, for the Channels page: the default channel.
+func (s *Sender) Target() string { return s.cfg.DefaultChannel }
