@@ -105,6 +105,19 @@ func (s *Sender) current(ctx context.Context, id string) (*agentgate.Request, ag
 	return r, agentgate.SendResult{}, nil
 }
 
+// state reads the request as it now is and the messages posted about it.
+func (s *Sender) state(ctx context.Context, id string) (*agentgate.Request, []agentgate.ChatMessage, agentgate.SendResult, error) {
+	r, res, err := s.current(ctx, id)
+	if err != nil {
+		return nil, nil, res, err
+	}
+	ms, err := s.messages.ChatMessages(ctx, id, agentgate.ChannelDiscord)
+	if err != nil {
+		return nil, nil, res, fmt.Errorf("discord: listing the messages of request %s: %w", id, err)
+	}
+	return r, ms, res, nil
+}
+
 // links are a request's links on this server.
 func (s *Sender) links(id string) Links { return LinksFor(s.opts.BaseURL, id) }
 
@@ -121,13 +134,9 @@ func (s *Sender) post(ctx context.Context, d agentgate.Delivery, id string) (age
 	case !Snowflake(channel):
 		return permanent("discord: %q is not a channel id: name it as discord:<channel id>", channel)
 	}
-	r, res, err := s.current(ctx, id)
+	r, ms, res, err := s.state(ctx, id)
 	if err != nil {
 		return res, err
-	}
-	ms, err := s.messages.ChatMessages(ctx, id, agentgate.ChannelDiscord)
-	if err != nil {
-		return agentgate.SendResult{}, fmt.Errorf("discord: listing the messages of request %s: %w", id, err)
 	}
 	for _, m := range ms {
 		if m.Channel == channel { // posted and recorded by an earlier attempt
@@ -159,13 +168,9 @@ func (s *Sender) post(ctx context.Context, d agentgate.Delivery, id string) (age
 // deleted in Discord is left alone; one edit that will never succeed does not keep the
 // others from being made, and a retry makes them all again, which changes nothing.
 func (s *Sender) editAll(ctx context.Context, id string) (agentgate.SendResult, error) {
-	r, res, err := s.current(ctx, id)
+	r, ms, res, err := s.state(ctx, id)
 	if err != nil {
 		return res, err
-	}
-	ms, err := s.messages.ChatMessages(ctx, id, agentgate.ChannelDiscord)
-	if err != nil {
-		return agentgate.SendResult{}, fmt.Errorf("discord: listing the messages of request %s: %w", id, err)
 	}
 	if len(ms) == 0 {
 		return agentgate.SendResult{Response: "no Discord message of this request to edit"}, nil

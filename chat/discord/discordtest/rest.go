@@ -20,20 +20,25 @@ const (
 // MissingChannel is a channel id the fake answers "Unknown Channel" for.
 const MissingChannel = "404"
 
-func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+// accept reads a message create or edit, answering it instead when the test scripted an
+// answer or the call is one Discord would refuse.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request) (discord.Message, bool) {
 	if a, ok := s.begin(r.Method); ok {
 		reply(w, a)
-		return
+		return discord.Message{}, false
 	}
 	if !s.authorized(w, r) {
-		return
+		return discord.Message{}, false
 	}
-	channel := r.PathValue("channel")
-	if channel == MissingChannel {
+	if r.PathValue("channel") == MissingChannel {
 		refuse(w, http.StatusNotFound, codeUnknownChannel, "Unknown Channel")
-		return
+		return discord.Message{}, false
 	}
-	m, ok := readMessage(w, r)
+	return readMessage(w, r)
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	m, ok := s.accept(w, r)
 	if !ok {
 		return
 	}
@@ -42,28 +47,21 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	defer s.changedLocked()
 	if id, ok := s.nonces[m.Nonce]; ok && m.EnforceNonce && m.Nonce != "" {
 		if old, ok := s.messages[id]; ok {
-			writeJSON(w, map[string]string{"id": old.ID, "channel_id": old.ChannelID})
+			writeMessage(w, old)
 			return
 		}
 	}
 	id := s.newID()
-	s.messages[id] = &Message{ID: id, ChannelID: channel, Body: m}
+	s.messages[id] = &Message{ID: id, ChannelID: r.PathValue("channel"), Body: m}
 	s.order = append(s.order, id)
 	if m.Nonce != "" {
 		s.nonces[m.Nonce] = id
 	}
-	writeJSON(w, map[string]string{"id": id, "channel_id": channel})
+	writeMessage(w, s.messages[id])
 }
 
 func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
-	if a, ok := s.begin(r.Method); ok {
-		reply(w, a)
-		return
-	}
-	if !s.authorized(w, r) {
-		return
-	}
-	m, ok := readMessage(w, r)
+	m, ok := s.accept(w, r)
 	if !ok {
 		return
 	}
@@ -77,7 +75,7 @@ func (s *Server) edit(w http.ResponseWriter, r *http.Request) {
 	}
 	old.Body.Content, old.Body.Embeds, old.Body.Components = m.Content, m.Embeds, m.Components
 	old.Edits++
-	writeJSON(w, map[string]string{"id": old.ID, "channel_id": old.ChannelID})
+	writeMessage(w, old)
 }
 
 func (s *Server) callback(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +138,11 @@ func withinLimits(m discord.Message) bool {
 		}
 	}
 	return total <= 6000
+}
+
+// writeMessage answers with the message, as far as a bot reads it.
+func writeMessage(w http.ResponseWriter, m *Message) {
+	writeJSON(w, map[string]string{"id": m.ID, "channel_id": m.ChannelID})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
