@@ -72,8 +72,9 @@ func New(t testing.TB, token string) *Server {
 	mux.HandleFunc("POST /interactions/{id}/{token}/callback", s.callback)
 	mux.HandleFunc("GET /gateway/bot", s.gatewayBot)
 	mux.HandleFunc("GET /gateway", s.gateway.serve)
-	s.http = httptest.NewServer(mux)
-	s.URL = s.http.URL
+	s.http = httptest.NewUnstartedServer(mux)
+	s.URL = "http://" + s.http.Listener.Addr().String() // before serving: handlers read it
+	s.http.Start()
 	t.Cleanup(func() {
 		s.gateway.stop()
 		s.http.Close()
