@@ -68,6 +68,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
 	defer chatDiscord.start(bg, log)() // waits, once bg ends, for the Gateway to close
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, chatDiscord.addSender(channelSenders(cfg, gate)), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -107,9 +108,11 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("Some requests did not finish in time.", "err", err)
 	}
+	dispatcher.Shutdown(sctx) // attempts in flight finish within the budget, or are released
 	stopBG()
 	<-done
 	<-done
+	<-delivered
 	log.Info("Stopped.")
 	return nil
 }
@@ -147,7 +150,8 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 // openGate opens and migrates the database and builds the gate, with the configuration's
 // database and request expiry.
 func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
-	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout})
+	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout,
+		CheckWebhookURL: webhookURLCheck(cfg)})
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
@@ -189,6 +193,10 @@ func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) 
 		case "policies":
 			if err := gate.ReloadPolicies(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Could not reload policies.", "err", err)
+			}
+		case "webhooks":
+			if err := gate.ReloadWebhooks(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("Could not reload webhooks.", "err", err)
 			}
 		}
 	}

@@ -72,3 +72,11 @@ func (p *discordParts) start(ctx context.Context, log *slog.Logger) (stop func()
 	})
 	return wg.Wait
 }
+
+// addSender adds the Discord sender to the outbox's senders, when Discord is configured.
+func (p *discordParts) addSender(senders map[agentgate.ChannelKind]agentgate.Sender) map[agentgate.ChannelKind]agentgate.Sender {
+	if p != nil {
+		senders[agentgate.ChannelDiscord] = p.Sender
+	}
+	return senders
+}
