@@ -186,11 +186,11 @@ func printKey(io stdio, secret, baseURL string) {
 func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) func(topic, id string) {
 	return func(topic, id string) {
 		switch topic {
-		case "request":
+		case db.TopicRequest:
 			gate.Broker().Publish(id)
-		case "keys":
+		case db.TopicKeys:
 			gate.InvalidateKeys()
-		case "policies":
+		case db.TopicPolicies:
 			if err := gate.ReloadPolicies(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Could not reload policies.", "err", err)
 			}
