@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -30,8 +28,8 @@ func jsonMap(s string) map[string]any {
 	return m
 }
 
-// policy builds an enabled policy from a JSON array of rules.
-func policy(t testing.TB, id string, priority int, rules string) Policy {
+// testPolicy builds an enabled policy from a JSON array of rules.
+func testPolicy(t testing.TB, id string, priority int, rules string) Policy {
 	t.Helper()
 	p := Policy{ID: id, Name: "policy " + id, Priority: priority, Enabled: true}
 	if err := json.Unmarshal([]byte(rules), &p.Rules); err != nil {
@@ -49,205 +47,19 @@ func compile(t testing.TB, ps ...Policy) *PolicySet {
 	return s
 }
 
-// matches reports whether a one-rule policy with the given match accepts in.
-func matches(t testing.TB, match string, in Input) bool {
-	t.Helper()
-	s := compile(t, policy(t, "p", 0, `[{"match": `+match+`, "decision": "auto_approve"}]`))
-	return s.Evaluate(in).RuleIndex != nil
-}
-
-func TestMatch(t *testing.T) {
-	tests := []struct {
-		name  string
-		match string
-		want  bool
-	}{
-		{"empty match matches everything", `{}`, true},
-		{"action literal", `{"action": "send_email"}`, true},
-		{"action literal mismatch", `{"action": "delete_file"}`, false},
-		{"urgency literal", `{"urgency": "high"}`, true},
-		{"action is never shadowed by params", `{"action": "delete"}`, false},
-		{"urgency is never shadowed by params", `{"urgency": "low"}`, false},
-		{"params.action reaches the param", `{"params.action": "delete", "params.urgency": "low"}`, true},
-		{"bare key looks in params", `{"to": "alice@example.com"}`, true},
-		{"params path", `{"params.to": "alice@example.com"}`, true},
-		{"number equals integer-valued float", `{"amount": 250.0}`, true},
-		{"number literal mismatch", `{"amount": 251}`, false},
-		{"number never equals a string", `{"amount": "250"}`, false},
-		{"bool literal", `{"ok": true}`, true},
-		{"bool literal mismatch", `{"ok": false}`, false},
-		{"null matches null", `{"nothing": null}`, true},
-		{"null does not match a missing field", `{"missing": null}`, false},
-		{"array deep equality", `{"tags": ["finance", "urgent"]}`, true},
-		{"array order matters", `{"tags": ["urgent", "finance"]}`, false},
-		{"object deep equality", `{"meta": {"a": 1.0, "b": [1, 2]}}`, true},
-		{"object needs every key", `{"meta": {"a": 1}}`, false},
-		{"empty object literal is not any object", `{"meta": {}}`, false},
-		{"context path", `{"context.user.role": "agent"}`, true},
-		{"whole context object", `{"context": {"user": {"role": "agent", "team": "ops"}, "env": "production"}}`, true},
-		{"array index path", `{"params.items.1.sku": "SKU-2"}`, true},
-		{"bare nested array path", `{"items.0.qty": 2}`, true},
-		{"index out of range is missing", `{"params.items.5.sku": {"$exists": false}}`, true},
-		{"non-numeric index into an array is missing", `{"params.items.x": {"$exists": true}}`, false},
-		{"path through a string is missing", `{"params.to.x": {"$exists": true}}`, false},
-		{"bare dotted key falls back to a flat param", `{"a.b": "flat"}`, true},
-		{"keys are ANDed", `{"action": "send_email", "to": "alice@example.com", "urgency": "high"}`, true},
-		{"one failing key fails the match", `{"action": "send_email", "to": "bob@example.com"}`, false},
-
-		{"$eq", `{"to": {"$eq": "alice@example.com"}}`, true},
-		{"$eq mismatch", `{"to": {"$eq": "bob"}}`, false},
-		{"$eq missing", `{"nope": {"$eq": null}}`, false},
-		{"$ne", `{"to": {"$ne": "bob"}}`, true},
-		{"$ne equal", `{"amount": {"$ne": 250}}`, false},
-		{"$ne missing matches", `{"nope": {"$ne": "x"}}`, true},
-		{"$in", `{"action": {"$in": ["send_sms", "send_email"]}}`, true},
-		{"$in mismatch", `{"action": {"$in": ["send_sms"]}}`, false},
-		{"$in numbers", `{"amount": {"$in": [1, 250.0]}}`, true},
-		{"$in empty", `{"action": {"$in": []}}`, false},
-		{"$in missing", `{"nope": {"$in": [null]}}`, false},
-		{"$in large set", `{"to": {"$in": ["a","b","c","d","e","f","g","h","alice@example.com"]}}`, true},
-		{"$in large set mismatch", `{"to": {"$in": ["a","b","c","d","e","f","g","h","i"]}}`, false},
-		{"$in large set with a number", `{"amount": {"$in": ["a","b","c","d","e","f","g","h",250]}}`, true},
-		{"$in array value by deep equality", `{"tags": {"$in": [["finance", "urgent"]]}}`, true},
-		{"$nin", `{"action": {"$nin": ["delete_file"]}}`, true},
-		{"$nin listed", `{"action": {"$nin": ["send_email"]}}`, false},
-		{"$nin missing matches", `{"nope": {"$nin": ["x"]}}`, true},
-		{"$lt", `{"amount": {"$lt": 251}}`, true},
-		{"$lt boundary", `{"amount": {"$lt": 250}}`, false},
-		{"$lte boundary", `{"amount": {"$lte": 250}}`, true},
-		{"$lte", `{"amount": {"$lte": 249.5}}`, false},
-		{"$gt", `{"amount": {"$gt": 249}}`, true},
-		{"$gt boundary", `{"amount": {"$gt": 250}}`, false},
-		{"$gte boundary", `{"amount": {"$gte": 250}}`, true},
-		{"$gte", `{"amount": {"$gte": 1e3}}`, false},
-		{"range is ANDed", `{"amount": {"$gt": 100, "$lt": 300}}`, true},
-		{"range outside", `{"amount": {"$gt": 100, "$lt": 200}}`, false},
-		{"string comparison", `{"to": {"$gt": "alice"}}`, true},
-		{"string comparison mismatch", `{"to": {"$lt": "alice"}}`, false},
-		{"RFC 3339 times compare", `{"when": {"$gte": "2025-01-01T00:00:00Z", "$lt": "2025-04-01T00:00:00Z"}}`, true},
-		{"number against string is no match", `{"to": {"$gt": 5}}`, false},
-		{"string against number is no match", `{"amount": {"$lt": "z"}}`, false},
-		{"comparison on missing", `{"nope": {"$lt": 5}}`, false},
-		{"urgency compares by rank", `{"urgency": {"$gte": "high"}}`, true},
-		{"urgency rank above", `{"urgency": {"$gt": "high"}}`, false},
-		{"urgency rank below critical", `{"urgency": {"$lt": "critical", "$gt": "normal"}}`, true},
-		{"$regex", `{"to": {"$regex": "@example\\.com$"}}`, true},
-		{"$regex mismatch", `{"to": {"$regex": "^bob@"}}`, false},
-		{"$regex on a number", `{"amount": {"$regex": "250"}}`, false},
-		{"$regex on missing", `{"nope": {"$regex": ".*"}}`, false},
-		{"$regex case flag", `{"action": {"$regex": "(?i)^SEND_"}}`, true},
-		{"$glob", `{"to": {"$glob": "*@example.com"}}`, true},
-		{"$glob mismatch", `{"to": {"$glob": "*@corp.com"}}`, false},
-		{"$glob star stays within a path segment", `{"path": {"$glob": "*"}}`, false},
-		{"$glob per segment", `{"path": {"$glob": "/etc/*"}}`, true},
-		{"$glob class and ?", `{"params.items.0.sku": {"$glob": "SKU-[0-9]"}, "action": {"$glob": "send_?mail"}}`, true},
-		{"$glob on a number", `{"amount": {"$glob": "*"}}`, false},
-		{"$glob escapes", `{"glob": {"$glob": "a\\*b?\\[x]"}}`, true},
-		{"$glob escaped star is literal", `{"glob": {"$glob": "a\\*bc[x]"}}`, false},
-		{"$glob exact", `{"to": {"$glob": "alice@example.com"}}`, true},
-		{"$glob suffix mismatch", `{"to": {"$glob": "alice@*.org"}}`, false},
-		{"$exists", `{"to": {"$exists": true}}`, true},
-		{"$exists on null", `{"nothing": {"$exists": true}}`, true},
-		{"$exists false on present", `{"to": {"$exists": false}}`, false},
-		{"$exists false on missing", `{"nope": {"$exists": false}}`, true},
-		{"$exists on whole params", `{"params": {"$exists": true}}`, true},
-		{"$contains substring", `{"to": {"$contains": "@example"}}`, true},
-		{"$contains substring mismatch", `{"to": {"$contains": "@corp"}}`, false},
-		{"$contains array element", `{"tags": {"$contains": "finance"}}`, true},
-		{"$contains array element mismatch", `{"tags": {"$contains": "legal"}}`, false},
-		{"$contains number element", `{"meta.b": {"$contains": 2}}`, true},
-		{"$contains object element", `{"items": {"$contains": {"sku": "SKU-2"}}}`, true},
-		{"$contains on a number", `{"amount": {"$contains": 2}}`, false},
-		{"$contains number in string", `{"to": {"$contains": 5}}`, false},
-		{"$contains on missing", `{"nope": {"$contains": "x"}}`, false},
-
-		{"top $any", `{"$any": [{"action": "x"}, {"to": {"$regex": "example"}}]}`, true},
-		{"top $any none", `{"$any": [{"action": "x"}, {"urgency": "low"}]}`, false},
-		{"top $all", `{"$all": [{"action": "send_email"}, {"amount": {"$gt": 100}}]}`, true},
-		{"top $all one fails", `{"$all": [{"action": "send_email"}, {"amount": {"$gt": 1000}}]}`, false},
-		{"top $not", `{"$not": {"context.env": "staging"}}`, true},
-		{"top $not of a match", `{"$not": {"context.env": "production"}}`, false},
-		{"$not of empty match", `{"$not": {}}`, false},
-		{"$not of $any", `{"$not": {"$any": [{"action": "x"}, {"action": "y"}]}}`, true},
-		{"$any of $all", `{"$any": [{"$all": [{"action": "x"}]}, {"$all": [{"urgency": "high"}, {"ok": true}]}]}`, true},
-		{"top boolean ANDed with fields", `{"action": "send_email", "$not": {"tags": {"$contains": "finance"}}}`, false},
-		{"field $not of operators", `{"to": {"$not": {"$regex": "@evil\\."}}}`, true},
-		{"field $not of operators fails", `{"to": {"$not": {"$regex": "@example\\."}}}`, false},
-		{"field $not on missing", `{"nope": {"$not": {"$eq": 1}}}`, true},
-		{"field $any of operators", `{"to": {"$any": [{"$glob": "*@corp.com"}, {"$contains": "alice"}]}}`, true},
-		{"field $all of operators", `{"amount": {"$all": [{"$gt": 1}, {"$lt": 2}]}}`, false},
-		{"field $any of whole-document matches", `{"amount": {"$gt": 100, "$any": [{"urgency": "critical"}, {"context.user.role": "agent"}]}}`, true},
-		{"field $any mixing both kinds", `{"to": {"$any": [{"$eq": "nobody"}, {"action": "send_email"}]}}`, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := matches(t, tt.match, testInput); got != tt.want {
-				t.Errorf("match %s = %v, want %v", tt.match, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestMatchGoValues(t *testing.T) {
-	in := Input{
-		Action: "pay",
-		Params: map[string]any{
-			"int": 5, "int64": int64(5), "uint8": uint8(5), "float32": float32(5), "number": json.Number("5.0"),
-			"bad": json.Number("x"), "strs": []string{"a", "b"}, "labels": map[string]string{"env": "prod"},
-			"nan": nanValue(),
-		},
-	}
-	tests := []struct {
-		match string
-		want  bool
-	}{
-		{`{"int": 5}`, true},
-		{`{"int64": {"$gte": 5, "$lt": 5.5}}`, true},
-		{`{"uint8": {"$in": [5]}}`, true},
-		{`{"float32": 5.0}`, true},
-		{`{"number": {"$eq": 5}}`, true},
-		{`{"number": "5.0"}`, false},
-		{`{"bad": {"$gt": 0}}`, false},
-		{`{"strs": ["a", "b"]}`, true},
-		{`{"strs": {"$contains": "b"}}`, true},
-		{`{"strs.1": "b"}`, true},
-		{`{"labels": {"env": "prod"}}`, true},
-		{`{"labels.env": {"$regex": "^pr"}}`, true},
-		{`{"labels.env.x": {"$exists": true}}`, false},
-		{`{"nan": {"$gte": 0}}`, false},
-		{`{"nan": {"$lt": 0}}`, false},
-		{`{"urgency": "normal"}`, true}, // an unset urgency is normal
-		{`{"context.x": {"$exists": false}}`, true},
-		{`{"params": {"$exists": true}}`, true},
-	}
-	for _, tt := range tests {
-		if got := matches(t, tt.match, in); got != tt.want {
-			t.Errorf("match %s = %v, want %v", tt.match, got, tt.want)
-		}
-	}
-	if !matches(t, `{"params": {}, "context": {}}`, Input{Action: "x"}) {
-		t.Error("nil params and context should equal {}")
-	}
-}
-
-func nanValue() float64 {
-	zero := 0.0
-	return zero / zero
-}
-
 func TestEvaluateOrder(t *testing.T) {
-	low := policy(t, "b-low", 10, `[
+	low := testPolicy(t, "b-low", 10, `[
 		{"match": {"action": "deploy"}, "decision": "auto_deny"},
 		{"match": {"amount": {"$gt": 100}}, "decision": "route_to_human", "approvers": ["ops@example.com"],
 		 "channels": ["slack:#ops", "email:ops@example.com"], "requireReason": true, "requiredApprovals": 2}
 	]`)
-	high := policy(t, "a-high", 1, `[
+	high := testPolicy(t, "a-high", 1, `[
 		{"match": {"action": "read_file"}, "decision": "auto_approve", "owasp": "LLM02:2025 Sensitive Information Disclosure"},
 		{"match": {"action": {"$in": ["deploy", "pay"]}, "context.env": "staging"}, "decision": "auto_approve"}
 	]`)
-	tie := policy(t, "a-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_deny"}]`)
-	tieLater := policy(t, "c-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_approve"}]`)
-	disabled := policy(t, "0-off", 0, `[{"match": {}, "decision": "auto_approve"}]`)
+	tie := testPolicy(t, "a-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_deny"}]`)
+	tieLater := testPolicy(t, "c-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_approve"}]`)
+	disabled := testPolicy(t, "0-off", 0, `[{"match": {}, "decision": "auto_approve"}]`)
 	disabled.Enabled = false
 	s := compile(t, tieLater, low, disabled, high, tie)
 
@@ -290,9 +102,9 @@ func TestEvaluateOrder(t *testing.T) {
 // in policy and rule order.
 func TestEvaluateInterleaves(t *testing.T) {
 	s := compile(t,
-		policy(t, "1", 1, `[{"match": {"action": "a", "n": 1}, "decision": "auto_deny"}, {"match": {"n": 2}, "decision": "auto_deny"}]`),
-		policy(t, "2", 2, `[{"match": {"action": {"$in": ["a", "b", 7]}, "n": 3}, "decision": "auto_deny"}, {"match": {"n": {"$lte": 4}}, "decision": "auto_approve"}]`),
-		policy(t, "3", 3, `[{"match": {"action": {"$in": [7]}}, "decision": "auto_deny"}, {"match": {"action": "a"}, "decision": "auto_deny"}]`),
+		testPolicy(t, "1", 1, `[{"match": {"action": "a", "n": 1}, "decision": "auto_deny"}, {"match": {"n": 2}, "decision": "auto_deny"}]`),
+		testPolicy(t, "2", 2, `[{"match": {"action": {"$in": ["a", "b", 7]}, "n": 3}, "decision": "auto_deny"}, {"match": {"n": {"$lte": 4}}, "decision": "auto_approve"}]`),
+		testPolicy(t, "3", 3, `[{"match": {"action": {"$in": [7]}}, "decision": "auto_deny"}, {"match": {"action": "a"}, "decision": "auto_deny"}]`),
 	)
 	tests := []struct {
 		action string
@@ -309,88 +121,6 @@ func TestEvaluateInterleaves(t *testing.T) {
 			t.Errorf("action %s n %v: got %s, want policy %q rule %d", tt.action, tt.n, jsonString(got), tt.policy, tt.rule)
 		}
 	}
-}
-
-// TestEvaluateIndexes checks that filing rules under the values they need never changes an
-// outcome: every input gets what trying every rule in order gives.
-func TestEvaluateIndexes(t *testing.T) {
-	var ps []Policy
-	paths := []string{"action", "urgency", "kind", "params.region", "context.team", "a.b", "p1", "p2", "p3", "p4", "p5", "p6"}
-	for i, p := range paths {
-		ps = append(ps, policy(t, fmt.Sprint("k", i), i, fmt.Sprintf(`[
-			{"match": {%[1]q: "x", "n": {"$gt": 5}}, "decision": "auto_deny"},
-			{"match": {%[1]q: {"$in": ["x", "y"]}, "n": {"$lte": 5}}, "decision": "auto_approve"},
-			{"match": {%[1]q: {"$in": ["x", 3]}}, "decision": "auto_deny"},
-			{"match": {%[1]q: {"$eq": "high"}, "$not": {"n": 1}}, "decision": "auto_approve"},
-			{"match": {"n": %[2]d}, "decision": "auto_deny"}
-		]`, p, i)))
-	}
-	s := compile(t, ps...)
-	if len(s.indexes) != maxIndexes {
-		t.Errorf("%d indexes, want %d", len(s.indexes), maxIndexes)
-	}
-	values := []any{"x", "y", "high", "z", 3.0, nil}
-	count := 0
-	for _, p := range paths {
-		for _, v := range values {
-			for _, n := range []float64{1, 5, 6, 11, 20} {
-				in := Input{Action: "act", Urgency: UrgencyLow, Params: map[string]any{"n": n}, Context: map[string]any{}}
-				switch p {
-				case "action":
-					in.Action, _ = v.(string)
-				case "urgency":
-					s, _ := v.(string)
-					in.Urgency = Urgency(s)
-				case "context.team":
-					in.Context["team"] = v
-				case "params.region":
-					in.Params["region"] = v
-				default:
-					in.Params[p] = v
-				}
-				got, want := s.Evaluate(in), evaluateLinear(s, in)
-				if !sameOutcome(got, want) {
-					t.Errorf("%s=%v n=%v: got %s, want %s", p, v, n, jsonString(got), jsonString(want))
-				}
-				if got.RuleIndex != nil {
-					count++
-				}
-			}
-		}
-	}
-	if count == 0 {
-		t.Error("no input matched a rule")
-	}
-}
-
-// TestEvaluateManyPaths covers sets with more distinct paths than an evaluation remembers.
-func TestEvaluateManyPaths(t *testing.T) {
-	var ps []Policy
-	for i := range maxSlots + 10 {
-		ps = append(ps, policy(t, fmt.Sprintf("p%03d", i), i, fmt.Sprintf(`[{"match": {"f%[1]d": {"$gte": 1}, "g%[1]d": {"$exists": false}}, "decision": "auto_deny"}]`, i)))
-	}
-	s := compile(t, ps...)
-	for _, i := range []int{0, maxSlots - 1, maxSlots, maxSlots + 9} {
-		in := Input{Params: map[string]any{fmt.Sprint("f", i): 1.0}}
-		if got := s.Evaluate(in); got.PolicyID != fmt.Sprintf("p%03d", i) {
-			t.Errorf("f%d: got %s", i, jsonString(got))
-		}
-		in.Params[fmt.Sprint("g", i)] = true
-		if got := s.Evaluate(in); got.RuleIndex != nil {
-			t.Errorf("f%d and g%d: got %s", i, i, jsonString(got))
-		}
-	}
-}
-
-// evaluateLinear tries every rule in order, as Evaluate would without indexes.
-func evaluateLinear(s *PolicySet, in Input) Outcome {
-	st := evalState{in: in, paths: s.paths}
-	for i := range s.match {
-		if st.matchAll(s.match[i]) {
-			return s.rules[i].result()
-		}
-	}
-	return DefaultOutcome()
 }
 
 func TestEvaluateNilAndEmpty(t *testing.T) {
@@ -432,22 +162,6 @@ func TestPolicySetReads(t *testing.T) {
 	if p, c := (*PolicySet)(nil).Reads(); p || c {
 		t.Error("a nil set reads nothing")
 	}
-}
-
-func TestEvaluateConcurrent(t *testing.T) {
-	s := compile(t, policy(t, "p", 0, `[{"match": {"to": {"$regex": "@example\\.com$"}, "tags": {"$contains": "finance"}}, "decision": "auto_deny"}]`))
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for range 200 {
-				if got := s.Evaluate(testInput); got.Decision != AutoDeny {
-					t.Errorf("Evaluate = %s", jsonString(got))
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
 }
 
 func ptr(i int) *int { return &i }
@@ -492,7 +206,7 @@ func TestValidatePolicyNormalizes(t *testing.T) {
 }
 
 func TestCompilePoliciesErrors(t *testing.T) {
-	bad := policy(t, "bad", 0, `[{"match": {}, "decision": "auto_approve"}, {"match": {"x": {"$regex": "("}}, "decision": "auto_deny"}]`)
+	bad := testPolicy(t, "bad", 0, `[{"match": {}, "decision": "auto_approve"}, {"match": {"x": {"$regex": "("}}, "decision": "auto_deny"}]`)
 	_, err := CompilePolicies([]Policy{bad})
 	e, ok := errors.AsType[*Error](err)
 	if !ok || e.Details["policy"] != "bad" || e.Details["rule"] != 1 || !strings.Contains(e.Message, `rules[1].match["x"]: $regex: missing closing )`) {
@@ -509,11 +223,11 @@ func TestValidatePolicyErrors(t *testing.T) {
 		return `[{"match": {}, "decision": "auto_approve"}, {"match": ` + match + `, "decision": "auto_deny"}]`
 	}
 	nested := `{"action": "x"}`
-	for range maxMatchDepth {
+	for range 16 { // one past the depth limit
 		nested = `{"$not": ` + nested + `}`
 	}
 	var many []string
-	for i := range maxMatchers + 1 {
+	for i := range 64 + 1 { // one past the matchers limit
 		many = append(many, fmt.Sprintf(`"k%d": 1`, i))
 	}
 	tests := []struct {
@@ -569,7 +283,7 @@ func TestValidatePolicyErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := Policy{ID: "p", Name: "p", Enabled: true}
 			if tt.rules != "" {
-				p = policy(t, "p", 0, tt.rules)
+				p = testPolicy(t, "p", 0, tt.rules)
 			}
 			if tt.edit != nil {
 				tt.edit(&p)
@@ -597,7 +311,7 @@ func TestValidatePolicyErrors(t *testing.T) {
 func TestValidatePolicyAccepts(t *testing.T) {
 	// The original's rule language, and the limits themselves, stay valid.
 	nested := `{"action": "x"}`
-	for range maxMatchDepth - 1 {
+	for range 16 - 1 { // the depth limit
 		nested = `{"$not": ` + nested + `}`
 	}
 	ok := []string{
@@ -610,26 +324,10 @@ func TestValidatePolicyAccepts(t *testing.T) {
 		`{"$all": [{}], "$any": [{"$not": {}}, {}], "$not": {"action": "x"}}`,
 	}
 	for _, m := range ok {
-		p := policy(t, "p", 0, `[{"match": `+m+`, "decision": "route_to_human", "requiredApprovals": 20, "approvers": ["a@b.c"], "channels": ["email:a@b.c", "slack:#ops", "discord:123", "webhook:wh_1"]}]`)
+		p := testPolicy(t, "p", 0, `[{"match": `+m+`, "decision": "route_to_human", "requiredApprovals": 20, "approvers": ["a@b.c"], "channels": ["email:a@b.c", "slack:#ops", "discord:123", "webhook:wh_1"]}]`)
 		if err := ValidatePolicy(&p); err != nil {
 			t.Errorf("%.80s: %v", m, err)
 		}
-	}
-}
-
-func TestMatchCheapFirst(t *testing.T) {
-	// Cheap matchers run first, in an order that does not depend on map iteration.
-	m := `{"to": {"$regex": "alice"}, "action": "send_email", "$any": [{"urgency": "high"}], "tags.0": "finance"}`
-	if !matches(t, m, testInput) {
-		t.Fatal("no match")
-	}
-	s := compile(t, policy(t, "p", 0, `[{"match": `+m+`, "decision": "auto_deny"}]`))
-	keys := []string{}
-	for _, mt := range s.rules[0].match {
-		keys = append(keys, mt.path.key)
-	}
-	if !slices.Equal(keys, []string{"action", "tags.0", "to", "$any"}) {
-		t.Errorf("evaluation order %v", keys)
 	}
 }
 

@@ -1,4 +1,4 @@
-package agentgate
+package policy
 
 import (
 	"cmp"
@@ -10,6 +10,8 @@ import (
 	"strings"
 )
 
+// value is one field looked up in an input. Strings are kept unboxed so that looking at
+// action and urgency does not allocate.
 type value struct {
 	present bool
 	isStr   bool
@@ -75,7 +77,7 @@ func (p *fieldPath) lookup(in *Input) value {
 	case rootAction:
 		return value{present: true, isStr: true, s: in.Action}
 	case rootUrgency:
-		return value{present: true, isStr: true, s: string(cmp.Or(in.Urgency, UrgencyNormal))}
+		return value{present: true, isStr: true, s: cmp.Or(in.Urgency, "normal")}
 	case rootParams:
 		v := walk(in.Params, p.segs)
 		if !v.present && p.flat != nil {
@@ -218,7 +220,8 @@ func (t *test) order(v *value) (c int, ok bool) {
 		if !v.isStr {
 			return 0, false
 		}
-		return cmp.Compare(float64(Urgency(v.s).Rank()), t.f), true
+		rank, _ := UrgencyRank(v.s)
+		return cmp.Compare(float64(rank), t.f), true
 	case t.kind == litStr:
 		if !v.isStr {
 			return 0, false

@@ -1,4 +1,4 @@
-package agentgate
+package policy
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 )
 
+// compileRegex compiles an RE2 pattern, refusing ones too long or too big to run cheaply.
 func compileRegex(s string) (*regexp.Regexp, error) {
 	if n := utf8.RuneCountInString(s); n > maxRegexLen {
 		return nil, fmt.Errorf("the pattern is %d characters; the limit is %d", n, maxRegexLen)
@@ -250,5 +251,3 @@ func newLiteralSet(vs []any) (literalSet, error) {
 	}
 	return s, nil
 }
-
-// Fixed value slots; paths into params and context are numbered after them.

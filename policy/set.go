@@ -1,0 +1,126 @@
+package policy
+
+// Set is a compiled, immutable list of rules, safe for concurrent use.
+type Set struct {
+	match [][]matcher // every rule's matchers, packed, in evaluation order
+	rules []setRule
+	paths []fieldPath // by value slot
+	// A rule that can only match when some path equals one of a few strings is listed in an
+	// index under those strings; the general rules are tried for every input. Each rule is in
+	// one list; lists hold ascending rule numbers.
+	indexes []ruleIndex
+	general []int32
+
+	readsParams, readsContext bool // some rule looks into params, or into context
+}
+
+// ruleIndex lists rules by the string they need at one path.
+type ruleIndex struct {
+	slot    int32
+	byValue map[string][]int32
+}
+
+// setRule is one rule of a set.
+type setRule struct {
+	match []matcher
+}
+
+// CompiledRule is one rule's match, checked and compiled. It joins exactly one Set.
+type CompiledRule struct {
+	match []matcher
+}
+
+// CompileRule checks and compiles r, the rule at position index of its list (errors name it).
+// Errors are *Error.
+func CompileRule(index int, r Rule) (*CompiledRule, error) {
+	c := compiler{rule: index}
+	ms, err := c.ruleMatch(r.Match)
+	if err != nil {
+		return nil, err
+	}
+	return &CompiledRule{match: ms}, nil
+}
+
+// Compile compiles rules into a set, in order. Errors are *Error naming the first bad rule.
+func Compile(rules []Rule) (*Set, error) {
+	cs := make([]*CompiledRule, len(rules))
+	for i, r := range rules {
+		c, err := CompileRule(i, r)
+		if err != nil {
+			return nil, err
+		}
+		cs[i] = c
+	}
+	return NewSet(cs), nil
+}
+
+// NewSet makes a set of compiled rules, tried in the order given. Each rule belongs to the set
+// afterwards and must not join another.
+func NewSet(rules []*CompiledRule) *Set {
+	s := &Set{rules: make([]setRule, len(rules))}
+	for i, r := range rules {
+		s.rules[i] = setRule{match: r.match}
+	}
+	s.paths = assignSlots(s.rules)
+	for _, p := range s.paths {
+		s.readsParams = s.readsParams || p.root == rootParams
+		s.readsContext = s.readsContext || p.root == rootContext
+	}
+	packRules(s.rules)
+	s.match = make([][]matcher, len(s.rules))
+	for i := range s.rules {
+		s.match[i] = s.rules[i].match
+	}
+	s.indexes, s.general = indexRules(s.rules)
+	return s
+}
+
+// Len is the number of rules in s.
+func (s *Set) Len() int { return len(s.rules) }
+
+// Reads reports whether some rule of the set looks into params, and into context, so that
+// a caller may skip decoding what no rule reads.
+func (s *Set) Reads() (params, context bool) {
+	if s == nil {
+		return false, false
+	}
+	return s.readsParams, s.readsContext
+}
+
+// Evaluate returns the position of the first rule that matches in, or -1.
+func (s *Set) Evaluate(in Input) int {
+	if s == nil {
+		return -1
+	}
+	st := evalState{in: in, paths: s.paths}
+	// The candidates are the general rules and, from each index, the rules listed under
+	// the input's value; merging the lists keeps rule order.
+	var lists [maxIndexes + 1][]int32
+	lists[0] = s.general
+	n := 1
+	for k := range s.indexes {
+		ix := &s.indexes[k]
+		if v := st.value(ix.slot); v.isStr {
+			if l := ix.byValue[v.s]; len(l) > 0 {
+				lists[n] = l
+				n++
+			}
+		}
+	}
+	for {
+		best := -1
+		for j := range n {
+			if len(lists[j]) > 0 && (best < 0 || lists[j][0] < lists[best][0]) {
+				best = j
+			}
+		}
+		if best < 0 {
+			return -1
+		}
+		i := lists[best][0]
+		lists[best] = lists[best][1:]
+		if st.matchAll(s.match[i]) {
+			return int(i)
+		}
+	}
+}

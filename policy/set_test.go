@@ -1,0 +1,132 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// evaluateLinear tries every rule in order, as Evaluate would without indexes.
+func evaluateLinear(s *Set, in Input) int {
+	st := evalState{in: in, paths: s.paths}
+	for i := range s.match {
+		if st.matchAll(s.match[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestEvaluateIndexes checks that filing rules under the values they need never changes an
+// outcome: every input gets what trying every rule in order gives.
+func TestEvaluateIndexes(t *testing.T) {
+	var matches []string
+	paths := []string{"action", "urgency", "kind", "params.region", "context.team", "a.b", "p1", "p2", "p3", "p4", "p5", "p6"}
+	for i, p := range paths {
+		matches = append(matches,
+			fmt.Sprintf(`{%q: "x", "n": {"$gt": 5}}`, p),
+			fmt.Sprintf(`{%q: {"$in": ["x", "y"]}, "n": {"$lte": 5}}`, p),
+			fmt.Sprintf(`{%q: {"$in": ["x", 3]}}`, p),
+			fmt.Sprintf(`{%q: {"$eq": "high"}, "$not": {"n": 1}}`, p),
+			fmt.Sprintf(`{"n": %d}`, i))
+	}
+	s := compileRules(t, matches...)
+	if len(s.indexes) != maxIndexes {
+		t.Errorf("%d indexes, want %d", len(s.indexes), maxIndexes)
+	}
+	values := []any{"x", "y", "high", "z", 3.0, nil}
+	count := 0
+	for _, p := range paths {
+		for _, v := range values {
+			for _, n := range []float64{1, 5, 6, 11, 20} {
+				in := Input{Action: "act", Urgency: "low", Params: map[string]any{"n": n}, Context: map[string]any{}}
+				switch p {
+				case "action":
+					in.Action, _ = v.(string)
+				case "urgency":
+					in.Urgency, _ = v.(string)
+				case "context.team":
+					in.Context["team"] = v
+				case "params.region":
+					in.Params["region"] = v
+				default:
+					in.Params[p] = v
+				}
+				got, want := s.Evaluate(in), evaluateLinear(s, in)
+				if got != want {
+					t.Errorf("%s=%v n=%v: got rule %d, want %d", p, v, n, got, want)
+				}
+				if got >= 0 {
+					count++
+				}
+			}
+		}
+	}
+	if count == 0 {
+		t.Error("no input matched a rule")
+	}
+}
+
+// TestEvaluateManyPaths covers sets with more distinct paths than an evaluation remembers.
+func TestEvaluateManyPaths(t *testing.T) {
+	var matches []string
+	for i := range maxSlots + 10 {
+		matches = append(matches, fmt.Sprintf(`{"f%[1]d": {"$gte": 1}, "g%[1]d": {"$exists": false}}`, i))
+	}
+	s := compileRules(t, matches...)
+	for _, i := range []int{0, maxSlots - 1, maxSlots, maxSlots + 9} {
+		in := Input{Params: map[string]any{fmt.Sprint("f", i): 1.0}}
+		if got := s.Evaluate(in); got != i {
+			t.Errorf("f%d: got rule %d", i, got)
+		}
+		in.Params[fmt.Sprint("g", i)] = true
+		if got := s.Evaluate(in); got >= 0 {
+			t.Errorf("f%d and g%d: got rule %d", i, i, got)
+		}
+	}
+}
+
+func TestEvaluateNilAndEmpty(t *testing.T) {
+	var s *Set
+	if got := s.Evaluate(testInput); got != -1 {
+		t.Errorf("nil set: rule %d", got)
+	}
+	if p, c := s.Reads(); p || c {
+		t.Error("a nil set reads nothing")
+	}
+	if got := compileRules(t).Evaluate(testInput); got != -1 {
+		t.Errorf("empty set: rule %d", got)
+	}
+}
+
+func TestEvaluateConcurrent(t *testing.T) {
+	s := compileRules(t, `{"to": {"$regex": "@example\\.com$"}, "tags": {"$contains": "finance"}}`)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				if got := s.Evaluate(testInput); got != 0 {
+					t.Errorf("Evaluate = %d", got)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestMatchCheapFirst(t *testing.T) {
+	// Cheap matchers run first, in an order that does not depend on map iteration.
+	m := `{"to": {"$regex": "alice"}, "action": "send_email", "$any": [{"urgency": "high"}], "tags.0": "finance"}`
+	if !matches(t, m, testInput) {
+		t.Fatal("no match")
+	}
+	keys := []string{}
+	for _, mt := range compileRules(t, m).match[0] {
+		keys = append(keys, mt.path.key)
+	}
+	if !slices.Equal(keys, []string{"action", "tags.0", "to", "$any"}) {
+		t.Errorf("evaluation order %v", keys)
+	}
+}
