@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/agentgate/agentgate/policy"
@@ -19,9 +18,6 @@ const (
 	maxRulesPerPolicy    = 100
 	maxRequiredApprovals = 20
 )
-
-// channelKinds are the notification channel prefixes a rule may name.
-var channelKinds = []string{"email:", "slack:", "discord:", "webhook:"}
 
 // ValidatePolicy normalizes p in place (trims Name/Description; Rules non-nil; Decision
 // required) and checks every rule compiles. Errors are *Error{Kind: KindInvalid, Code:
@@ -212,8 +208,8 @@ func compileRule(p *Policy, i int) (compiledRule, error) {
 		}
 	}
 	for j, ch := range r.Channels {
-		if !validChannel(ch) {
-			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("channels[%d]", j), "%q is not a channel; write email:<address>, slack:<channel>, discord:<channel id> or webhook:<id>", ch)
+		if _, err := ParseChannel(ch); err != nil {
+			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("channels[%d]", j), "%v", err)
 		}
 	}
 	m, err := policy.CompileRule(i, policy.Rule{Match: r.Match})
@@ -231,13 +227,4 @@ func compileRule(p *Policy, i int) (compiledRule, error) {
 		Approvers: r.Approvers, Channels: r.Channels, RequireReason: r.RequireReason,
 		RequiredApprovals: r.RequiredApprovals,
 	}}, nil
-}
-
-func validChannel(ch string) bool {
-	for _, k := range channelKinds {
-		if rest, ok := strings.CutPrefix(ch, k); ok {
-			return rest != "" && strings.IndexFunc(rest, unicode.IsSpace) < 0
-		}
-	}
-	return false
 }

@@ -246,9 +246,12 @@ func TestValidatePolicyErrors(t *testing.T) {
 		{"negative approvals", `[{"decision": "route_to_human", "requiredApprovals": -1}]`, nil, "rules[0].requiredApprovals: must be between 0 and 20, not -1", nil},
 		{"approvals without a route", `[{"decision": "auto_approve", "requiredApprovals": 2}]`, nil, "rules[0].requiredApprovals: only route_to_human rules", nil},
 		{"empty approver", `[{"decision": "route_to_human", "approvers": ["a", " "]}]`, nil, "rules[0].approvers[1]: an approver must not be empty", map[string]any{"rule": 0, "field": "approvers[1]"}},
-		{"unknown channel", `[{"decision": "route_to_human", "channels": ["sms:123"]}]`, nil, `rules[0].channels[0]: "sms:123" is not a channel; write email:<address>, slack:<channel>, discord:<channel id> or webhook:<id>`, nil},
-		{"empty channel target", `[{"decision": "route_to_human", "channels": ["slack:"]}]`, nil, `rules[0].channels[0]: "slack:" is not a channel`, nil},
+		{"unknown channel", `[{"decision": "route_to_human", "channels": ["sms:123"]}]`, nil, `rules[0].channels[0]: "sms:123" is not a channel; write email, slack or discord (the approvers there), or email:<address>, slack:<channel>, discord:<channel id> or webhook:<id>`, map[string]any{"rule": 0, "field": "channels[0]"}},
+		{"unknown bare channel", `[{"decision": "route_to_human", "channels": ["sms"]}]`, nil, `rules[0].channels[0]: "sms" is not a channel`, nil},
+		{"empty channel target", `[{"decision": "route_to_human", "channels": ["slack:"]}]`, nil, `rules[0].channels[0]: "slack:" is not a channel: the target after "slack:" must be one word, such as slack:#ops`, nil},
 		{"channel with a space", `[{"decision": "route_to_human", "channels": ["email:a b"]}]`, nil, `rules[0].channels[0]: "email:a b" is not a channel`, nil},
+		{"bare webhook", `[{"decision": "route_to_human", "channels": ["email", "webhook"]}]`, nil, `rules[0].channels[1]: "webhook" needs a webhook id, as webhook:<id>`, nil},
+		{"kinds are lower case", `[{"decision": "route_to_human", "channels": ["Slack"]}]`, nil, `rules[0].channels[0]: "Slack" is not a channel`, nil},
 		{"empty key", rule(`{"": 1}`), nil, `rules[1].match[""]: a match key must not be empty`, map[string]any{"rule": 1, "key": ""}},
 		{"empty segment", rule(`{"params..to": 1}`), nil, `rules[1].match["params..to"]: "params..to" has an empty path segment`, nil},
 		{"field of action", rule(`{"action.name": 1}`), nil, `rules[1].match["action.name"]: action is a string and has no fields`, nil},
@@ -324,7 +327,7 @@ func TestValidatePolicyAccepts(t *testing.T) {
 		`{"$all": [{}], "$any": [{"$not": {}}, {}], "$not": {"action": "x"}}`,
 	}
 	for _, m := range ok {
-		p := testPolicy(t, "p", 0, `[{"match": `+m+`, "decision": "route_to_human", "requiredApprovals": 20, "approvers": ["a@b.c"], "channels": ["email:a@b.c", "slack:#ops", "discord:123", "webhook:wh_1"]}]`)
+		p := testPolicy(t, "p", 0, `[{"match": `+m+`, "decision": "route_to_human", "requiredApprovals": 20, "approvers": ["a@b.c"], "channels": ["email:a@b.c", "slack:#ops", "discord:123", "webhook:wh_1", "email", "slack", "discord"]}]`)
 		if err := ValidatePolicy(&p); err != nil {
 			t.Errorf("%.80s: %v", m, err)
 		}
