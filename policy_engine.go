@@ -90,16 +90,27 @@ func (s *PolicySet) Reads() (params, context bool) {
 }
 
 // Evaluate returns the outcome of the first matching rule (policies by priority, rules in
-// order), or DefaultOutcome() when none matches.
+// order), or DefaultOutcome() when none matches. A rule that cannot read the request does
+// not match; if it would deny or route, a later rule's approval goes to people instead, as
+// that rule would have sent it (see Outcome.Hold).
 func (s *PolicySet) Evaluate(in Input) Outcome {
 	if s == nil {
 		return DefaultOutcome()
 	}
-	i := s.set.Evaluate(policy.Input{Action: in.Action, Urgency: string(in.Urgency), Params: in.Params, Context: in.Context})
-	if i < 0 {
+	pin := in.forEngine()
+	res := s.set.Evaluate(pin)
+	switch {
+	case res.Rule < 0:
 		return DefaultOutcome()
+	case res.HeldBy >= 0:
+		return s.held(pin, res)
 	}
-	return s.rules[i].result()
+	return s.rules[res.Rule].result()
+}
+
+// forEngine is in as the rule language reads it.
+func (in Input) forEngine() policy.Input {
+	return policy.Input{Action: in.Action, Urgency: string(in.Urgency), Params: in.Params, Context: in.Context}
 }
 
 // result is the rule's outcome with slices the caller may keep and change.
@@ -212,7 +223,7 @@ func compileRule(p *Policy, i int) (compiledRule, error) {
 			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("channels[%d]", j), "%v", err)
 		}
 	}
-	m, err := policy.CompileRule(i, policy.Rule{Match: r.Match})
+	m, err := policy.CompileRule(i, policy.Rule{Match: r.Match, Approves: r.Decision == AutoApprove})
 	if pe, ok := errors.AsType[*policy.Error](err); ok {
 		d := map[string]any{"rule": i}
 		if pe.HasKey {

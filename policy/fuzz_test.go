@@ -8,7 +8,7 @@ import (
 
 // FuzzEvaluate compiles arbitrary rules and evaluates arbitrary inputs. Nothing may panic;
 // a compile error must be an *Error naming a real rule; the indexes must not change the
-// answer; and negating the first rule's match must flip whether it matches.
+// answer; and negating the first rule's match must flip its answer.
 func FuzzEvaluate(f *testing.F) {
 	seeds := [][2]string{
 		{`[{"match": {"action": "send_email", "to": {"$regex": "@example\\.com$"}}, "decision": "auto_approve"}]`,
@@ -56,15 +56,16 @@ func FuzzEvaluate(f *testing.F) {
 		}
 		got := set.Evaluate(input)
 		if want := evaluateLinear(set, input); got != want {
-			t.Fatalf("Evaluate = %d, trying every rule gives %d", got, want)
+			t.Fatalf("Evaluate = %+v, trying every rule gives %+v", got, want)
 		}
-		if got < -1 || got >= len(rules) {
-			t.Fatalf("rule %d of %d", got, len(rules))
+		if got.Rule < -1 || got.Rule >= len(rules) || got.HeldBy >= 0 && got.HeldBy >= got.Rule {
+			t.Fatalf("%+v for %d rules", got, len(rules))
 		}
 	})
 }
 
-// checkNegation evaluates rule alone and wrapped in $not; exactly one must match.
+// checkNegation evaluates rule alone and wrapped in $not: the answers must be opposite, or
+// both undecided, and an undecided one must say why.
 func checkNegation(t *testing.T, r Rule, in Input) {
 	inner, err := json.Marshal(r.Match)
 	if err != nil {
@@ -78,8 +79,11 @@ func checkNegation(t *testing.T, r Rule, in Input) {
 	if err != nil {
 		return // one more level or matcher may cross a limit
 	}
-	a, b := plain.Evaluate(in) == 0, negated.Evaluate(in) == 0
-	if a == b {
-		t.Fatalf("match %s: plain %v, negated %v", inner, a, b)
+	a, b := plain.Trace(in)[0], negated.Trace(in)[0]
+	if b.Truth != not(a.Truth) {
+		t.Fatalf("match %s: plain %v, negated %v", inner, a.Truth, b.Truth)
+	}
+	if a.Truth == Undecided && (a.Reason.Problem == "" || a.Reason != b.Reason) {
+		t.Fatalf("match %s: undecided because %q, negated because %q", inner, a.Reason, b.Reason)
 	}
 }

@@ -62,6 +62,7 @@ func indexRules(rules []setRule) ([]ruleIndex, []int32) {
 				indexes[k].byValue[v] = append(l, int32(i))
 			}
 		}
+		indexes[k].all = append(indexes[k].all, int32(i))
 	}
 	return indexes, general
 }

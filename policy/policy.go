@@ -46,9 +46,13 @@ type Input struct {
 	Context map[string]any
 }
 
-// Rule is one rule to compile: its match object.
+// Rule is one rule to compile: its match object, and whether it lets a request through
+// without a person.
 type Rule struct {
 	Match map[string]json.RawMessage
+	// Approves marks a rule that approves. A rule that does not approve (it denies, or sends
+	// the request to people) and cannot be evaluated holds back every later one that does.
+	Approves bool
 }
 
 // Error is a rule that does not compile. Its message names the rule and where in its match

@@ -18,16 +18,19 @@ type Set struct {
 type ruleIndex struct {
 	slot    int32
 	byValue map[string][]int32
+	all     []int32 // every rule filed here, for an input whose value there is not text
 }
 
 // setRule is one rule of a set.
 type setRule struct {
-	match []matcher
+	match    []matcher
+	approves bool
 }
 
 // CompiledRule is one rule's match, checked and compiled. It joins exactly one Set.
 type CompiledRule struct {
-	match []matcher
+	match    []matcher
+	approves bool
 }
 
 // CompileRule checks and compiles r, the rule at position index of its list (errors name it).
@@ -38,7 +41,7 @@ func CompileRule(index int, r Rule) (*CompiledRule, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CompiledRule{match: ms}, nil
+	return &CompiledRule{match: ms, approves: r.Approves}, nil
 }
 
 // Compile compiles rules into a set, in order. Errors are *Error naming the first bad rule.
@@ -59,7 +62,7 @@ func Compile(rules []Rule) (*Set, error) {
 func NewSet(rules []*CompiledRule) *Set {
 	s := &Set{rules: make([]setRule, len(rules))}
 	for i, r := range rules {
-		s.rules[i] = setRule{match: r.match}
+		s.rules[i] = setRule{match: r.match, approves: r.approves}
 	}
 	s.paths = assignSlots(s.rules)
 	for _, p := range s.paths {
@@ -87,26 +90,47 @@ func (s *Set) Reads() (params, context bool) {
 	return s.readsParams, s.readsContext
 }
 
-// Evaluate returns the position of the first rule that matches in, or -1.
-func (s *Set) Evaluate(in Input) int {
+// Result is what a set says about an input.
+type Result struct {
+	// Rule is the position of the first rule that matches, or -1.
+	Rule int
+	// HeldBy is set when Rule approves but an earlier rule that does not approve was
+	// undecided: the position of the first such rule. Otherwise it is -1.
+	HeldBy int
+}
+
+// none is the result when no rule matches.
+var none = Result{Rule: -1, HeldBy: -1}
+
+// Evaluate finds the first rule whose match is true for in. A rule whose match is undecided
+// does not match; if it does not approve, it holds back every later rule that does, which
+// HeldBy reports, so that an input the set cannot read is never approved on that account.
+func (s *Set) Evaluate(in Input) Result {
 	if s == nil {
-		return -1
+		return none
 	}
 	st := evalState{in: in, paths: s.paths}
 	// The candidates are the general rules and, from each index, the rules listed under
-	// the input's value; merging the lists keeps rule order.
+	// the input's value; merging the lists keeps rule order. A rule left out is one whose
+	// match needs a text the input does not have there: it is false, not undecided. Where
+	// the value is missing or not text or a number, every rule of that index is a candidate.
 	var lists [maxIndexes + 1][]int32
 	lists[0] = s.general
 	n := 1
 	for k := range s.indexes {
 		ix := &s.indexes[k]
+		l := ix.all
 		if v := st.value(ix.slot); v.isStr {
-			if l := ix.byValue[v.s]; len(l) > 0 {
-				lists[n] = l
-				n++
-			}
+			l = ix.byValue[v.s]
+		} else if text, ok := numberText(v.v); ok {
+			l = ix.byValue[text]
+		}
+		if len(l) > 0 {
+			lists[n] = l
+			n++
 		}
 	}
+	held := int32(-1)
 	for {
 		best := -1
 		for j := range n {
@@ -115,12 +139,20 @@ func (s *Set) Evaluate(in Input) int {
 			}
 		}
 		if best < 0 {
-			return -1
+			return none
 		}
 		i := lists[best][0]
 		lists[best] = lists[best][1:]
-		if st.matchAll(s.match[i]) {
-			return int(i)
+		switch st.matchAll(s.match[i]) {
+		case True:
+			if held >= 0 && s.rules[i].approves {
+				return Result{Rule: int(i), HeldBy: int(held)}
+			}
+			return Result{Rule: int(i), HeldBy: -1}
+		case Undecided:
+			if held < 0 && !s.rules[i].approves {
+				held = i
+			}
 		}
 	}
 }

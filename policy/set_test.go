@@ -8,14 +8,22 @@ import (
 )
 
 // evaluateLinear tries every rule in order, as Evaluate would without indexes.
-func evaluateLinear(s *Set, in Input) int {
-	st := evalState{in: in, paths: s.paths}
-	for i := range s.match {
-		if st.matchAll(s.match[i]) {
-			return i
+func evaluateLinear(s *Set, in Input) Result {
+	held := -1
+	for i, v := range s.Trace(in) {
+		switch v.Truth {
+		case True:
+			if held >= 0 && s.rules[i].approves {
+				return Result{Rule: i, HeldBy: held}
+			}
+			return Result{Rule: i, HeldBy: -1}
+		case Undecided:
+			if held < 0 && !s.rules[i].approves {
+				held = i
+			}
 		}
 	}
-	return -1
+	return none
 }
 
 // TestEvaluateIndexes checks that filing rules under the values they need never changes an
@@ -55,9 +63,9 @@ func TestEvaluateIndexes(t *testing.T) {
 				}
 				got, want := s.Evaluate(in), evaluateLinear(s, in)
 				if got != want {
-					t.Errorf("%s=%v n=%v: got rule %d, want %d", p, v, n, got, want)
+					t.Errorf("%s=%v n=%v: got %+v, want %+v", p, v, n, got, want)
 				}
-				if got >= 0 {
+				if got.Rule >= 0 {
 					count++
 				}
 			}
@@ -77,26 +85,26 @@ func TestEvaluateManyPaths(t *testing.T) {
 	s := compileRules(t, matches...)
 	for _, i := range []int{0, maxSlots - 1, maxSlots, maxSlots + 9} {
 		in := Input{Params: map[string]any{fmt.Sprint("f", i): 1.0}}
-		if got := s.Evaluate(in); got != i {
-			t.Errorf("f%d: got rule %d", i, got)
+		if got := s.Evaluate(in); got.Rule != i {
+			t.Errorf("f%d: got %+v", i, got)
 		}
 		in.Params[fmt.Sprint("g", i)] = true
-		if got := s.Evaluate(in); got >= 0 {
-			t.Errorf("f%d and g%d: got rule %d", i, i, got)
+		if got := s.Evaluate(in); got.Rule >= 0 {
+			t.Errorf("f%d and g%d: got %+v", i, i, got)
 		}
 	}
 }
 
 func TestEvaluateNilAndEmpty(t *testing.T) {
 	var s *Set
-	if got := s.Evaluate(testInput); got != -1 {
-		t.Errorf("nil set: rule %d", got)
+	if got := s.Evaluate(testInput); got != none {
+		t.Errorf("nil set: %+v", got)
 	}
 	if p, c := s.Reads(); p || c {
 		t.Error("a nil set reads nothing")
 	}
-	if got := compileRules(t).Evaluate(testInput); got != -1 {
-		t.Errorf("empty set: rule %d", got)
+	if got := compileRules(t).Evaluate(testInput); got != none {
+		t.Errorf("empty set: %+v", got)
 	}
 }
 
@@ -106,8 +114,8 @@ func TestEvaluateConcurrent(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 200 {
-				if got := s.Evaluate(testInput); got != 0 {
-					t.Errorf("Evaluate = %d", got)
+				if got := s.Evaluate(testInput); got.Rule != 0 {
+					t.Errorf("Evaluate = %+v", got)
 					return
 				}
 			}
