@@ -41,7 +41,7 @@ func TestSubmitFailsClosed(t *testing.T) {
 				t.Fatalf("%s: %s %+v, want pending by rule 0", b.params, r.Status, o)
 			}
 			want := &ag.Hold{
-				Reason: `policy "p" rule 0 (auto_deny) could not read params.amount: ` + b.problem + `; rule 1's auto_approve goes to a person instead`,
+				Reason: `policy "p" rules[0] (auto_deny) could not read params.amount: ` + b.problem + `; rules[1]'s auto_approve goes to a person instead`,
 				Key:    "params.amount", Problem: b.problem, Decision: ag.AutoDeny,
 				Approval: ag.RuleRef{PolicyID: p.ID, PolicyName: "p", RuleIndex: 1},
 			}

@@ -21,11 +21,11 @@ func (s *PolicySet) held(in policy.Input, res policy.Result) Outcome {
 	return out
 }
 
-// holdReason is a hold in one sentence, e.g. `policy "Transfers" rule 0 (auto_deny) could
-// not read params.amount: got a string that is not a number; rule 1's auto_approve goes to
-// a person instead`.
+// holdReason is a hold in one sentence, naming rules as the policy's JSON does (from 0),
+// e.g. `policy "Transfers" rules[0] (auto_deny) could not read params.amount: got a string
+// that is not a number; rules[1]'s auto_approve goes to a person instead`.
 func holdReason(by RuleRef, h *Hold) string {
-	approval := "rule " + strconv.Itoa(h.Approval.RuleIndex)
+	approval := "rules[" + strconv.Itoa(h.Approval.RuleIndex) + "]"
 	if h.Approval.PolicyID != by.PolicyID {
 		approval = ruleName(h.Approval)
 	}
@@ -33,9 +33,9 @@ func holdReason(by RuleRef, h *Hold) string {
 		"; " + approval + "'s " + AutoApprove + " goes to a person instead"
 }
 
-// ruleName names a rule for people: policy "Transfers" rule 0.
+// ruleName names a rule: policy "Transfers" rules[0].
 func ruleName(r RuleRef) string {
-	return "policy " + strconv.Quote(r.PolicyName) + " rule " + strconv.Itoa(r.RuleIndex)
+	return "policy " + strconv.Quote(r.PolicyName) + " rules[" + strconv.Itoa(r.RuleIndex) + "]"
 }
 
 // ref names the rule.

@@ -17,7 +17,7 @@ func TestEvaluateHolds(t *testing.T) {
 	held := func(problem string) Outcome {
 		return Outcome{Decision: RouteToHuman, PolicyID: "pol_t", PolicyName: "policy pol_t", RuleIndex: ptr(0), OWASP: DefaultOWASP,
 			Hold: &Hold{
-				Reason: `policy "policy pol_t" rule 0 (auto_deny) could not read params.amount: ` + problem + `; rule 1's auto_approve goes to a person instead`,
+				Reason: `policy "policy pol_t" rules[0] (auto_deny) could not read params.amount: ` + problem + `; rules[1]'s auto_approve goes to a person instead`,
 				Key:    "params.amount", Problem: problem, Decision: AutoDeny,
 				Approval: RuleRef{PolicyID: "pol_t", PolicyName: "policy pol_t", RuleIndex: 1},
 			}}
@@ -57,7 +57,7 @@ func TestEvaluateHoldRoutes(t *testing.T) {
 	want := Outcome{Decision: RouteToHuman, PolicyID: "a", PolicyName: "policy a", RuleIndex: ptr(0), OWASP: "LLM08",
 		Approvers: []string{"cfo"}, Channels: []string{"email:cfo@example.com"}, RequireReason: true, RequiredApprovals: 2,
 		Hold: &Hold{
-			Reason: `policy "policy a" rule 0 (route_to_human) could not read amount: got a string that is not a number; policy "policy b" rule 1's auto_approve goes to a person instead`,
+			Reason: `policy "policy a" rules[0] (route_to_human) could not read amount: got a string that is not a number; policy "policy b" rules[1]'s auto_approve goes to a person instead`,
 			Key:    "amount", Problem: "got a string that is not a number", Decision: RouteToHuman,
 			Approval: RuleRef{PolicyID: "b", PolicyName: "policy b", RuleIndex: 1},
 		}}

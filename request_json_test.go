@@ -65,7 +65,7 @@ func TestRequestJSONMatchesEncodingJSON(t *testing.T) {
 
 	held := sampleRequest() // an approval held back by a rule that could not read the request
 	held.PolicyDecision.Decision = RouteToHuman
-	held.PolicyDecision.Hold = &Hold{Reason: `policy "<Pay>" rule 0 (auto_deny) could not read params.amount: got a string that is not a number; rule 1's auto_approve goes to a person instead`,
+	held.PolicyDecision.Hold = &Hold{Reason: `policy "<Pay>" rules[0] (auto_deny) could not read params.amount: got a string that is not a number; rules[1]'s auto_approve goes to a person instead`,
 		Key: "params.amount", Problem: "got a string that is not a number", Decision: AutoDeny,
 		Approval: RuleRef{PolicyID: "pol_1", PolicyName: "Zoë & <co>", RuleIndex: 1}}
 

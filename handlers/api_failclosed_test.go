@@ -67,7 +67,7 @@ func TestAPIFailsClosed(t *testing.T) {
 		if got.Status != "pending" || d.Decision != ag.RouteToHuman || d.RuleIndex != 0 || d.Hold.Key != "params.amount" ||
 			d.Hold.Problem != "got a string that is not a number" || d.Hold.Decision != ag.AutoDeny ||
 			d.Hold.Approval.PolicyID != p.ID || d.Hold.Approval.RuleIndex != 1 ||
-			d.Hold.Reason != `policy "Transfers" rule 0 (auto_deny) could not read params.amount: got a string that is not a number; rule 1's auto_approve goes to a person instead` {
+			d.Hold.Reason != `policy "Transfers" rules[0] (auto_deny) could not read params.amount: got a string that is not a number; rules[1]'s auto_approve goes to a person instead` {
 			t.Errorf("stored outcome = %+v", got)
 		}
 	})
