@@ -8,12 +8,8 @@ import (
 	"strings"
 )
 
-// Comparisons answer Undecided when the value is missing or of a type the operand cannot be
-// compared with, because an agent may send a value in a form the rule did not foresee.
-// Numbers and text are the exception: a number operand reads text that spells a finite
-// decimal number ("50000", "1e4") as that number, and a text operand reads a number as its
-// shortest decimal text (50000 as "50000"), so that a number and its text are alike to every
-// operator.
+// Comparisons answer Undecided for a missing field or a value of a type the operand cannot
+// be compared with; a number and the text that spells it are alike (see the package doc).
 
 // equal compares v with the operand, from the inline scalar when there is one.
 func (t *test) equal(v *value) Truth {

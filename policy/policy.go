@@ -11,24 +11,39 @@
 // "params" and "context" alone are the whole objects, and an absent one is {}. An unset
 // urgency is "normal".
 //
-// A matcher is a literal, compared with JSON equality (5 equals 5.0; a number never equals a
-// string; arrays and objects compare deeply; null equals only a present null), or an object
-// of $operators, all ANDed. An object without $ keys is a literal; mixing is an error.
+// A matcher is a literal, compared with JSON equality (5 equals 5.0; arrays and objects
+// compare deeply), or an object of $operators, all ANDed. An object without $ keys is a
+// literal; mixing is an error.
 //
-//   - $eq $ne: equality; $ne also matches a missing field.
-//   - $in $nin: equality with any item of an array; $nin also matches a missing field. An
-//     array field is compared as a whole, not item by item (use $contains for that).
-//   - $lt $lte $gt $gte: numbers with numbers, strings with strings (byte order, so RFC 3339
-//     times in one zone compare correctly); other pairs do not match. On urgency a string
-//     operand compares by rank: low < normal < high < critical.
-//   - $regex: an RE2 pattern, matched anywhere in a string field (anchor with ^ and $).
-//   - $glob: path.Match, whole string: * and ? do not cross "/", [a-z] is a class, \ escapes.
+// Every answer is true, false or undecided. A value is compared with an operand of its own
+// JSON type, except that a number and text that spells a finite decimal number are alike: a
+// number operand reads "50000" or "1e4" as a number, and a text operand reads 50000 as
+// "50000" (its shortest decimal text, as encoding/json writes it). A missing field, or a value
+// of another type, makes the test undecided, as an agent may have sent the value in a form
+// the rule did not foresee. Action and urgency are always text, so there another type is
+// simply false. ANDs, ORs and NOTs follow Kleene's logic: false AND undecided is false, true
+// OR undecided is true, NOT undecided is undecided.
+//
+//   - $eq $ne: equality; undecided on a missing field.
+//   - $in $nin: equality with any item of an array. An array field is compared as a whole,
+//     not item by item (use $contains for that).
+//   - $lt $lte $gt $gte: numbers with numbers, text with text (byte order, so RFC 3339 times
+//     in one zone compare correctly). On urgency a text operand compares by rank: low <
+//     normal < high < critical.
+//   - $regex: an RE2 pattern, matched anywhere in text (anchor with ^ and $).
+//   - $glob: path.Match, whole text: * and ? do not cross "/", [a-z] is a class, \ escapes.
 //     "*@example.com" matches an address; "/etc/*" matches "/etc/passwd" and "*" does not.
-//   - $exists: whether the field is present (a null is present).
-//   - $contains: a substring of a string field, or an item of an array field.
+//   - $exists: whether the field is present (a null is present); never undecided.
+//   - $contains: a substring of text, or an item of an array; any other single value counts
+//     as an array of that one item. An array item that holds the text without being it is
+//     undecided: it may be the one text the rule looks into, sent as a list.
 //   - $any $all $not: a list of match objects (one for $not) over the whole document; they
 //     may also stand at the top of a match. Under a field, an operand made only of operators,
 //     such as {"$not": {"$regex": "^test"}}, applies to that field.
+//
+// A rule whose match is undecided does not match. If it does not approve (Rule.Approves), it
+// holds back every later rule that does: Set.Evaluate reports that in Result.HeldBy, and the
+// caller sends the request to people instead.
 //
 // Number fields may also be json.Number or Go integers and floats, as Go callers pass them.
 package policy
