@@ -2,9 +2,6 @@ package policy
 
 import (
 	"cmp"
-	"encoding/json"
-	"math"
-	"strconv"
 	"strings"
 )
 
@@ -62,41 +59,33 @@ func (t *test) contains(v *value) Truth {
 	}
 	switch a := v.v.(type) {
 	case []any:
-		r := False
-		for _, e := range a {
-			switch t.x.lit.equalAny(e) {
-			case True:
-				return True
-			case Undecided:
-				r = Undecided
-			case False:
-				// An item that holds the text without being it may be the one text the
-				// rule looks into, sent as a list.
-				if s, ok := textOf(e); ok && t.kind == litStr && strings.Contains(s, t.s) {
-					r = Undecided
-				}
-			}
-		}
-		return r
+		return containsItem(t, a, (*literal).equalAny, textOf)
 	case []string:
-		r := False
-		for _, e := range a {
-			switch t.x.lit.equalString(e) {
-			case True:
-				return True
-			case Undecided:
-				r = Undecided
-			case False:
-				if t.kind == litStr && strings.Contains(e, t.s) {
-					r = Undecided
-				}
-			}
-		}
-		return r
+		return containsItem(t, a, (*literal).equalString, func(s string) (string, bool) { return s, true })
 	case map[string]any, map[string]string:
 		return Undecided
 	}
 	return t.x.lit.equal(v)
+}
+
+// containsItem is $contains over the items of an array.
+func containsItem[V any](t *test, items []V, equal func(*literal, V) Truth, text func(V) (string, bool)) Truth {
+	r := False
+	for _, e := range items {
+		switch equal(&t.x.lit, e) {
+		case True:
+			return True
+		case Undecided:
+			r = Undecided
+		case False:
+			// An item that holds the text without being it may be the one text the rule
+			// looks into, sent as a list.
+			if s, ok := text(e); ok && t.kind == litStr && strings.Contains(s, t.s) {
+				r = Undecided
+			}
+		}
+	}
+	return r
 }
 
 // has is $in: whether v equals an item of the set.
@@ -182,34 +171,24 @@ func (l *literal) equalAny(x any) Truth {
 }
 
 func (l *literal) equalArray(x any) Truth {
-	r := True
 	switch a := x.(type) {
 	case []any:
-		if len(a) != len(l.arr) {
-			return False
-		}
-		for i := range a {
-			switch l.arr[i].equalAny(a[i]) {
-			case False:
-				return False
-			case Undecided:
-				r = Undecided
-			}
-		}
+		return equalArrayOf(l, a, (*literal).equalAny)
 	case []string:
-		if len(a) != len(l.arr) {
+		return equalArrayOf(l, a, (*literal).equalString)
+	}
+	return Undecided
+}
+
+func equalArrayOf[V any](l *literal, a []V, equal func(*literal, V) Truth) Truth {
+	if len(a) != len(l.arr) {
+		return False
+	}
+	r := True
+	for i := range a {
+		if r = and(r, equal(&l.arr[i], a[i])); r == False {
 			return False
 		}
-		for i := range a {
-			switch l.arr[i].equalString(a[i]) {
-			case False:
-				return False
-			case Undecided:
-				r = Undecided
-			}
-		}
-	default:
-		return Undecided
 	}
 	return r
 }
@@ -217,144 +196,25 @@ func (l *literal) equalArray(x any) Truth {
 // equalObject compares objects key by key. A key of the literal that x lacks is undecided;
 // a key x has and the literal lacks makes them unequal.
 func (l *literal) equalObject(x any) Truth {
-	r, found := True, 0
 	switch m := x.(type) {
 	case map[string]any:
-		for k, e := range l.obj {
-			got := Undecided
-			if y, ok := m[k]; ok {
-				found, got = found+1, e.equalAny(y)
-			}
-			if r = and(r, got); r == False {
-				return False
-			}
-		}
-		return and(r, truth(found == len(m)))
+		return equalObjectOf(l, m, (*literal).equalAny)
 	case map[string]string:
-		for k, e := range l.obj {
-			got := Undecided
-			if y, ok := m[k]; ok {
-				found, got = found+1, e.equalString(y)
-			}
-			if r = and(r, got); r == False {
-				return False
-			}
-		}
-		return and(r, truth(found == len(m)))
+		return equalObjectOf(l, m, (*literal).equalString)
 	}
 	return Undecided
 }
 
-// number reads v as a number: a number, or text that spells one.
-func (v *value) number() (float64, bool) {
-	if v.isStr {
-		return parseDecimal(v.s)
-	}
-	return number(v.v)
-}
-
-// number reads the numeric types encoding/json and Go callers put in params. NaN and the
-// infinities are not numbers here: nothing can be compared with them.
-func number(x any) (float64, bool) {
-	var f float64
-	switch n := x.(type) {
-	case float64:
-		f = n
-	case json.Number:
-		var err error
-		if f, err = strconv.ParseFloat(string(n), 64); err != nil {
-			return 0, false
+func equalObjectOf[V any](l *literal, m map[string]V, equal func(*literal, V) Truth) Truth {
+	r, found := True, 0
+	for k, e := range l.obj {
+		got := Undecided
+		if y, ok := m[k]; ok {
+			found, got = found+1, equal(e, y)
 		}
-	case int:
-		f = float64(n)
-	case int64:
-		f = float64(n)
-	case int32:
-		f = float64(n)
-	case int16:
-		f = float64(n)
-	case int8:
-		f = float64(n)
-	case uint:
-		f = float64(n)
-	case uint64:
-		f = float64(n)
-	case uint32:
-		f = float64(n)
-	case uint16:
-		f = float64(n)
-	case uint8:
-		f = float64(n)
-	case float32:
-		f = float64(n)
-	default:
-		return 0, false
-	}
-	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
-}
-
-// textOf reads x as text: a string, or a number's decimal text.
-func textOf(x any) (string, bool) {
-	if s, ok := x.(string); ok {
-		return s, true
-	}
-	return numberText(x)
-}
-
-// numberText is a number's shortest decimal text, as encoding/json writes a float64: plain
-// digits from 1e-6 up to 1e21, exponent form outside, e.g. 50000, 0.5, 1e+21, 1e-7.
-func numberText(x any) (string, bool) {
-	f, ok := number(x)
-	if !ok {
-		return "", false
-	}
-	format := byte('f')
-	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		format = 'e'
-	}
-	var buf [32]byte
-	b := strconv.AppendFloat(buf[:0], f, format, -1, 64)
-	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-		b[n-2], b = b[n-1], b[:n-1] // e-07 is written e-7
-	}
-	return string(b), true
-}
-
-// parseDecimal reads text that spells a finite decimal number: an optional sign, digits with
-// an optional fraction, and an optional exponent, nothing else ("1,000", " 5", "0x10", "Inf"
-// and "" are not numbers).
-func parseDecimal(s string) (float64, bool) {
-	i, digits := 0, 0
-	skipDigits := func() int {
-		n := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i, n = i+1, n+1
-		}
-		return n
-	}
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits += skipDigits()
-	if i < len(s) && s[i] == '.' {
-		i++
-		digits += skipDigits()
-	}
-	if digits == 0 {
-		return 0, false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if skipDigits() == 0 {
-			return 0, false
+		if r = and(r, got); r == False {
+			return False
 		}
 	}
-	if i != len(s) {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	return f, err == nil
+	return and(r, truth(found == len(m)))
 }

@@ -166,23 +166,13 @@ func (st *evalState) eval(t *test, v *value) Truth {
 		return truth(v.present == t.exists)
 	case opContains:
 		return t.contains(v)
-	case opAny:
-		r := False
+	case opAny, opAll:
+		stop := truth(t.op == opAny) // one true clause decides $any, one false one $all
+		r := not(stop)
 		for i := range t.x.clauses {
 			switch st.clause(&t.x.clauses[i], v) {
-			case True:
-				return True
-			case Undecided:
-				r = Undecided
-			}
-		}
-		return r
-	case opAll:
-		r := True
-		for i := range t.x.clauses {
-			switch st.clause(&t.x.clauses[i], v) {
-			case False:
-				return False
+			case stop:
+				return stop
 			case Undecided:
 				r = Undecided
 			}

@@ -72,7 +72,7 @@ func TestMatch(t *testing.T) {
 		{"number literal mismatch", `{"amount": 251}`, False},
 		{"text equals a number's decimal text", `{"amount": "250"}`, True},
 		{"text that is not the number's text", `{"amount": "250.0"}`, False},
-		{"number equals numeric text", `{"params.when": 2025}`, Undecided},
+		{"a number against text that is a date", `{"params.when": 2025}`, Undecided},
 		{"bool literal", `{"ok": true}`, True},
 		{"bool literal mismatch", `{"ok": false}`, False},
 		{"null matches null", `{"nothing": null}`, True},
@@ -201,29 +201,37 @@ func TestMatchGoValues(t *testing.T) {
 	}
 	tests := []struct {
 		match string
-		want  bool
+		want  Truth
 	}{
-		{`{"int": 5}`, true},
-		{`{"int64": {"$gte": 5, "$lt": 5.5}}`, true},
-		{`{"uint8": {"$in": [5]}}`, true},
-		{`{"float32": 5.0}`, true},
-		{`{"number": {"$eq": 5}}`, true},
-		{`{"number": "5.0"}`, false},
-		{`{"bad": {"$gt": 0}}`, false},
-		{`{"strs": ["a", "b"]}`, true},
-		{`{"strs": {"$contains": "b"}}`, true},
-		{`{"strs.1": "b"}`, true},
-		{`{"labels": {"env": "prod"}}`, true},
-		{`{"labels.env": {"$regex": "^pr"}}`, true},
-		{`{"labels.env.x": {"$exists": true}}`, false},
-		{`{"nan": {"$gte": 0}}`, false},
-		{`{"nan": {"$lt": 0}}`, false},
-		{`{"urgency": "normal"}`, true}, // an unset urgency is normal
-		{`{"context.x": {"$exists": false}}`, true},
-		{`{"params": {"$exists": true}}`, true},
+		{`{"int": 5}`, True},
+		{`{"int64": {"$gte": 5, "$lt": 5.5}}`, True},
+		{`{"uint8": {"$in": [5]}}`, True},
+		{`{"float32": 5.0}`, True},
+		{`{"number": {"$eq": 5}}`, True},
+		{`{"number": "5"}`, True},    // a number's text is its shortest form
+		{`{"number": "5.0"}`, False}, // not json.Number's own spelling
+		{`{"int": {"$regex": "^5$"}}`, True},
+		{`{"bad": {"$gt": 0}}`, Undecided}, // a json.Number that is not a number
+		{`{"strs": ["a", "b"]}`, True},
+		{`{"strs": {"$contains": "b"}}`, True},
+		{`{"strs": {"$contains": "c"}}`, False},
+		{`{"strs": {"$contains": 5}}`, Undecided},
+		{`{"strs.1": "b"}`, True},
+		{`{"labels": {"env": "prod"}}`, True},
+		{`{"labels": {"env": "prod", "x": "y"}}`, Undecided},
+		{`{"labels": {"env": "dev"}}`, False},
+		{`{"labels.env": {"$regex": "^pr"}}`, True},
+		{`{"labels.env.x": {"$exists": true}}`, False},
+		{`{"labels": {"$contains": "prod"}}`, Undecided},
+		{`{"nan": {"$gte": 0}}`, Undecided},
+		{`{"nan": {"$lt": 0}}`, Undecided},
+		{`{"nan": {"$regex": "NaN"}}`, Undecided},
+		{`{"urgency": "normal"}`, True}, // an unset urgency is normal
+		{`{"context.x": {"$exists": false}}`, True},
+		{`{"params": {"$exists": true}}`, True},
 	}
 	for _, tt := range tests {
-		if got := matches(t, tt.match, in); got != tt.want {
+		if got := answer(t, tt.match, in); got != tt.want {
 			t.Errorf("match %s = %v, want %v", tt.match, got, tt.want)
 		}
 	}
