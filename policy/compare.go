@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"cmp"
 	"strings"
 )
 
@@ -25,67 +24,100 @@ func (t *test) equal(v *value) Truth {
 // RFC 3339 times in one zone compare correctly), urgencies by rank. ok is false when v cannot
 // be read as the operand's type.
 func (t *test) order(v *value) (c int, ok bool) {
+	var f float64
 	switch {
 	case t.byRank:
 		if !v.isStr {
 			return 0, false
 		}
 		rank, _ := UrgencyRank(v.s)
-		return cmp.Compare(float64(rank), t.f), true
+		f = float64(rank)
 	case t.kind == litStr:
 		if v.isStr {
 			return strings.Compare(v.s, t.s), true
 		}
 		s, ok := numberText(v.v)
 		return strings.Compare(s, t.s), ok
+	default:
+		if f, ok = v.number(); !ok {
+			return 0, false
+		}
 	}
-	f, ok := v.number()
-	return cmp.Compare(f, t.f), ok
+	switch { // f is finite, so plain comparisons order it
+	case f < t.f:
+		return -1, true
+	case f > t.f:
+		return 1, true
+	}
+	return 0, true
 }
 
 // contains is $contains: a substring of text, an item of an array; any other single value
 // counts as an array of that one item.
 func (t *test) contains(v *value) Truth {
+	if v.isStr && t.kind == litStr {
+		return truth(strings.Contains(v.s, t.s))
+	}
+	switch a := v.v.(type) {
+	case []any:
+		return containsItem(a, t.anyItem)
+	case []string:
+		return containsItem(a, t.textItem)
+	case map[string]any, map[string]string:
+		return Undecided
+	}
 	if !v.present {
 		return Undecided
 	}
 	if t.kind == litStr {
-		if v.isStr {
-			return truth(strings.Contains(v.s, t.s))
-		}
 		if s, ok := numberText(v.v); ok {
 			return truth(strings.Contains(s, t.s))
 		}
 	}
-	switch a := v.v.(type) {
-	case []any:
-		return containsItem(t, a, (*literal).equalAny, textOf)
-	case []string:
-		return containsItem(t, a, (*literal).equalString, func(s string) (string, bool) { return s, true })
-	case map[string]any, map[string]string:
-		return Undecided
-	}
 	return t.x.lit.equal(v)
 }
 
-// containsItem is $contains over the items of an array.
-func containsItem[V any](t *test, items []V, equal func(*literal, V) Truth, text func(V) (string, bool)) Truth {
+// containsItem is $contains over the items of an array: true if one item is the operand,
+// else undecided if one may be.
+func containsItem[V any](items []V, item func(V) Truth) Truth {
 	r := False
 	for _, e := range items {
-		switch equal(&t.x.lit, e) {
+		switch item(e) {
 		case True:
 			return True
 		case Undecided:
 			r = Undecided
-		case False:
-			// An item that holds the text without being it may be the one text the rule
-			// looks into, sent as a list.
-			if s, ok := text(e); ok && t.kind == litStr && strings.Contains(s, t.s) {
-				r = Undecided
-			}
 		}
 	}
 	return r
+}
+
+// textItem is whether the text s, an array item, is the operand. An item that holds the
+// operand's text without being it is undecided: it may be the one text the rule looks into,
+// sent as a list.
+func (t *test) textItem(s string) Truth {
+	switch {
+	case t.kind != litStr:
+		return t.x.lit.equalString(s)
+	case s == t.s:
+		return True
+	case len(s) > len(t.s) && strings.Contains(s, t.s):
+		return Undecided
+	}
+	return False
+}
+
+// anyItem is textItem for an item of any type; a number reads as its text.
+func (t *test) anyItem(x any) Truth {
+	if s, ok := x.(string); ok {
+		return t.textItem(s)
+	}
+	if t.kind == litStr {
+		if s, ok := numberText(x); ok {
+			return t.textItem(s)
+		}
+	}
+	return t.x.lit.equalAny(x)
 }
 
 // has is $in: whether v equals an item of the set.
@@ -102,6 +134,12 @@ func (s *literalSet) has(v *value) Truth {
 	}
 	r := False
 	for i := range items {
+		if l := &items[i]; v.isStr && l.kind == litStr { // the common case, without the calls
+			if l.s == v.s {
+				return True
+			}
+			continue
+		}
 		switch items[i].equal(v) {
 		case True:
 			return True

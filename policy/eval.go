@@ -74,17 +74,20 @@ func (st *evalState) matchAll(ms []matcher) Truth {
 	r := True
 	for i := range ms {
 		m := &ms[i]
-		var got Truth
-		if m.slot >= maxSlots {
-			got = st.matchSpilled(m)
+		var v *value
+		if m.slot < maxSlots {
+			v = st.value(m.slot)
 		} else {
-			got = st.tests(m.tests, st.value(m.slot))
+			spilled := st.paths[m.slot].lookup(&st.in)
+			v = &spilled
 		}
-		switch got {
-		case False:
-			return False
-		case Undecided:
-			r = Undecided
+		for j := range m.tests {
+			switch st.eval(&m.tests[j], v) {
+			case False:
+				return False
+			case Undecided:
+				r = Undecided
+			}
 		}
 	}
 	return r
@@ -112,12 +115,6 @@ func (st *evalState) value(slot int32) *value {
 		st.done |= 1 << slot
 	}
 	return v
-}
-
-// matchSpilled evaluates a matcher whose path has no slot to remember its value in.
-func (st *evalState) matchSpilled(m *matcher) Truth {
-	v := st.paths[m.slot].lookup(&st.in)
-	return st.tests(m.tests, &v)
 }
 
 // eval runs one test. Every operator but $exists is undecided on a missing field.
@@ -156,7 +153,8 @@ func (st *evalState) eval(t *test, v *value) Truth {
 		return v.incomparable()
 	case opGlob:
 		if v.isStr {
-			return truth(t.glob(v.s))
+			// As with $regex, the pattern's literal ends rule out most strings cheaply.
+			return truth(strings.HasPrefix(v.s, t.s) && strings.HasSuffix(v.s, t.x.suffix) && t.glob(v.s))
 		}
 		if s, ok := numberText(v.v); ok {
 			return truth(t.glob(s))
@@ -191,11 +189,8 @@ func (st *evalState) clause(c *clause, v *value) Truth {
 	return st.tests(c.field, v)
 }
 
-// glob matches s whole against the $glob pattern, checking its literal ends first.
+// glob matches s whole against the $glob pattern.
 func (t *test) glob(s string) bool {
-	if !strings.HasPrefix(s, t.s) || !strings.HasSuffix(s, t.x.suffix) {
-		return false
-	}
 	ok, err := path.Match(t.x.glob, s)
 	return ok && err == nil
 }

@@ -8,6 +8,9 @@ import (
 
 // number reads v as a number: a number, or text that spells one.
 func (v *value) number() (float64, bool) {
+	if f, ok := v.v.(float64); ok { // what encoding/json gives, first
+		return f, f-f == 0
+	}
 	if v.isStr {
 		return parseDecimal(v.s)
 	}
@@ -51,7 +54,7 @@ func number(x any) (float64, bool) {
 	default:
 		return 0, false
 	}
-	return f, !math.IsNaN(f) && !math.IsInf(f, 0)
+	return f, f-f == 0 // false for NaN and the infinities
 }
 
 // textOf reads x as text: a string, or a number's decimal text.

@@ -114,9 +114,11 @@ func (s *Set) Evaluate(in Input) Result {
 	// the input's value; merging the lists keeps rule order. A rule left out is one whose
 	// match needs a text the input does not have there: it is false, not undecided. Where
 	// the value is missing or not text or a number, every rule of that index is a candidate.
-	var lists [maxIndexes + 1][]int32
-	lists[0] = s.general
-	n := 1
+	var lists [maxIndexes + 1][]int32 // none empty
+	n := 0
+	if len(s.general) > 0 {
+		lists[0], n = s.general, 1
+	}
 	for k := range s.indexes {
 		ix := &s.indexes[k]
 		l := ix.all
@@ -131,18 +133,17 @@ func (s *Set) Evaluate(in Input) Result {
 		}
 	}
 	held := int32(-1)
-	for {
-		best := -1
-		for j := range n {
-			if len(lists[j]) > 0 && (best < 0 || lists[j][0] < lists[best][0]) {
-				best = j
+	for n > 0 {
+		best, i := 0, lists[0][0]
+		for j := 1; j < n; j++ {
+			if lists[j][0] < i {
+				best, i = j, lists[j][0]
 			}
 		}
-		if best < 0 {
-			return none
+		if lists[best] = lists[best][1:]; len(lists[best]) == 0 { // drop it: order does not matter
+			n--
+			lists[best] = lists[n]
 		}
-		i := lists[best][0]
-		lists[best] = lists[best][1:]
 		switch st.matchAll(s.match[i]) {
 		case True:
 			if held >= 0 && s.rules[i].approves {
@@ -155,4 +156,5 @@ func (s *Set) Evaluate(in Input) Result {
 			}
 		}
 	}
+	return none
 }
