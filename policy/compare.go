@@ -39,8 +39,11 @@ func (t *test) order(v *value) (c int, ok bool) {
 		s, ok := numberText(v.v)
 		return strings.Compare(s, t.s), ok
 	default:
-		if f, ok = v.number(); !ok {
-			return 0, false
+		var finite bool // a finite float64, as encoding/json gives, is read here, inline
+		if f, finite = v.v.(float64); !finite || f-f != 0 {
+			if f, ok = v.number(); !ok {
+				return 0, false
+			}
 		}
 	}
 	switch { // f is finite, so plain comparisons order it
@@ -101,7 +104,8 @@ func (t *test) textItem(s string) Truth {
 		return t.x.lit.equalString(s)
 	case s == t.s:
 		return True
-	case len(s) > len(t.s) && strings.Contains(s, t.s):
+	// Most items lack even the operand's first byte; looking for it is cheaper than a search.
+	case len(s) > len(t.s) && (t.s == "" || strings.IndexByte(s, t.s[0]) >= 0) && strings.Contains(s, t.s):
 		return Undecided
 	}
 	return False

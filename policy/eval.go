@@ -56,26 +56,35 @@ func not(t Truth) Truth {
 }
 
 // maxSlots is how many distinct paths one evaluation remembers; paths past it are looked up
-// each time a matcher names them.
-const maxSlots = 64
+// each time a matcher names them. Most sets read at most fewSlots paths, and an evaluation
+// of those clears only that much room.
+const (
+	maxSlots = 64
+	fewSlots = 16
+)
+
+// slotValues is the room an evaluation keeps looked-up values in.
+type slotValues interface {
+	~[fewSlots]value | ~[maxSlots]value
+}
 
 // evalState is one evaluation: the input, and the values of the paths looked up so far, so
 // that a path that many rules name is resolved once.
-type evalState struct {
+type evalState[V slotValues] struct {
 	in    Input
 	paths []fieldPath // by slot
 	done  uint64      // bit i is set once vals[i] holds the value of paths[i]
-	vals  [maxSlots]value
+	vals  V
 }
 
 // matchAll is the AND of matchers. A false one ends it; an undecided one does not, as a
 // later false one still makes the whole false.
-func (st *evalState) matchAll(ms []matcher) Truth {
+func (st *evalState[V]) matchAll(ms []matcher) Truth {
 	r := True
 	for i := range ms {
 		m := &ms[i]
 		var v *value
-		if m.slot < maxSlots {
+		if int(m.slot) < len(st.vals) {
 			v = st.value(m.slot)
 		} else {
 			spilled := st.paths[m.slot].lookup(&st.in)
@@ -94,7 +103,7 @@ func (st *evalState) matchAll(ms []matcher) Truth {
 }
 
 // tests is the AND of tests of one value.
-func (st *evalState) tests(ts []test, v *value) Truth {
+func (st *evalState[V]) tests(ts []test, v *value) Truth {
 	r := True
 	for j := range ts {
 		switch st.eval(&ts[j], v) {
@@ -107,8 +116,8 @@ func (st *evalState) tests(ts []test, v *value) Truth {
 	return r
 }
 
-// value returns the value at a slot below maxSlots, looking it up the first time.
-func (st *evalState) value(slot int32) *value {
+// value returns the value at a slot below len(st.vals), looking it up the first time.
+func (st *evalState[V]) value(slot int32) *value {
 	v := &st.vals[slot]
 	if st.done&(1<<slot) == 0 {
 		*v = st.paths[slot].lookup(&st.in)
@@ -118,7 +127,7 @@ func (st *evalState) value(slot int32) *value {
 }
 
 // eval runs one test. Every operator but $exists is undecided on a missing field.
-func (st *evalState) eval(t *test, v *value) Truth {
+func (st *evalState[V]) eval(t *test, v *value) Truth {
 	switch t.op {
 	case opEq:
 		return t.equal(v)
@@ -182,7 +191,7 @@ func (st *evalState) eval(t *test, v *value) Truth {
 	return False
 }
 
-func (st *evalState) clause(c *clause, v *value) Truth {
+func (st *evalState[V]) clause(c *clause, v *value) Truth {
 	if !c.onField {
 		return st.matchAll(c.doc)
 	}

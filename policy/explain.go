@@ -22,7 +22,7 @@ func (s *Set) Explain(in Input, i int) (r Reason, ok bool) {
 	if s == nil || i < 0 || i >= len(s.match) {
 		return Reason{}, false
 	}
-	st := evalState{in: in, paths: s.paths}
+	st := evalState[[maxSlots]value]{in: in, paths: s.paths}
 	if st.matchAll(s.match[i]) != Undecided {
 		return Reason{}, false
 	}
@@ -36,7 +36,7 @@ func (s *Set) Trace(in Input) []Verdict {
 		return nil
 	}
 	out := make([]Verdict, len(s.match))
-	st := evalState{in: in, paths: s.paths}
+	st := evalState[[maxSlots]value]{in: in, paths: s.paths}
 	for i := range s.match {
 		out[i].Truth = st.matchAll(s.match[i])
 		if out[i].Truth == Undecided {
@@ -47,11 +47,11 @@ func (s *Set) Trace(in Input) []Verdict {
 }
 
 // whyMatchers finds the first undecided test of an undecided AND and explains it.
-func (st *evalState) whyMatchers(ms []matcher) (Reason, bool) {
+func (st *evalState[V]) whyMatchers(ms []matcher) (Reason, bool) {
 	for i := range ms {
 		m := &ms[i]
 		var v *value
-		if m.slot < maxSlots {
+		if int(m.slot) < len(st.vals) {
 			v = st.value(m.slot)
 		} else {
 			spilled := st.paths[m.slot].lookup(&st.in)
@@ -68,7 +68,7 @@ func (st *evalState) whyMatchers(ms []matcher) (Reason, bool) {
 
 // whyTest explains an undecided test of v, the value at key, descending into $any, $all and
 // $not to the test that could not read its value.
-func (st *evalState) whyTest(t *test, v *value, key string) (Reason, bool) {
+func (st *evalState[V]) whyTest(t *test, v *value, key string) (Reason, bool) {
 	switch t.op {
 	case opAny, opAll, opNot:
 		for i := range t.x.clauses {

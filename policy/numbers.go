@@ -8,9 +8,6 @@ import (
 
 // number reads v as a number: a number, or text that spells one.
 func (v *value) number() (float64, bool) {
-	if f, ok := v.v.(float64); ok { // what encoding/json gives, first
-		return f, f-f == 0
-	}
 	if v.isStr {
 		return parseDecimal(v.s)
 	}

@@ -106,10 +106,16 @@ var none = Result{Rule: -1, HeldBy: -1}
 // does not match; if it does not approve, it holds back every later rule that does, which
 // HeldBy reports, so that an input the set cannot read is never approved on that account.
 func (s *Set) Evaluate(in Input) Result {
-	if s == nil {
+	switch {
+	case s == nil:
 		return none
+	case len(s.paths) <= fewSlots:
+		return evaluate(s, &evalState[[fewSlots]value]{in: in, paths: s.paths})
 	}
-	st := evalState{in: in, paths: s.paths}
+	return evaluate(s, &evalState[[maxSlots]value]{in: in, paths: s.paths})
+}
+
+func evaluate[V slotValues](s *Set, st *evalState[V]) Result {
 	// The candidates are the general rules and, from each index, the rules listed under
 	// the input's value; merging the lists keeps rule order. A rule left out is one whose
 	// match needs a text the input does not have there: it is false, not undecided. Where

@@ -76,21 +76,24 @@ func TestEvaluateIndexes(t *testing.T) {
 	}
 }
 
-// TestEvaluateManyPaths covers sets with more distinct paths than an evaluation remembers.
+// TestEvaluateManyPaths covers sets that read few paths, more than an evaluation of few
+// remembers, and more than any evaluation remembers.
 func TestEvaluateManyPaths(t *testing.T) {
-	var matches []string
-	for i := range maxSlots + 10 {
-		matches = append(matches, fmt.Sprintf(`{"f%[1]d": {"$gte": 1}, "g%[1]d": {"$exists": false}}`, i))
-	}
-	s := compileRules(t, matches...)
-	for _, i := range []int{0, maxSlots - 1, maxSlots, maxSlots + 9} {
-		in := Input{Params: map[string]any{fmt.Sprint("f", i): 1.0}}
-		if got := s.Evaluate(in); got.Rule != i {
-			t.Errorf("f%d: got %+v", i, got)
+	for _, n := range []int{3, (fewSlots - 3) / 2, (fewSlots-3)/2 + 1, maxSlots + 10} { // each rule reads two paths
+		var matches []string
+		for i := range n {
+			matches = append(matches, fmt.Sprintf(`{"f%[1]d": {"$gte": 1}, "g%[1]d": {"$exists": false}}`, i))
 		}
-		in.Params[fmt.Sprint("g", i)] = true
-		if got := s.Evaluate(in); got.Rule >= 0 {
-			t.Errorf("f%d and g%d: got %+v", i, i, got)
+		s := compileRules(t, matches...)
+		for _, i := range []int{0, n / 2, n - 1} {
+			in := Input{Params: map[string]any{fmt.Sprint("f", i): 1.0}}
+			if got := s.Evaluate(in); got.Rule != i {
+				t.Errorf("%d paths, f%d: got %+v", len(s.paths), i, got)
+			}
+			in.Params[fmt.Sprint("g", i)] = true
+			if got := s.Evaluate(in); got.Rule >= 0 {
+				t.Errorf("%d paths, f%d and g%d: got %+v", len(s.paths), i, i, got)
+			}
 		}
 	}
 }
