@@ -6,17 +6,6 @@ import (
 	"unicode"
 )
 
-// ChannelKind is the service a rule's notifications go through.
-type ChannelKind string
-
-// Channel kinds.
-const (
-	ChannelEmail   ChannelKind = "email"
-	ChannelSlack   ChannelKind = "slack"
-	ChannelDiscord ChannelKind = "discord"
-	ChannelWebhook ChannelKind = "webhook"
-)
-
 // Channel is one place a rule notifies: a kind, and a target there (an address, a Slack
 // channel, a Discord channel id, a webhook id). Without a target, email, Slack and Discord
 // reach the rule's approvers there. A webhook always names one: webhooks subscribed to
@@ -34,9 +23,10 @@ func (c Channel) String() string {
 	return string(c.Kind) + ":" + c.Target
 }
 
-// ParseChannel reads a rule's channel: "email", "slack", "discord", or one of those or
-// "webhook" with a target after a colon, such as "slack:#ops" or "webhook:wh_1".
-func ParseChannel(s string) (Channel, error) {
+// parseChannel reads a rule's channel, strictly, as a policy is saved: "email", "slack",
+// "discord", or one of those or "webhook" with a one-word target after a colon, such as
+// "slack:#ops" or "webhook:wh_1". Its errors say how to write one.
+func parseChannel(s string) (Channel, error) {
 	kind, target, hasTarget := strings.Cut(s, ":")
 	c := Channel{Kind: ChannelKind(kind), Target: target}
 	switch c.Kind {
@@ -64,7 +54,7 @@ var channelExample = map[ChannelKind]string{
 func (o *Outcome) ChannelTargets() []Channel {
 	out := make([]Channel, 0, len(o.Channels))
 	for _, s := range o.Channels {
-		if c, err := ParseChannel(s); err == nil {
+		if c, err := parseChannel(s); err == nil {
 			out = append(out, c)
 		}
 	}

@@ -17,14 +17,14 @@ func TestParseChannel(t *testing.T) {
 		"webhook:wh_1":          {Kind: ChannelWebhook, Target: "wh_1"},
 		"slack:C0:x":            {Kind: ChannelSlack, Target: "C0:x"},
 	} {
-		got, err := ParseChannel(s)
+		got, err := parseChannel(s)
 		if err != nil || got != want || got.String() != s {
-			t.Errorf("ParseChannel(%q) = %+v, %v; String %q", s, got, err, got.String())
+			t.Errorf("parseChannel(%q) = %+v, %v; String %q", s, got, err, got.String())
 		}
 	}
 	for _, s := range []string{"", "webhook", "sms", "sms:1", "slack:", "email: a@b", "Email", ":x"} {
-		if got, err := ParseChannel(s); err == nil {
-			t.Errorf("ParseChannel(%q) = %+v, want an error", s, got)
+		if got, err := parseChannel(s); err == nil {
+			t.Errorf("parseChannel(%q) = %+v, want an error", s, got)
 		}
 	}
 }

@@ -219,7 +219,7 @@ func compileRule(p *Policy, i int) (compiledRule, error) {
 		}
 	}
 	for j, ch := range r.Channels {
-		if _, err := ParseChannel(ch); err != nil {
+		if _, err := parseChannel(ch); err != nil {
 			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("channels[%d]", j), "%v", err)
 		}
 	}
