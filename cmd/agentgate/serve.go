@@ -59,11 +59,16 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err := ensureFirstKey(ctx, cfg, gate, io, log); err != nil {
 		return err
 	}
+	chatDiscord, err := newDiscord(cfg, gate, store, log)
+	if err != nil {
+		return err
+	}
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
-	dispatcher, delivered := app.StartDispatcher(bg, store, gate, channelSenders(cfg, gate), log)
+	defer chatDiscord.start(bg, log)() // waits, once bg ends, for the Gateway to close
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, chatDiscord.addSender(channelSenders(cfg, gate)), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -77,7 +82,8 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
-		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done()})
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
+		DiscordInteractions: chatDiscord.interactions()})
 	srv := newHTTPServer(e, cfg, log)
 	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
