@@ -18,6 +18,10 @@ const (
 	SortUrgency = "urgency" // most urgent first, then oldest first
 )
 
+// SearchWindow is how many requests a search (RequestFilter.Query) reads: the newest of the
+// status it filters on. Searching text in params is a scan; the window bounds its cost.
+const SearchWindow = 10_000
+
 // SortExpiring orders requests by expiry, soonest first: the queue of those about to lapse.
 const SortExpiring = "expiring"
 

@@ -21,10 +21,14 @@ const (
 	requestFromCond    = `created_at >= ?`
 	requestToCond      = `created_at < ?`
 	// q searches what a person reads on the page: the action, who asked, the params and the
-	// context (their JSON text, so keys match too). CAST reads JSONB as text on PostgreSQL
-	// and changes nothing on SQLite.
-	requestQueryCond = `(LOWER(action) LIKE ? ESCAPE '\' OR LOWER(created_by) LIKE ? ESCAPE '\'
-		OR LOWER(CAST(params AS TEXT)) LIKE ? ESCAPE '\' OR LOWER(CAST(context AS TEXT)) LIKE ? ESCAPE '\')`
+	// context (their JSON text, so keys match too), as one text. CAST reads JSONB as text on
+	// PostgreSQL and changes nothing on SQLite.
+	requestQueryCond = `LOWER(action || ' ' || created_by || ' ' || CAST(params AS TEXT) || ' ' || CAST(context AS TEXT)) LIKE ? ESCAPE '\'`
+	// A search reads only the newest agentgate.SearchWindow requests of its status, found
+	// by an index, so that its cost stays bounded however many requests are stored.
+	requestWindowCond        = `created_at >= COALESCE((SELECT created_at FROM requests ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
+	requestPendingWindowCond = `created_at >= COALESCE((SELECT created_at FROM requests WHERE status = 'pending' ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
+	requestStatusWindowCond  = `created_at >= COALESCE((SELECT created_at FROM requests WHERE status = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
 
 	// Orders; the id breaks ties so that pages never overlap.
 	requestsNewestOrder  = ` ORDER BY created_at DESC, id DESC`
@@ -50,8 +54,15 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
 	w.add(!f.To.IsZero(), requestToCond, toMicros(f.To))
 	if f.Query != "" {
-		q := likeContains(f.Query)
-		w.add(true, requestQueryCond, q, q, q, q)
+		w.add(true, requestQueryCond, likeContains(f.Query))
+		switch f.Status {
+		case "":
+			w.add(true, requestWindowCond, agentgate.SearchWindow-1)
+		case agentgate.StatusPending:
+			w.add(true, requestPendingWindowCond, agentgate.SearchWindow-1)
+		default:
+			w.add(true, requestStatusWindowCond, string(f.Status), agentgate.SearchWindow-1)
+		}
 	}
 
 	order := requestsNewestOrder
