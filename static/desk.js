@@ -52,22 +52,26 @@
   });
 
   // ---- Batch: pick rows (Shift-click picks a range), then decide them in one dialog. ----
-  var last = null;
+  // The shift key is read from the pointer, since a click on a checkbox's label reaches the
+  // checkbox as a click of its own.
+  var last = null, pointerShift = false;
 
   function boxes() { return Array.prototype.slice.call(document.querySelectorAll("[data-pick]")); }
   function chosen() { return boxes().filter(function (b) { return b.checked; }); }
 
-  document.addEventListener("click", function (e) {
+  document.addEventListener("pointerdown", function (e) { pointerShift = e.shiftKey; }, true);
+  document.addEventListener("change", function (e) {
     var box = e.target.closest && e.target.closest("[data-pick]");
-    if (box) {
-      if (e.shiftKey && last && last !== box) {
-        var all = boxes(), a = all.indexOf(last), b = all.indexOf(box);
-        all.slice(Math.min(a, b), Math.max(a, b) + 1).forEach(function (x) { x.checked = box.checked; });
-      }
-      last = box;
-      picked();
-      return;
+    if (!box) return;
+    if (pointerShift && last && last !== box && last.isConnected) {
+      var all = boxes(), a = all.indexOf(last), b = all.indexOf(box);
+      all.slice(Math.min(a, b), Math.max(a, b) + 1).forEach(function (x) { x.checked = box.checked; });
     }
+    pointerShift = false;
+    last = box;
+    picked();
+  });
+  document.addEventListener("click", function (e) {
     var open = e.target.closest && e.target.closest("[data-batch-open]");
     if (open) openBatch(open.getAttribute("data-batch-open"), open);
   });
