@@ -39,13 +39,16 @@ func (e *apiEnv) createWebhook(body string) apiWebhook {
 }
 
 // deliver runs a dispatcher on the env's gate until the test ends.
-func (e *apiEnv) deliver() {
-	e.t.Helper()
-	d := e.gate.Dispatcher(map[ag.ChannelKind]ag.Sender{ag.ChannelWebhook: webhook.NewSender(e.gate.WebhookTarget, webhook.Options{AllowPrivate: true})}, ag.DispatcherOptions{})
+func (e *apiEnv) deliver() { runDispatcher(e.t, e.gate) }
+
+// runDispatcher delivers g's webhooks (private targets allowed) until the test ends.
+func runDispatcher(t testing.TB, g *ag.Gate) {
+	t.Helper()
+	d := g.Dispatcher(map[ag.ChannelKind]ag.Sender{ag.ChannelWebhook: webhook.NewSender(g.WebhookTarget, webhook.Options{AllowPrivate: true})}, ag.DispatcherOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
-	e.t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() { cancel(); <-done })
 	<-d.Started()
 }
 

@@ -193,5 +193,12 @@
     }
   });
 
+  // "All events" covers every single event type, which then cannot be ticked apart.
+  document.addEventListener("change", function (e) {
+    var all = e.target;
+    if (!all.hasAttribute || !all.hasAttribute("data-all-events")) return;
+    all.closest("fieldset").querySelectorAll('input[name="events"]:not([data-all-events])').forEach(function (c) { c.disabled = all.checked; });
+  });
+
   if (document.visibilityState !== "hidden") connect(); else liveBadge("paused");
 })();
