@@ -39,12 +39,19 @@ func (e *apiEnv) createWebhook(body string) apiWebhook {
 }
 
 // deliver runs a dispatcher on the env's gate until the test ends.
-func (e *apiEnv) deliver() { runDispatcher(e.t, e.gate) }
+func (e *apiEnv) deliver() { runDispatcher(e.t, e.gate, nil) }
 
-// runDispatcher delivers g's webhooks (private targets allowed) until the test ends.
-func runDispatcher(t testing.TB, g *ag.Gate) {
+// runDispatcher delivers g's webhooks (private targets allowed) until the test ends,
+// telling attempted, when given, of each attempt once it is recorded.
+func runDispatcher(t testing.TB, g *ag.Gate, attempted func(deliveryID string)) {
 	t.Helper()
-	d := g.Dispatcher(map[ag.ChannelKind]ag.Sender{ag.ChannelWebhook: webhook.NewSender(g.WebhookTarget, webhook.Options{AllowPrivate: true})}, ag.DispatcherOptions{})
+	o := ag.DispatcherOptions{OnAttempt: func(d ag.Delivery, _ ag.DeliveryAttempt) {
+		g.DeliveryAttempted(d.ID)
+		if attempted != nil {
+			attempted(d.ID)
+		}
+	}}
+	d := g.Dispatcher(map[ag.ChannelKind]ag.Sender{ag.ChannelWebhook: webhook.NewSender(g.WebhookTarget, webhook.Options{AllowPrivate: true})}, o)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db/dbtest"
 )
@@ -208,3 +210,78 @@ func TestWebhookPages(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Every webhook page and action needs webhook:manage. A key with only that scope may sign
+// in, starts on the webhooks page, and finds only that page in the navigation.
+func TestWebhookPagesNeedTheScope(t *testing.T) {
+	eachWeb(t, envOptions{}, func(t *testing.T, e *webEnv) {
+		ctx := context.Background()
+		w, _, err := e.gate.CreateWebhook(ctx, ag.SystemActor, ag.WebhookInput{URL: ptr("http://127.0.0.1:9/hook"), Events: []string{"*"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.gate.TestWebhook(ctx, w.ID) // no dispatcher runs: it stays pending
+		if err != nil {
+			t.Fatal(err)
+		}
+		hook := "/settings/webhooks/" + w.ID
+		routes := []struct {
+			method, path string
+			form         url.Values
+			manager      int // the status a webhook:manage key gets
+		}{
+			{http.MethodGet, "/settings/webhooks", nil, http.StatusOK},
+			{http.MethodPost, "/settings/webhooks", url.Values{"url": {"https://hooks.example.com/"}, "events": {"*"}}, http.StatusCreated},
+			{http.MethodGet, hook, nil, http.StatusOK},
+			{http.MethodPost, hook, url.Values{"url": {w.URL}, "urlWas": {w.URL}, "events": {"*"}, "enabled": {"true"}}, http.StatusOK},
+			{http.MethodPost, hook + "/enabled", url.Values{"enabled": {"true"}}, http.StatusOK},
+			{http.MethodPost, hook + "/rotate-secret", nil, http.StatusOK},
+			{http.MethodPost, hook + "/test", nil, http.StatusOK},
+			{http.MethodGet, hook + "/deliveries/" + d.ID, nil, http.StatusOK},
+			{http.MethodPost, hook + "/deliveries/" + d.ID + "/replay", nil, http.StatusConflict}, // still pending
+			{http.MethodPost, hook + "/delete", nil, http.StatusNoContent},                        // HX-Redirect to the list
+		}
+		call := func(b *browser, method, path string, form url.Values) *http.Response {
+			if method == http.MethodGet {
+				res, _ := b.get(path, true)
+				return res
+			}
+			res, _ := b.post(path, form, true)
+			return res
+		}
+
+		reader := e.login(e.key("reader", ag.ScopeRequestRead, ag.ScopeAuditRead, ag.ScopePolicyRead, ag.ScopePolicyWrite))
+		if _, p := reader.get("/requests", false); p.doc.Find(`[data-testid="nav"] a[href="/settings/webhooks"]`).Length() != 0 {
+			t.Error("a key without webhook:manage is offered the Webhooks page")
+		}
+		for _, r := range routes {
+			if res := call(reader, r.method, r.path, r.form); res.StatusCode != http.StatusForbidden {
+				t.Errorf("without webhook:manage, %s %s: status %d, want 403", r.method, r.path, res.StatusCode)
+			}
+		}
+		if _, n, _ := e.gate.Webhooks(ctx, ag.Page{Limit: 10}); n != 1 {
+			t.Fatalf("refused calls left %d webhooks, want 1", n)
+		}
+
+		manager := e.browser()
+		res, _ := manager.post("/login", url.Values{"key": {e.key("hooks", ag.ScopeWebhookManage)}}, false)
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/settings/webhooks" {
+			t.Fatalf("signing in with webhook:manage alone: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+		res, _ = manager.get("/", false)
+		if res.Header.Get("Location") != "/settings/webhooks" {
+			t.Errorf("the overview sends a webhook manager to %q", res.Header.Get("Location"))
+		}
+		_, p := manager.get("/settings/webhooks", false)
+		var nav []string
+		p.doc.Find(`[data-testid="nav"] a`).Each(func(_ int, s *goquery.Selection) { nav = append(nav, s.AttrOr("href", "")) })
+		if !slices.Equal(nav, []string{"/settings/webhooks"}) {
+			t.Errorf("navigation of a webhook manager %q", nav)
+		}
+		for _, r := range routes {
+			if res := call(manager, r.method, r.path, r.form); res.StatusCode != r.manager {
+				t.Errorf("with webhook:manage, %s %s: status %d, want %d", r.method, r.path, res.StatusCode, r.manager)
+			}
+		}
+	})
+}

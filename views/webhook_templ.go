@@ -284,7 +284,7 @@ func webhookActions(w *ag.Webhook) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\" hx-target=\"#deliveries\" hx-swap=\"outerHTML\" hx-disabled-elt=\"find button\" class=\"inline\"><button type=\"submit\" class=\"btn btn-primary btn-busy\" data-testid=\"send-test\"><span class=\"busy-idle\">Send test</span> <span class=\"busy-working\" aria-hidden=\"true\">Sending…</span></button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "\" hx-target=\"#deliveries\" hx-swap=\"outerHTML\" hx-disabled-elt=\"find button\" class=\"inline\"><button type=\"submit\" class=\"btn btn-primary btn-busy\" data-testid=\"send-test\"><span class=\"busy-idle\">Send test</span> <span class=\"busy-working\">Sending…</span></button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
