@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -45,7 +46,7 @@ func (e *apiEnv) deliver() { runDispatcher(e.t, e.gate, nil) }
 // telling attempted, when given, of each attempt once it is recorded.
 func runDispatcher(t testing.TB, g *ag.Gate, attempted func(deliveryID string)) {
 	t.Helper()
-	o := ag.DispatcherOptions{OnAttempt: func(d ag.Delivery, _ ag.DeliveryAttempt) {
+	o := ag.DispatcherOptions{Logger: slog.New(slog.DiscardHandler), OnAttempt: func(d ag.Delivery, _ ag.DeliveryAttempt) {
 		g.DeliveryAttempted(d.ID)
 		if attempted != nil {
 			attempted(d.ID)

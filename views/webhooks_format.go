@@ -137,9 +137,25 @@ func deliveryLine(now time.Time, d ag.Delivery) string {
 	}
 	parts := []string{Count(len(d.History), "attempt"), "last " + attemptResult(d.History[len(d.History)-1])}
 	if d.Status == ag.DeliveryPending && d.NextAttemptAt != nil {
-		parts = append(parts, "next "+Until(now, *d.NextAttemptAt))
+		parts = append(parts, nextAttempt(now, *d.NextAttemptAt))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// nextAttempt says when a pending delivery is tried again: "next in 5 min".
+func nextAttempt(now, at time.Time) string {
+	if at.Sub(now) < time.Second {
+		return "retrying now"
+	}
+	return "next " + Until(now, at)
+}
+
+// dueIn says when something due at at comes: "in 5 min", or "now".
+func dueIn(now, at time.Time) string {
+	if at.Sub(now) < time.Second {
+		return "now"
+	}
+	return Until(now, at)
 }
 
 // attemptResult is an attempt's outcome in a few words: "HTTP 200 OK", or "no answer".
