@@ -17,7 +17,7 @@ const webhooksPageSize = 25
 
 // webWebhooks lists the webhooks with their health, and the form that adds one.
 func (s *Server) webWebhooks(c echo.Context) error {
-	return s.webhooksView(c, http.StatusOK, newWebhookForm(), nil, "")
+	return s.webhooksView(c, http.StatusOK, newWebhookForm(), nil, "", "")
 }
 
 // newWebhookForm is the empty create form: every event, enabled.
@@ -25,7 +25,8 @@ func newWebhookForm() views.WebhookForm {
 	return views.WebhookForm{Events: []string{ag.WebhookAllEvents}, Enabled: true}
 }
 
-func (s *Server) webhooksView(c echo.Context, status int, form views.WebhookForm, secret *views.WebhookSecret, notice string) error {
+// webhooksView is the list page; focus names the webhook whose switch keeps the focus.
+func (s *Server) webhooksView(c echo.Context, status int, form views.WebhookForm, secret *views.WebhookSecret, notice, focus string) error {
 	q := c.QueryParams()
 	pq := &query{v: q}
 	page := pq.page(webhooksPageSize)
@@ -37,7 +38,7 @@ func (s *Server) webhooksView(c echo.Context, status int, form views.WebhookForm
 		return err
 	}
 	p := views.WebhooksPage{Shell: s.shell(c, views.SectionWebhooks, "Webhooks"), Webhooks: ws, Form: form,
-		Secret: secret, Notice: notice,
+		Secret: secret, Notice: notice, Focus: focus,
 		Pager: views.Pager{Path: views.WebhooksPath, Query: q, Total: total, Offset: page.Offset, Limit: page.Limit, Target: "#webhooks"}}
 	return s.render(c, status, views.Webhooks(p), views.WebhooksRegion(p))
 }
@@ -84,12 +85,12 @@ func (s *Server) webCreateWebhook(c echo.Context) error {
 	f, in := readWebhookForm(c)
 	w, secret, err := s.gate.CreateWebhook(c.Request().Context(), key(c).Actor(), in)
 	if err == nil {
-		return s.webhooksView(c, http.StatusCreated, newWebhookForm(), &views.WebhookSecret{URL: w.URL, Secret: secret}, "")
+		return s.webhooksView(c, http.StatusCreated, newWebhookForm(), &views.WebhookSecret{URL: w.URL, Secret: secret}, "", "")
 	}
 	if !refuse(&f, err, "Not created") {
 		return err
 	}
-	return s.webhooksView(c, formStatus(c), f, nil, "")
+	return s.webhooksView(c, formStatus(c), f, nil, "", "")
 }
 
 // webToggleWebhook turns a webhook on or off from the list.
@@ -106,7 +107,7 @@ func (s *Server) webToggleWebhook(c echo.Context) error {
 	if on {
 		state = "on: it receives the events it subscribes to"
 	}
-	return s.webhooksView(c, http.StatusOK, newWebhookForm(), nil, views.ShortURL(w.URL)+" is "+state+".")
+	return s.webhooksView(c, http.StatusOK, newWebhookForm(), nil, views.ShortURL(w.URL)+" is "+state+".", w.ID)
 }
 
 // webDeleteWebhook removes a webhook after the confirmation dialog: in place on the list,
@@ -118,5 +119,5 @@ func (s *Server) webDeleteWebhook(c echo.Context) error {
 	if !isHTMX(c) || c.Request().Header.Get(hxTarget) != "webhooks" {
 		return redirectPage(c, views.WebhooksPath)
 	}
-	return s.webhooksView(c, http.StatusOK, newWebhookForm(), nil, "Webhook deleted. Deliveries still waiting for it will not be sent.")
+	return s.webhooksView(c, http.StatusOK, newWebhookForm(), nil, "Webhook deleted. Deliveries still waiting for it will not be sent.", "")
 }

@@ -76,10 +76,13 @@ func TestBrowserWebhooks(t *testing.T) {
 		t.Fatal("the secret is shown again after a reload")
 	}
 
-	// The list's actions are in the keyboard's reach; Open leads to the webhook.
-	for _, id := range []string{"webhook-link", "webhook-toggle", "webhook-open"} {
-		tabTo(t, ctx, id)
-	}
+	// The list's actions are in the keyboard's reach. The switch keeps the focus as it
+	// turns the webhook off and on; Open leads to the webhook.
+	switched := `document.activeElement && document.activeElement.dataset.testid === "webhook-toggle" && document.activeElement.ariaChecked === `
+	tabTo(t, ctx, "webhook-link")
+	tabTo(t, ctx, "webhook-toggle")
+	do(t, ctx, key(kb.Enter), until(switched+`"false"`), key(" "), until(switched+`"true"`))
+	tabTo(t, ctx, "webhook-open")
 	do(t, ctx, key(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid="webhook-actions"]`)))
 
 	// Send test: the button says it is working while the receiver has not answered; then

@@ -128,7 +128,7 @@ func TestWebhookPages(t *testing.T) {
 		edit := url.Values{"url": {w.URL}, "urlWas": {w.URL}, "description": {"incident bot"}, "events": {"request.denied", "request.expired"}}
 		res, p = b.post("/settings/webhooks/"+id, edit, true)
 		wantStatus(t, res, http.StatusOK)
-		if text(p.must(t, "notice", 1)) != "Saved." || text(p.must(t, "webhook-state", 1)) != "Disabled" {
+		if n := p.must(t, "notice", 1); text(n) != "Saved." || !n.Is("[data-focus-now]") || text(p.must(t, "webhook-state", 1)) != "Disabled" {
 			t.Errorf("after saving: %q, %q", text(p.byTestID("notice")), text(p.byTestID("webhook-state")))
 		}
 		p.must(t, "send-test", 0)
@@ -154,7 +154,7 @@ func TestWebhookPages(t *testing.T) {
 		res, p = b.postTo("/settings/webhooks/"+id+"/enabled", url.Values{"enabled": {"false"}}, "webhooks")
 		wantStatus(t, res, http.StatusOK)
 		sw := p.must(t, "webhook-toggle", 1)
-		if sw.AttrOr("aria-checked", "") != "false" || text(sw) != "Off" || !strings.Contains(text(p.must(t, "notice", 1)), "off") {
+		if sw.AttrOr("aria-checked", "") != "false" || text(sw) != "Off" || !sw.Is("[data-focus-now]") || !strings.Contains(text(p.must(t, "notice", 1)), "off") {
 			t.Errorf("switch after turning off: %q %q", sw.AttrOr("aria-checked", ""), text(sw))
 		}
 		if w, _ = e.gate.Webhook(ctx, id); w.Enabled {

@@ -190,11 +190,19 @@ func testOutcome(d *ag.Delivery) (string, string) {
 	return "Test not delivered yet: " + orDash(d.LastError) + took + ". It is retried on the usual schedule.", "bad"
 }
 
-// followable reports whether a delivery's next attempt is close enough for its row to
-// wait for it.
+// followable reports whether a delivery's row should fetch itself again: its next attempt
+// is close, and it changed lately. A delivery no dispatcher takes (none runs anywhere)
+// stays due; its row stops asking after a while rather than asking every second.
 func followable(now time.Time, d ag.Delivery) bool {
-	return d.Status == ag.DeliveryPending && (d.NextAttemptAt == nil || d.NextAttemptAt.Sub(now) <= 30*time.Second)
+	return d.Status == ag.DeliveryPending && (d.NextAttemptAt == nil || d.NextAttemptAt.Sub(now) <= followAhead) &&
+		now.Sub(d.UpdatedAt) < followFor
 }
+
+// How far ahead a row waits for its next attempt, and for how long after its last change.
+const (
+	followAhead = 30 * time.Second
+	followFor   = 2 * time.Minute
+)
 
 // canReplay reports whether a delivery may be sent again: it is settled, and its webhook
 // is on.

@@ -51,3 +51,25 @@ func TestHealth(t *testing.T) {
 		}
 	}
 }
+
+// A row follows a delivery about to be attempted, and stops when it is settled, when the
+// attempt is far off, or when nothing has happened to it for a while.
+func TestFollowable(t *testing.T) {
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { v := now.Add(d); return &v }
+	for _, tc := range []struct {
+		name string
+		d    ag.Delivery
+		want bool
+	}{
+		{"due now", ag.Delivery{Status: ag.DeliveryPending, NextAttemptAt: at(0), UpdatedAt: now}, true},
+		{"retry in 5 s", ag.Delivery{Status: ag.DeliveryPending, NextAttemptAt: at(5 * time.Second), UpdatedAt: now}, true},
+		{"retry in 5 min", ag.Delivery{Status: ag.DeliveryPending, NextAttemptAt: at(5 * time.Minute), UpdatedAt: now}, false},
+		{"due, untouched for 3 min", ag.Delivery{Status: ag.DeliveryPending, NextAttemptAt: at(0), UpdatedAt: now.Add(-3 * time.Minute)}, false},
+		{"delivered", ag.Delivery{Status: ag.DeliveryDelivered, UpdatedAt: now}, false},
+	} {
+		if got := followable(now, tc.d); got != tc.want {
+			t.Errorf("%s: followable %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

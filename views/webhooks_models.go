@@ -21,6 +21,8 @@ type WebhooksPage struct {
 	Form     WebhookForm
 	Secret   *WebhookSecret
 	Notice   string
+	// Focus is the webhook whose switch was just used: it keeps the focus after the swap.
+	Focus string
 }
 
 // WebhookForm is the create or edit form of a webhook, as typed, so that a refused form
