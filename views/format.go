@@ -222,8 +222,11 @@ func Count(n int, noun string) string {
 }
 
 // Plural is the plural of a noun the dashboard counts: "rule" → "rules", "delivery" →
-// "deliveries".
+// "deliveries", "person" → "people".
 func Plural(noun string) string {
+	if noun == "person" {
+		return "people"
+	}
 	if stem, ok := strings.CutSuffix(noun, "y"); ok && stem != "" && !strings.ContainsAny(stem[len(stem)-1:], "aeiou") {
 		return stem + "ies"
 	}

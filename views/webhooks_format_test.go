@@ -22,7 +22,7 @@ func TestShortURL(t *testing.T) {
 }
 
 func TestPlural(t *testing.T) {
-	for noun, want := range map[string]string{"delivery": "deliveries", "key": "keys", "rule": "rules", "day": "days"} {
+	for noun, want := range map[string]string{"delivery": "deliveries", "key": "keys", "rule": "rules", "day": "days", "person": "people"} {
 		if got := Plural(noun); got != want {
 			t.Errorf("Plural(%q) = %q, want %q", noun, got, want)
 		}
