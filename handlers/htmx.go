@@ -13,6 +13,7 @@ const (
 	hxHistoryRestore = "HX-History-Restore-Request" // htmx rebuilds history: wants a page
 	hxRedirect       = "HX-Redirect"                // response: load this URL as a page
 	hxPushURL        = "HX-Push-Url"                // response: put this URL in the address bar
+	hxTarget         = "HX-Target"                  // the id of the element the answer replaces
 )
 
 // isHTMX reports whether the request wants a fragment rather than a whole page.
