@@ -90,6 +90,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"policy-edit", "/policies/" + d.policy, `!!document.querySelector('[data-testid="rules-editor"]')`},
 		{"policy-new", "/policies/new", `!!document.querySelector('[data-testid="rules-editor"]')`},
 		{"api-keys", "/settings/api-keys", `!!document.querySelector('[data-testid="key-table"]')`},
+		{"webhooks", "/settings/webhooks", `!!document.querySelector('main h1')`},
 		{"not-found", "/requests/req_missing", `!!document.querySelector('[data-testid="error-page"]')`},
 	}
 	if keys != "" {

@@ -125,7 +125,8 @@ type timelineEntry struct {
 func timelineOf(now time.Time, r *ag.Request) []timelineEntry {
 	out := []timelineEntry{{What: "Created by " + orDash(r.CreatedBy), At: r.CreatedAt, When: Ago(now, r.CreatedAt), Tone: "wait"}}
 	for _, v := range r.Votes {
-		if r.DecidedAt != nil && v.CreatedAt.Equal(*r.DecidedAt) && v.Voter == r.DecidedBy {
+		// The store keeps microseconds; a vote's time in its JSON may carry nanoseconds.
+		if r.DecidedAt != nil && v.CreatedAt.Truncate(time.Microsecond).Equal(r.DecidedAt.Truncate(time.Microsecond)) && v.Voter == r.DecidedBy {
 			continue // the deciding vote is the decision below
 		}
 		out = append(out, timelineEntry{What: Title(v.Decision) + " by " + v.Voter, At: v.CreatedAt, When: Ago(now, v.CreatedAt), Note: v.Reason, Tone: toneOf(v.Decision)})
