@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -208,11 +206,7 @@ func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo
 		shoot(guest, "login-"+size.name)
 	}
 	// The dark theme, as a system set to dark shows it.
-	dark := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
-		return err
-	})
+	dark := colorScheme("dark")
 	live := until(`document.querySelector('#live').dataset.state === "on"`)
 	do(t, ctx, dark, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/"), live, settle)
 	shoot(ctx, "overview-dark-laptop")

@@ -13,26 +13,7 @@ import (
 // Summary writes the top-level fields of a JSON object on one line, "key: value · ...",
 // in the document's own order, cut to n runes; "" for an empty object.
 func Summary(raw []byte, n int) string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return ""
-	}
-	var parts []string
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			break
-		}
-		var v json.RawMessage
-		if dec.Decode(&v) != nil {
-			break
-		}
-		parts = append(parts, fmt.Sprint(k)+": "+valueText(v))
-		if len(parts) > 8 {
-			break
-		}
-	}
-	return Short(strings.Join(parts, " · "), n)
+	return SummaryLed(raw, nil, n)
 }
 
 // valueText writes one JSON value for a summary: strings bare, times short, the rest
