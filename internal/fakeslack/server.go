@@ -63,6 +63,7 @@ type Server struct {
 	messages map[string]*Message // by channel + " " + ts
 	order    []string
 	failures map[string][]Failure
+	before   map[string][]func()
 	users    map[string]User
 	nextTS   int
 	socket   *socket
@@ -71,7 +72,7 @@ type Server struct {
 // Start runs a fake Slack for the test and stops it when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{messages: map[string]*Message{}, failures: map[string][]Failure{}, users: map[string]User{}, nextTS: 100}
+	s := &Server{messages: map[string]*Message{}, failures: map[string][]Failure{}, before: map[string][]func(){}, users: map[string]User{}, nextTS: 100}
 	s.changed = sync.NewCond(&s.mu)
 	s.socket = newSocket()
 	mux := http.NewServeMux()
@@ -95,6 +96,14 @@ func (s *Server) Fail(method string, fs ...Failure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = append(s.failures[method], fs...)
+}
+
+// Before makes the next call of method run fn before it is answered: a test acts exactly
+// while AgentGate waits for Slack.
+func (s *Server) Before(method string, fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.before[method] = append(s.before[method], fn)
 }
 
 // Calls returns the calls of method received so far, oldest first ("" for every call).
@@ -189,7 +198,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if fs := s.failures[method]; len(fs) > 0 {
 		fail, s.failures[method] = &fs[0], fs[1:]
 	}
+	var hook func()
+	if hs := s.before[method]; len(hs) > 0 {
+		hook, s.before[method] = hs[0], hs[1:]
+	}
 	s.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 	want := Token
 	if method == "apps.connections.open" {
 		want = AppToken
