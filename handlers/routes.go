@@ -5,6 +5,7 @@ import (
 
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/static"
+	"github.com/agentgate/agentgate/views"
 )
 
 // routes is the one route table, read top to bottom, grouped by resource.
@@ -43,7 +44,13 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/audit/actions", s.auditActions, need(ag.ScopeAuditRead))
 
 	api.POST("/mcp/authorize", s.authorizeTool, need(ag.ScopeRequestCreate))
+
+	api.POST("/channels/:type/test", s.apiTestChannel, need(ag.ScopeAdmin))
 	api.RouteNotFound("/*", s.apiRouteNotFound)
+
+	// Chat platforms post their users' clicks here: the platform's signature is the
+	// credential, so no key, no session and no cross-origin check.
+	e.POST("/integrations/slack/interactions", s.slackInteractions, s.bodyLimit)
 
 	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
 	// every unsafe method passes the cross-origin check; app pages need a signed-in session,
@@ -82,4 +89,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET(keysPath+"/:id", s.webKey, need(ag.ScopeAdmin))
 	app.POST(keysPath+"/:id", s.webUpdateKey, need(ag.ScopeAdmin))
 	app.POST(keysPath+"/:id/revoke", s.webRevokeKey, need(ag.ScopeAdmin))
+
+	app.GET(views.ChannelsPath, s.webChannels, need(ag.ScopeAdmin))
+	app.POST(views.ChannelsPath+"/:type/test", s.webTestChannel, need(ag.ScopeAdmin))
 }

@@ -53,6 +53,16 @@ func (in *Interactions) Verify(h http.Header, body []byte) error {
 	return Verify(in.cfg.SigningSecret, h, body, in.opts.Clock.Now())
 }
 
+// HandleForm answers an interaction request's body, form-encoded as Slack posts it (see
+// Handle). An error means the body holds no interaction payload.
+func (in *Interactions) HandleForm(ctx context.Context, body []byte) ([]byte, error) {
+	payload, err := FormPayload(body)
+	if err != nil {
+		return nil, err
+	}
+	return in.Handle(ctx, payload), nil
+}
+
 // Handle answers one interaction payload and returns the answer's body: nil for an empty
 // 200, or JSON for Slack to act on (a dialog's errors). Everything else is done before it
 // returns, within answerBudget: the decision, the dialog that asks for a required reason,
