@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/agentgate/agentgate"
+	chatslack "github.com/agentgate/agentgate/chat/slack"
 )
 
 // config is the server's configuration, read from the environment.
@@ -32,6 +33,8 @@ type config struct {
 	MaxConnections int
 	// ReadTimeout bounds reading one whole request, headers and body (http.Server's).
 	ReadTimeout time.Duration
+	// Slack is the SLACK_* settings; nil when Slack is not configured.
+	Slack *chatslack.Config
 	// Warnings are problems that do not stop the start, logged once the logger exists.
 	Warnings []string
 }
@@ -114,6 +117,9 @@ func loadConfig(e env) (*config, error) {
 	}
 	if c.ReadTimeout, err = durationVar(c.get(e, "READ_TIMEOUT"), 30*time.Second); err != nil {
 		return nil, fmt.Errorf("READ_TIMEOUT: %w", err)
+	}
+	if c.Slack, err = loadSlackConfig(c, e); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

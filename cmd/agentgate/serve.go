@@ -75,8 +75,19 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		stopBG()
 		return err
 	}
-	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
-		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done()})
+	slack, err := newSlackApp(cfg, gate, store, log)
+	if err != nil {
+		stopBG()
+		return err
+	}
+	slackStopped := slack.run(bg, log)
+	hcfg := handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
+		ChannelTesters: map[agentgate.ChannelKind]handlers.ChannelTester{}}
+	if slack != nil {
+		hcfg.SlackInteractions, hcfg.ChannelTesters[agentgate.ChannelSlack] = slack.interactions, slack.sender
+	}
+	e := handlers.New(gate, hcfg)
 	srv := newHTTPServer(e, cfg, log)
 	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
@@ -104,6 +115,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	stopBG()
 	<-done
 	<-done
+	<-slackStopped
 	log.Info("Stopped.")
 	return nil
 }
