@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,7 +92,8 @@ func TestBuildGolden(t *testing.T) {
 }
 
 // TestBuildShowsNothingAnAgentCanTurnIntoMarkup: an agent's text can neither mention
-// people, nor make a link, nor hide characters, wherever it appears.
+// people nor make a link wherever Slack reads markup (mrkdwn, the message's text), and
+// shows as written in plain_text, which Slack never parses.
 func TestBuildShowsNothingAnAgentCanTurnIntoMarkup(t *testing.T) {
 	r := pending()
 	r.Action = "<!here> go"
@@ -104,11 +106,42 @@ func TestBuildShowsNothingAnAgentCanTurnIntoMarkup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, _ := json.Marshal(b)
-	for _, bad := range []string{`<!here`, `<!channel`, `<@U0BOSS`, `<https://evil`, `<!everyone`, `<@U1`, `<!subteam`} {
-		if strings.Contains(string(out), bad) {
-			t.Errorf("the message carries %q unescaped: %s", bad, out)
+	raw, _ := json.Marshal(b)
+	var tree any
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		t.Fatal(err)
+	}
+	markup := []string{b.Text, b.Attachments[0].Fallback}
+	var plain []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if text, ok := v["text"].(string); ok {
+				if v["type"] == "plain_text" {
+					plain = append(plain, text)
+				} else if v["type"] == "mrkdwn" {
+					markup = append(markup, text)
+				}
+			}
+			for _, c := range v {
+				walk(c)
+			}
+		case []any:
+			for _, c := range v {
+				walk(c)
+			}
 		}
+	}
+	walk(tree)
+	all := strings.Join(markup, "\n")
+	for _, bad := range []string{`<!here`, `<!channel`, `<@U0BOSS`, `<https://evil`, `<!everyone`, `<@U1`, `<!subteam`} {
+		if strings.Contains(all, bad) {
+			t.Errorf("markup carries %q unescaped:\n%s", bad, all)
+		}
+	}
+	if !strings.Contains(all, "&lt;!channel&gt;") || !slices.Contains(plain, "🔔 Approval needed: <!here> go") {
+		t.Errorf("the agent's text is not shown as written: markup %q, plain %q", all, plain)
 	}
 }
 
