@@ -75,6 +75,8 @@ func scopeMatrix() map[string]scopedRoute {
 		"GET /api/audit/actors":          {audit, 200, fixed("/api/audit/actors", nil)},
 		"GET /api/audit/actions":         {audit, 200, fixed("/api/audit/actions", nil)},
 		"POST /api/mcp/authorize":        {create, 200, fixed("/api/mcp/authorize", `{"toolName":"scope_check"}`)},
+		// No channel is configured here: an admin gets past the scope check to the 404.
+		"POST /api/channels/:type/test": {adminOnly, 404, fixed("/api/channels/slack/test", nil)},
 	}
 }
 
