@@ -19,6 +19,9 @@ type Options struct {
 	DefaultTTL time.Duration // 1h: expiry of requests that give none
 	MaxWait    time.Duration // 60s: the longest a wait is held
 	KeyTTL     time.Duration // 60s: how long a looked-up key is trusted without a change notice
+	// CheckWebhookURL refuses webhook URLs that must not be reached (private addresses and
+	// the like), with an error that says why; nil checks only the URL's form.
+	CheckWebhookURL func(ctx context.Context, rawURL string) error
 }
 
 // Gate is the approval service: every surface (JSON API, dashboard, chat, links) goes through
@@ -42,6 +45,12 @@ type Gate struct {
 	reloads    atomic.Uint64
 	reloadMu   sync.Mutex
 	liveTicket uint64
+	subs       atomic.Pointer[subscriptions] // who hears of request changes
+	webhooksMu sync.Mutex                    // serialises ReloadWebhooks
+	checkURL   func(ctx context.Context, rawURL string) error
+	outboxWake chan struct{} // a change wrote deliveries
+	attempts   *Broker       // announces delivery attempts, by delivery id
+	delivering atomic.Int32  // dispatchers of this gate that are running
 }
 
 // NewGate returns a Gate over store. Call ReloadPolicies before serving.
@@ -68,7 +77,8 @@ func NewGate(store Store, o Options) *Gate {
 		store: store, clock: o.Clock, log: o.Logger, broker: o.Broker,
 		ttl: o.DefaultTTL, maxWait: o.MaxWait,
 		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(),
-		stopped: make(chan struct{}),
+		stopped:  make(chan struct{}),
+		checkURL: o.CheckWebhookURL, outboxWake: make(chan struct{}, 1), attempts: NewBroker(),
 	}
 }
 
@@ -129,7 +139,7 @@ func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outco
 			status = StatusDenied
 		}
 		r.finish(status, PolicyActor.Name, ruleReason(status, out), now)
-		ev = requestEvent(now, r, "request."+string(status), PolicyActor, policyDecided{
+		ev = requestEvent(now, r, statusEvent(status), PolicyActor, policyDecided{
 			PolicyID: out.PolicyID, PolicyName: out.PolicyName, RequestedBy: actor.Name, RuleIndex: out.RuleIndex,
 		})
 	default:
@@ -138,9 +148,11 @@ func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outco
 	if idem != nil {
 		idem.RequestID, idem.CreatedAt = r.ID, now
 	}
-	if err := g.store.CreateRequest(ctx, r, Effects{Events: []AuditEvent{ev}, Idempotency: idem}); err != nil {
+	fx := Effects{Events: []AuditEvent{ev}, Idempotency: idem, Outbox: g.outbox(r, ev)}
+	if err := g.store.CreateRequest(ctx, r, fx); err != nil {
 		return nil, fmt.Errorf("store request: %w", err)
 	}
+	g.wakeOutbox(fx)
 	g.broker.Publish(r.ID)
 	return r, nil
 }
@@ -214,11 +226,11 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		if d.Channel != "" {
 			details["channel"] = d.Channel
 		}
-		if typ == "voted" { // "request.voted"
+		if typ == EventRequestVoted {
 			details["approvals"] = r.Approvals()
 			details["requiredApprovals"] = r.RequiredApprovals
 		}
-		return requestEvent(now, r, "request."+typ, d.Actor, details), nil
+		return requestEvent(now, r, typ, d.Actor, details), nil
 	})
 }
 
@@ -250,20 +262,22 @@ func (g *Gate) change(ctx context.Context, id string, fn func(*Request, time.Tim
 		now := g.clock.Now()
 		prev := r.Version
 		ev, err := fn(r, now)
-		if ErrorCode(err) == "request_expired" {
+		if ErrorCode(err) == CodeRequestExpired {
 			g.expire(ctx, id)
 		}
 		if err != nil {
 			return nil, err
 		}
 		r.Version = prev + 1
-		err = g.store.UpdateRequest(ctx, r, prev, Effects{Events: []AuditEvent{ev}})
+		fx := Effects{Events: []AuditEvent{ev}, Outbox: g.outbox(r, ev)}
+		err = g.store.UpdateRequest(ctx, r, prev, fx)
 		if errors.Is(err, ErrStale) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("update request: %w", err)
 		}
+		g.wakeOutbox(fx)
 		g.broker.Publish(r.ID)
 		return r, nil
 	}
@@ -287,12 +301,14 @@ func (g *Gate) expireRequest(ctx context.Context, r *Request) bool {
 	}
 	r.Version = prev + 1
 	ev := requestEvent(now, r, EventRequestExpired, SystemActor, map[string]any{"expiresAt": r.ExpiresAt})
-	if err := g.store.UpdateRequest(ctx, r, prev, Effects{Events: []AuditEvent{ev}}); err != nil {
+	fx := Effects{Events: []AuditEvent{ev}, Outbox: g.outbox(r, ev)}
+	if err := g.store.UpdateRequest(ctx, r, prev, fx); err != nil {
 		if !errors.Is(err, ErrStale) {
 			g.log.Error("Could not expire request.", "request_id", r.ID, "err", err)
 		}
 		return false
 	}
+	g.wakeOutbox(fx)
 	g.broker.Publish(r.ID)
 	return true
 }

@@ -2,6 +2,7 @@ package agentgate
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -29,7 +30,7 @@ func wantJSON(t testing.TB, r Request) string {
 		t.Fatal(err)
 	}
 	if string(got) != string(pd) {
-		t.Fatalf("outcome encodes as\n%s\nencoding/json gives\n%s", got, pd)
+		t.Fatalf("outcome: %s", jsonDiff(string(got), string(pd)))
 	}
 	return string(rb)
 }
@@ -81,6 +82,51 @@ func TestRequestJSONMatchesEncodingJSON(t *testing.T) {
 			t.Errorf("%s: json.Marshal gives %s, %v", name, viaEncoder, err)
 		}
 	}
+}
+
+// Every field of Request, Outcome and Vote, set, is encoded as encoding/json encodes it:
+// a field added to one of them and not to the hand encoder fails here, whatever the samples
+// above set.
+func TestRequestJSONEncodesEveryField(t *testing.T) {
+	r := filled[Request](t)
+	got, err := r.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := wantJSON(t, r); string(got) != want {
+		t.Errorf("request: %s", jsonDiff(string(got), want))
+	}
+	// The outcome and the votes on their own, as lists and the audit log hold them.
+	o := filled[Outcome](t)
+	if got, want := o.AppendJSON(nil), mustMarshal(t, reflectOutcome(o)); string(got) != want {
+		t.Errorf("outcome: %s", jsonDiff(string(got), want))
+	}
+	vs := filled[[]Vote](t)
+	type reflectVote Vote
+	want := "[" + mustMarshal(t, reflectVote(vs[0])) + "," + mustMarshal(t, reflectVote(vs[1])) + "]"
+	if got := appendVotes(nil, vs); string(got) != want {
+		t.Errorf("votes: %s", jsonDiff(string(got), want))
+	}
+}
+
+// jsonDiff shows where the hand encoder's got first differs from encoding/json's want.
+func jsonDiff(got, want string) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(i-60, 0)
+	return fmt.Sprintf("the hand encoder differs from encoding/json at byte %d:\n got …%s\nwant …%s",
+		i, got[from:min(i+60, len(got))], want[from:min(i+60, len(want))])
+}
+
+func mustMarshal(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestRequestJSONRefusesBrokenRaw(t *testing.T) {

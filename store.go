@@ -56,6 +56,9 @@ type Effects struct {
 	Events []AuditEvent
 	// Idempotency, on a create, records the caller's Idempotency-Key for the new request.
 	Idempotency *Idempotency
+	// Outbox holds the notices the change causes; empty unless someone is subscribed, so
+	// that a change nobody listens to writes no more rows.
+	Outbox []Notice
 }
 
 // Store is the persistence the Gate needs. Every method that takes events or effects writes
@@ -120,6 +123,9 @@ type Store interface {
 
 	// The dashboard's sessions, settings and aggregates (issue 3).
 	DashboardStore
+	// Webhooks and the delivery log, and the outbox the dispatcher works through.
+	WebhookStore
+	OutboxStore
 }
 
 // DashboardStore is the persistence the dashboard adds to Store: sign-in sessions, server

@@ -39,6 +39,16 @@ func (s *Server) routes(e *echo.Echo) {
 	api.PATCH("/api-keys/:id", s.updateKey, need(ag.ScopeAdmin))
 	api.DELETE("/api-keys/:id", s.revokeKey, need(ag.ScopeAdmin))
 
+	api.GET("/webhooks", s.listWebhooks, need(ag.ScopeWebhookManage))
+	api.POST("/webhooks", s.createWebhook, need(ag.ScopeWebhookManage))
+	api.GET("/webhooks/:id", s.getWebhook, need(ag.ScopeWebhookManage))
+	api.PATCH("/webhooks/:id", s.updateWebhook, need(ag.ScopeWebhookManage))
+	api.DELETE("/webhooks/:id", s.deleteWebhook, need(ag.ScopeWebhookManage))
+	api.POST("/webhooks/:id/rotate-secret", s.rotateWebhookSecret, need(ag.ScopeWebhookManage))
+	api.POST("/webhooks/:id/test", s.testWebhook, need(ag.ScopeWebhookManage))
+	api.GET("/webhooks/:id/deliveries", s.listWebhookDeliveries, need(ag.ScopeWebhookManage))
+	api.POST("/webhooks/:id/deliveries/:delivery/replay", s.replayWebhookDelivery, need(ag.ScopeWebhookManage))
+
 	api.GET("/audit", s.listAudit, need(ag.ScopeAuditRead))
 	api.GET("/audit/actors", s.auditActors, need(ag.ScopeAuditRead))
 	api.GET("/audit/actions", s.auditActions, need(ag.ScopeAuditRead))

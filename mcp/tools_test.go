@@ -9,6 +9,7 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/client"
 	"github.com/agentgate/agentgate/internal/testserver"
+	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 type page struct {
@@ -24,7 +25,7 @@ func TestRequestTools(t *testing.T) {
 		"action": "send_email", "params": map[string]any{"to": "ana@example.com"},
 		"context": map[string]any{"reason": "invoice"}, "urgency": "high",
 	})
-	if r.Status != agentgate.StatusPending || r.Urgency != agentgate.UrgencyHigh || !strings.Contains(string(r.Params), `"to": "ana@example.com"`) {
+	if r.Status != agentgate.StatusPending || r.Urgency != agentgate.UrgencyHigh || string(r.Params) != `{"to":"ana@example.com"}` {
 		t.Fatalf("agentgate_request = %+v", r)
 	}
 	if got := decode[agentgate.Request](t, cs, "agentgate_get", map[string]any{"id": r.ID}); got.ID != r.ID {
@@ -74,7 +75,7 @@ func TestRequestWaitsForTheDecisionWithProgress(t *testing.T) {
 	if _, err := approver.Approve(t.Context(), id, "go"); err != nil {
 		t.Fatal(err)
 	}
-	got := <-done
+	got := waittest.Answer(t, done)
 	if got.err != nil || got.res.IsError || !strings.Contains(text(got.res), `"status": "approved"`) {
 		t.Fatalf("waited result = %v, %+v", got.err, got.res)
 	}

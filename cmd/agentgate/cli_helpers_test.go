@@ -33,14 +33,25 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		binary += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
+	// Built as the Dockerfile builds it, so the tests also test the image's binary.
+	build, _, err := dockerfileBuild(binary, testVersion)
+	if err == nil {
+		err = likeTestBuild(build, dir)
+	}
+	if err == nil {
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		err = build.Run()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "build agentgate:", err)
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
 	code := m.Run()
+	if err := mergeChildCoverage(); err != nil {
+		fmt.Fprintln(os.Stderr, "add the child processes' coverage:", err)
+		code = 1
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -72,6 +83,7 @@ func (c *cli) command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Bu
 	for k, v := range c.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	cmd.Env = childEnv(cmd.Env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	return cmd, &stdout, &stderr

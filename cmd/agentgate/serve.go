@@ -63,6 +63,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, channelSenders(cfg, gate), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -112,9 +113,11 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("Some requests did not finish in time.", "err", err)
 	}
+	dispatcher.Shutdown(sctx) // attempts in flight finish within the budget, or are released
 	stopBG()
 	<-done
 	<-done
+	<-delivered
 	<-slackStopped
 	log.Info("Stopped.")
 	return nil
@@ -153,7 +156,8 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 // openGate opens and migrates the database and builds the gate, with the configuration's
 // database and request expiry.
 func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
-	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout})
+	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout,
+		CheckWebhookURL: webhookURLCheck(cfg)})
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
@@ -188,13 +192,17 @@ func printKey(io stdio, secret, baseURL string) {
 func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) func(topic, id string) {
 	return func(topic, id string) {
 		switch topic {
-		case "request":
+		case db.TopicRequest:
 			gate.Broker().Publish(id)
-		case "keys":
+		case db.TopicKeys:
 			gate.InvalidateKeys()
-		case "policies":
+		case db.TopicPolicies:
 			if err := gate.ReloadPolicies(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Could not reload policies.", "err", err)
+			}
+		case "webhooks":
+			if err := gate.ReloadWebhooks(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("Could not reload webhooks.", "err", err)
 			}
 		}
 	}
