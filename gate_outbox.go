@@ -47,16 +47,24 @@ func (g *Gate) ReloadWebhooks(ctx context.Context) error {
 	return nil
 }
 
-// noticeEvents maps a request's audit event to the webhook event types it causes: a
-// decision is also request.decided; a vote that does not decide tells no one.
+// noticeEvents maps a request's audit event to the event types it causes: a decision is
+// also request.decided; a vote that does not decide is request.voted, which only chat
+// channels hear of (see hears).
 func noticeEvents(auditType string) (primary, alias string) {
 	switch auditType {
 	case EventRequestApproved, EventRequestDenied:
 		return auditType, EventRequestDecided
-	case EventRequestCreated, EventRequestExpired, EventRequestCancelled:
+	case EventRequestCreated, EventRequestExpired, EventRequestCancelled, EventRequestVoted:
 		return auditType, ""
 	}
 	return "", ""
+}
+
+// hears reports whether a rule's channel of that kind hears of the event. A vote that does
+// not decide changes the request's chat messages, which show the votes cast, and is no
+// news for email or webhooks (no subscription takes it either).
+func hears(kind ChannelKind, event string) bool {
+	return event != EventRequestVoted || kind == ChannelSlack || kind == ChannelDiscord
 }
 
 // outbox returns the notices a change to r (recorded by ev) causes: a delivery to every
@@ -95,7 +103,8 @@ func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 	// in the log, rather than nothing at all.
 	for _, ch := range channels {
 		kind, target := ParseChannel(ch)
-		if kind == "" || kind == ChannelWebhook && (target == "" || subs != nil && !subs.enabled[target] && hasKey(subs.enabled, target)) {
+		if kind == "" || kind == ChannelWebhook && (target == "" || subs != nil && !subs.enabled[target] && hasKey(subs.enabled, target)) ||
+			!hears(kind, primary) {
 			continue
 		}
 		add(kind, target, primary)
