@@ -60,10 +60,19 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 
+	slack, err := newSlackApp(cfg, gate, store, log)
+	if err != nil {
+		return err
+	}
+	senders := channelSenders(cfg, gate)
+	if slack != nil {
+		senders[agentgate.ChannelSlack] = slack.sender
+	}
+
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
-	dispatcher, delivered := app.StartDispatcher(bg, store, gate, channelSenders(cfg, gate), log)
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, senders, log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -72,11 +81,6 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	}()
 
 	sessionSecret, err := gate.SessionSecret(ctx, cfg.SessionSecret)
-	if err != nil {
-		stopBG()
-		return err
-	}
-	slack, err := newSlackApp(cfg, gate, store, log)
 	if err != nil {
 		stopBG()
 		return err

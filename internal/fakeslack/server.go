@@ -40,6 +40,11 @@ type Message struct {
 	Updates     int // how often chat.update changed it
 }
 
+// String shows the message readably in a failed test's output.
+func (m Message) String() string {
+	return fmt.Sprintf("{%s %s, %d updates: %s %s %s}", m.Channel, m.TS, m.Updates, m.Text, m.Blocks, m.Attachments)
+}
+
 // Failure is an answer to give instead of success.
 type Failure struct {
 	Status     int    // an HTTP status other than 200 (e.g. 500, 429); 0 means 200
@@ -150,10 +155,40 @@ func (s *Server) WaitCalls(t testing.TB, method string, n int) []Call {
 	}
 }
 
+// WaitMessages blocks until the messages Slack holds satisfy ok (called with the server
+// locked: it must not call the server), and returns them; after a minute the test fails.
+func (s *Server) WaitMessages(t testing.TB, what string, ok func([]Message) bool) []Message {
+	t.Helper()
+	timedOut := false
+	stop := time.AfterFunc(time.Minute, func() {
+		s.mu.Lock()
+		timedOut = true
+		s.changed.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop.Stop()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		ms := s.messagesLocked()
+		if ok(ms) {
+			return ms
+		}
+		if timedOut {
+			t.Fatalf("fakeslack: waited a minute for %s; Slack holds %+v", what, ms)
+		}
+		s.changed.Wait()
+	}
+}
+
 // Messages returns the messages posted, oldest first, as they are now.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.messagesLocked()
+}
+
+func (s *Server) messagesLocked() []Message {
 	out := make([]Message, 0, len(s.order))
 	for _, k := range s.order {
 		if m, ok := s.messages[k]; ok {
@@ -222,6 +257,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		answer(w, map[string]any{"ok": false, "error": "invalid_auth"})
 	default:
 		answer(w, s.method(r, call))
+		s.mu.Lock()
+		s.changed.Broadcast() // the messages may have changed
+		s.mu.Unlock()
 	}
 }
 
