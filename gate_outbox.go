@@ -47,9 +47,9 @@ func (g *Gate) ReloadWebhooks(ctx context.Context) error {
 	return nil
 }
 
-// noticeEvents maps a request's audit event to the event types it causes: a decision is
-// also request.decided; a vote that does not decide is request.voted, which only chat
-// channels hear of (see hears).
+// noticeEvents maps a request's audit event to the webhook event types it causes: a
+// decision is also request.decided; a vote that does not decide shows only on chat
+// messages (no webhook takes request.voted).
 func noticeEvents(auditType string) (primary, alias string) {
 	switch auditType {
 	case EventRequestApproved, EventRequestDenied:
@@ -60,12 +60,9 @@ func noticeEvents(auditType string) (primary, alias string) {
 	return "", ""
 }
 
-// hears reports whether a rule's channel of that kind hears of the event. A vote that does
-// not decide changes the request's chat messages, which show the votes cast, and is no
-// news for email or webhooks (no subscription takes it either).
-func hears(kind ChannelKind, event string) bool {
-	return event != EventRequestVoted || kind == ChannelSlack || kind == ChannelDiscord
-}
+// showsVotes reports whether a channel of kind hears of votes: the chat apps, whose
+// messages show each vote of a quorum as it is cast.
+func showsVotes(kind ChannelKind) bool { return kind == ChannelSlack || kind == ChannelDiscord }
 
 // outbox returns the notices a change to r (recorded by ev) causes: a delivery to every
 // enabled webhook subscribed to its event types, and one to every channel the deciding rule
@@ -82,6 +79,9 @@ func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 	}
 	var ds []Delivery
 	add := func(kind ChannelKind, target, event string) {
+		if event == EventRequestVoted && !showsVotes(kind) {
+			return
+		}
 		for _, d := range ds {
 			if d.Channel == kind && d.Target == target && d.Event == event {
 				return
@@ -103,8 +103,7 @@ func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 	// in the log, rather than nothing at all.
 	for _, ch := range channels {
 		kind, target := ParseChannel(ch)
-		if kind == "" || kind == ChannelWebhook && (target == "" || subs != nil && !subs.enabled[target] && hasKey(subs.enabled, target)) ||
-			!hears(kind, primary) {
+		if kind == "" || kind == ChannelWebhook && (target == "" || subs != nil && !subs.enabled[target] && hasKey(subs.enabled, target)) {
 			continue
 		}
 		add(kind, target, primary)

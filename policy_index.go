@@ -106,6 +106,10 @@ func stringItems(items []literal, r root) ([]string, bool) {
 }
 
 func validChannel(ch string) bool {
+	switch ch {
+	case "email", "slack", "discord": // the kind's own recipients: the approvers' addresses, the default channel
+		return true
+	}
 	for _, k := range channelKinds {
 		if rest, ok := strings.CutPrefix(ch, k); ok {
 			return rest != "" && strings.IndexFunc(rest, unicode.IsSpace) < 0

@@ -15,6 +15,10 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/health", s.health)
 	e.GET("/ready", s.ready)
 	e.GET("/metrics", s.metrics.handler())
+	// Discord and Slack post their users' clicks here; the signature is the credential (no
+	// key, no CSRF).
+	e.POST("/integrations/discord/interactions", s.discordInteractions, s.bodyLimit)
+	e.POST("/integrations/slack/interactions", s.slackInteractions, s.bodyLimit)
 
 	api := e.Group("/api", s.cors, s.bodyLimit, s.authenticateKey, s.rateLimit)
 
@@ -57,10 +61,6 @@ func (s *Server) routes(e *echo.Echo) {
 
 	api.POST("/channels/:type/test", s.apiTestChannel, need(ag.ScopeAdmin))
 	api.RouteNotFound("/*", s.apiRouteNotFound)
-
-	// Chat platforms post their users' clicks here: the platform's signature is the
-	// credential, so no key, no session and no cross-origin check.
-	e.POST("/integrations/slack/interactions", s.slackInteractions, s.bodyLimit)
 
 	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
 	// every unsafe method passes the cross-origin check; app pages need a signed-in session,

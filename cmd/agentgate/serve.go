@@ -59,6 +59,10 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err := ensureFirstKey(ctx, cfg, gate, io, log); err != nil {
 		return err
 	}
+	chatDiscord, err := newDiscord(cfg, gate, store, log)
+	if err != nil {
+		return err
+	}
 
 	slack, err := newSlackApp(cfg, gate, store, log)
 	if err != nil {
@@ -72,7 +76,8 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
-	dispatcher, delivered := app.StartDispatcher(bg, store, gate, senders, log)
+	defer chatDiscord.start(bg, log)() // waits, once bg ends, for the Gateway to close
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, chatDiscord.addSender(senders), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -88,9 +93,12 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	slackStopped := slack.run(bg, log)
 	hcfg := handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
-		ChannelTesters: map[agentgate.ChannelKind]handlers.ChannelTester{}}
+		DiscordInteractions: chatDiscord.interactions(), ChannelTesters: map[agentgate.ChannelKind]handlers.ChannelTester{}}
 	if slack != nil {
 		hcfg.SlackInteractions, hcfg.ChannelTesters[agentgate.ChannelSlack] = slack.interactions, slack.sender
+	}
+	if chatDiscord != nil {
+		hcfg.ChannelTesters[agentgate.ChannelDiscord] = chatDiscord.Sender
 	}
 	e := handlers.New(gate, hcfg)
 	srv := newHTTPServer(e, cfg, log)
