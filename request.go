@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/agentgate/agentgate/policy"
 )
 
 // Status is where a request is in its life. Only pending moves, and only once.
@@ -48,17 +50,10 @@ func ParseUrgency(s string) (Urgency, error) {
 	return "", Errorf(KindInvalid, "invalid_urgency", "urgency %q is not one of low, normal, high, critical", s)
 }
 
-// Rank orders urgencies: critical is 3, low is 0.
+// Rank orders urgencies: critical is 3, low is 0; the rule language ranks them alike.
 func (u Urgency) Rank() int {
-	switch u {
-	case UrgencyCritical:
-		return 3
-	case UrgencyHigh:
-		return 2
-	case UrgencyLow:
-		return 0
-	}
-	return 1
+	rank, _ := policy.UrgencyRank(string(u))
+	return rank
 }
 
 // Decision values a person (or a policy) gives a request.

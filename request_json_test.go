@@ -64,11 +64,17 @@ func TestRequestJSONMatchesEncodingJSON(t *testing.T) {
 	odd.Votes = nil
 	odd.UpdatedAt = time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
 
+	held := sampleRequest() // an approval held back by a rule that could not read the request
+	held.PolicyDecision.Decision = RouteToHuman
+	held.PolicyDecision.Hold = &Hold{Reason: `policy "<Pay>" rules[0] (auto_deny) could not read params.amount: got a string that is not a number; rules[1]'s auto_approve goes to a person instead`,
+		Key: "params.amount", Problem: "got a string that is not a number", Decision: AutoDeny,
+		Approval: RuleRef{PolicyID: "pol_1", PolicyName: "Zoë & <co>", RuleIndex: 1}}
+
 	prose := sampleRequest() // compact, with space and non-ASCII text inside strings
 	prose.Params = json.RawMessage(`{"subject":"Q3 report: caf\u00e9","to":"Zoë <z@example.com>","n":"a\"b c"}`)
 	prose.Context = json.RawMessage(`{"note":"line\u2028break","k":"x y"}`)
 
-	for name, r := range map[string]Request{"full": full, "empty": empty, "pending": pending, "odd": odd, "prose": prose} {
+	for name, r := range map[string]Request{"full": full, "empty": empty, "pending": pending, "odd": odd, "prose": prose, "held": held} {
 		got, err := r.MarshalJSON()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -144,6 +150,9 @@ func FuzzRequestJSON(f *testing.F) {
 		r := sampleRequest()
 		r.Action, r.CreatedBy, r.DecisionReason, r.Votes[0].Reason = action, by, reason, voteReason
 		r.PolicyDecision.PolicyName = action + by
+		if nanos%2 == 0 {
+			r.PolicyDecision.Hold = &Hold{Reason: reason, Key: action, Problem: voteReason, Decision: by, Approval: RuleRef{PolicyID: by, PolicyName: reason, RuleIndex: int(nanos % 100)}}
+		}
 		r.CreatedAt = r.CreatedAt.Add(time.Duration(nanos % int64(1e12)))
 		if json.Valid([]byte(params)) {
 			r.Params = json.RawMessage(params)

@@ -100,6 +100,17 @@ func (s *Server) routes(e *echo.Echo) {
 	app.POST(keysPath+"/:id", s.webUpdateKey, need(ag.ScopeAdmin))
 	app.POST(keysPath+"/:id/revoke", s.webRevokeKey, need(ag.ScopeAdmin))
 
+	app.GET(views.WebhooksPath, s.webWebhooks, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath, s.webCreateWebhook, need(ag.ScopeWebhookManage))
+	app.GET(views.WebhooksPath+"/:id", s.webWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id", s.webUpdateWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/enabled", s.webToggleWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/rotate-secret", s.webRotateWebhookSecret, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/delete", s.webDeleteWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/test", s.webTestWebhook, need(ag.ScopeWebhookManage))
+	app.GET(views.WebhooksPath+"/:id/deliveries/:delivery", s.webDelivery, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/deliveries/:delivery/replay", s.webReplayDelivery, need(ag.ScopeWebhookManage))
+
 	app.GET(views.ChannelsPath, s.webChannels, need(ag.ScopeAdmin))
 	app.POST(views.ChannelsPath+"/:type/test", s.webTestChannel, need(ag.ScopeAdmin))
 }
