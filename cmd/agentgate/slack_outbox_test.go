@@ -23,7 +23,7 @@ func TestServeSlackMessagesStayTrue(t *testing.T) {
 		"SLACK_BOT_TOKEN="+fakeslack.Token, "SLACK_SIGNING_SECRET="+fakeslack.SigningSecret,
 		"SLACK_DEFAULT_CHANNEL=#approvals", "SLACK_API_URL="+fake.URL, "BASE_URL=https://gate.example.com")
 	if code, body := s.call(t, key, http.MethodPost, "/api/policies", `{"name":"deploys","rules":[
-		{"match":{"action":"deploy"},"decision":"route_to_human","requiredApprovals":3,"channels":["slack:#approvals","slack:#ops"]},
+		{"match":{"action":"deploy"},"decision":"route_to_human","requiredApprovals":3,"channels":["slack","slack:#ops"]},
 		{"match":{"action":"restart"},"decision":"route_to_human","channels":["slack:U0ONCALL"]}]}`); code != http.StatusCreated {
 		t.Fatalf("policy: %d %s", code, body)
 	}
