@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	ag "github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
 	"github.com/agentgate/agentgate/handlers"
 )
@@ -76,6 +77,8 @@ type envOptions struct {
 
 	baseURL   string
 	liveClock bool // follow the wall clock (browser tests)
+	// wire, when set, adds what serve wires beside the gate (see apiOptions.wire).
+	wire func(g *ag.Gate, s *db.Store, clock ag.Clock, cfg *handlers.Config)
 }
 
 func newWebEnv(t testing.TB, o envOptions) *webEnv {
@@ -94,7 +97,11 @@ func newWebEnv(t testing.TB, o envOptions) *webEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := handlers.New(e.gate, handlers.Config{Logger: slog.New(slog.DiscardHandler), BaseURL: o.baseURL, SessionSecret: secret, Stopping: e.stopCh})
+	cfg := handlers.Config{Logger: slog.New(slog.DiscardHandler), BaseURL: o.baseURL, SessionSecret: secret, Stopping: e.stopCh}
+	if o.wire != nil {
+		o.wire(e.gate, store, e.clock, &cfg)
+	}
+	h := handlers.New(e.gate, cfg)
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(func() {
 		e.stop()
