@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/agentgate/agentgate/views"
 )
 
 // axeSource is axe-core (handlers/testdata/axe, test-only), read once.
@@ -91,6 +93,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"policy-new", "/policies/new", `!!document.querySelector('[data-testid="rules-editor"]')`},
 		{"api-keys", "/settings/api-keys", `!!document.querySelector('[data-testid="key-table"]')`},
 		{"webhooks", "/settings/webhooks", `!!document.querySelector('main h1')`},
+		{"channels", views.ChannelsPath, `!!document.querySelector('main h1')`},
 		{"not-found", "/requests/req_missing", `!!document.querySelector('[data-testid="error-page"]')`},
 	}
 	if keys != "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	ag "github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/views"
 )
 
 // clickAt clicks the middle of the element css names, as a mouse would, holding mods.
@@ -201,7 +202,7 @@ func TestBrowserPhoneBarAndTargets(t *testing.T) {
 		.filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden" && !el.closest('dialog:not([open])'))
 		.map(el => [el, el.getBoundingClientRect()]).filter(([el, r]) => r.width < 43.5 || r.height < 43.5)
 		.map(([el, r]) => (el.dataset.testid || el.className || el.tagName) + " " + Math.round(r.width) + "x" + Math.round(r.height))`
-	for _, path := range []string{"/", "/requests", "/requests/" + d.sql, "/requests/" + d.config, "/audit", "/policies", "/policies/new", "/settings/api-keys", "/settings/webhooks"} {
+	for _, path := range []string{"/", "/requests", "/requests/" + d.sql, "/requests/" + d.config, "/audit", "/policies", "/policies/new", "/settings/api-keys", "/settings/webhooks", views.ChannelsPath} {
 		do(t, p, chromedp.Navigate(e.srv.URL+path), until(`!!document.querySelector('main h1, main h2')`))
 		if got := eval[[]string](t, p, small); len(got) > 0 {
 			t.Errorf("%s: controls under 44 px: %v", path, got)

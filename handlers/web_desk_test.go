@@ -140,6 +140,13 @@ func TestDecidingMovesOnToTheNextRequest(t *testing.T) {
 	if got := p.must(t, "request", 1).AttrOr("data-live-id", ""); got != newest.ID || !strings.Contains(text(p.must(t, "notice", 1)), "Nothing else is waiting") {
 		t.Errorf("after the last: %s, %q", got, text(p.byTestID("notice")))
 	}
+	if href := p.must(t, "teach", 1).AttrOr("href", ""); href != "/requests/"+newest.ID+"/teach" {
+		t.Errorf("the approved request offers to teach %q", href)
+	}
+	viewer := e.login(e.key("approver", ag.ScopeRequestRead, ag.ScopeRequestDecide))
+	if _, p = viewer.get("/requests/"+newest.ID, false); p.byTestID("teach").Length() != 0 {
+		t.Error("a key that cannot write policies is offered to teach")
+	}
 }
 
 // TestRefusedDecisionKeepsTheReason: a decision refused for something the person can fix

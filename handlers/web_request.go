@@ -41,6 +41,10 @@ func (s *Server) requestView(c echo.Context, id string) (views.RequestPage, erro
 	default:
 		p.May = true
 	}
+	// A person's approval can be taught: "always approve requests like this".
+	if d.Request.Status == ag.StatusApproved && d.Request.DecidedBy != ag.PolicyActor.Name && k.Has(ag.ScopePolicyWrite) {
+		p.Teach = d.Request.ID
+	}
 	return p, nil
 }
 
