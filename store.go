@@ -120,6 +120,8 @@ type Store interface {
 
 	// The dashboard's sessions, settings and aggregates (issue 3).
 	DashboardStore
+	// The approver directory and decision links (issue 11).
+	PeopleStore
 }
 
 // DashboardStore is the persistence the dashboard adds to Store: sign-in sessions, server

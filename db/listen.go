@@ -64,6 +64,7 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 			if n == nil { // reconnected: notifications may have been lost
 				fn(TopicKeys, "")
 				fn(TopicPolicies, "")
+				fn(TopicPeople, "")
 				continue
 			}
 			dispatch(n.Extra, fn)
@@ -77,7 +78,7 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 func dispatch(payload string, fn func(topic, id string)) {
 	topic, id, _ := strings.Cut(payload, ":")
 	switch topic {
-	case TopicRequest, TopicKeys, TopicPolicies:
+	case TopicRequest, TopicKeys, TopicPolicies, TopicPeople:
 		fn(topic, id)
 	}
 }

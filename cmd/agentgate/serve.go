@@ -184,6 +184,10 @@ func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) 
 			if err := gate.ReloadPolicies(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Could not reload policies.", "err", err)
 			}
+		case db.TopicPeople:
+			if err := gate.ReloadPeople(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("Could not reload the directory.", "err", err)
+			}
 		}
 	}
 }
