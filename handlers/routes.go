@@ -38,6 +38,12 @@ func (s *Server) routes(e *echo.Echo) {
 	api.PATCH("/api-keys/:id", s.updateKey, need(ag.ScopeAdmin))
 	api.DELETE("/api-keys/:id", s.revokeKey, need(ag.ScopeAdmin))
 
+	api.GET("/people", s.listPeople, need(ag.ScopeAdmin))
+	api.POST("/people", s.createPerson, need(ag.ScopeAdmin))
+	api.GET("/people/:id", s.getPerson, need(ag.ScopeAdmin))
+	api.PATCH("/people/:id", s.updatePerson, need(ag.ScopeAdmin))
+	api.DELETE("/people/:id", s.deletePerson, need(ag.ScopeAdmin))
+
 	api.GET("/audit", s.listAudit, need(ag.ScopeAuditRead))
 	api.GET("/audit/actors", s.auditActors, need(ag.ScopeAuditRead))
 	api.GET("/audit/actions", s.auditActions, need(ag.ScopeAuditRead))
