@@ -58,6 +58,14 @@ func (d *Directory) Len() int {
 	return len(d.people)
 }
 
+// All returns a copy of every person in the directory, by name.
+func (d *Directory) All() []Person {
+	if d == nil {
+		return nil
+	}
+	return slices.Clone(d.people)
+}
+
 // Person returns the person with that id, or nil.
 func (d *Directory) Person(id string) *Person {
 	if d == nil {

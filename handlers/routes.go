@@ -88,4 +88,10 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET(keysPath+"/:id", s.webKey, need(ag.ScopeAdmin))
 	app.POST(keysPath+"/:id", s.webUpdateKey, need(ag.ScopeAdmin))
 	app.POST(keysPath+"/:id/revoke", s.webRevokeKey, need(ag.ScopeAdmin))
+
+	app.GET(peoplePath, s.webPeople, need(ag.ScopeAdmin))
+	app.POST(peoplePath, s.webCreatePerson, need(ag.ScopeAdmin))
+	app.GET(peoplePath+"/:id", s.webPerson, need(ag.ScopeAdmin))
+	app.POST(peoplePath+"/:id", s.webUpdatePerson, need(ag.ScopeAdmin))
+	app.POST(peoplePath+"/:id/delete", s.webDeletePerson, need(ag.ScopeAdmin))
 }
