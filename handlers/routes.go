@@ -59,6 +59,11 @@ func (s *Server) routes(e *echo.Echo) {
 	page.GET("/login", s.webLoginPage)
 	page.POST("/login", s.webLogin)
 	page.POST("/logout", s.webLogout)
+	// Decision links from approval emails: no session; the token is the credential. GET and
+	// HEAD only show; the page's form POSTs (cross-origin checked like every form).
+	page.GET(decidePath+"/:token", s.webLink)
+	page.HEAD(decidePath+"/:token", s.webLink)
+	page.POST(decidePath+"/:token", s.webLinkDecide)
 
 	app := page.Group("", s.session)
 	app.GET("/", s.webOverview)
