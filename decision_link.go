@@ -25,6 +25,9 @@ type DecisionLink struct {
 	UsedAt     *time.Time
 }
 
+// DecisionLinkPath is where decision links point: BASE_URL + DecisionLinkPath + "/" + token.
+const DecisionLinkPath = "/decide"
+
 // DefaultDecisionLinkTTL is how long a decision link works when DECISION_LINK_TTL is unset.
 const DefaultDecisionLinkTTL = 24 * time.Hour
 

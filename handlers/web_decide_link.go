@@ -13,7 +13,7 @@ import (
 )
 
 // decidePath is where the decision links in approval emails point: /decide/<token>.
-const decidePath = "/decide"
+const decidePath = ag.DecisionLinkPath
 
 // webLink shows a decision link's page. GET and HEAD change nothing, however often a mail
 // scanner or a preview follows the link; only the page's form decides.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/mail"
 )
 
 // config is the server's configuration, read from the environment.
@@ -32,6 +33,10 @@ type config struct {
 	MaxConnections int
 	// ReadTimeout bounds reading one whole request, headers and body (http.Server's).
 	ReadTimeout time.Duration
+	// Mail is how to send approval emails; nil when SMTP_HOST is unset (no email).
+	Mail *mail.Config
+	// ApproverEmails (APPROVER_EMAILS) get approval emails when a rule names no approvers.
+	ApproverEmails []string
 	// Warnings are problems that do not stop the start, logged once the logger exists.
 	Warnings []string
 }
@@ -114,6 +119,9 @@ func loadConfig(e env) (*config, error) {
 	}
 	if c.ReadTimeout, err = durationVar(c.get(e, "READ_TIMEOUT"), 30*time.Second); err != nil {
 		return nil, fmt.Errorf("READ_TIMEOUT: %w", err)
+	}
+	if err := c.loadMail(e); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

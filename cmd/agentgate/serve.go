@@ -141,7 +141,8 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 // openGate opens and migrates the database and builds the gate, with the configuration's
 // database and request expiry.
 func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
-	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout})
+	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout,
+		ApproverEmails: cfg.ApproverEmails, DecisionLinkTTL: cfg.DecisionLinkTTL})
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
