@@ -218,6 +218,9 @@ func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
+	if noun == "person" {
+		return Comma(n) + " people"
+	}
 	return Comma(n) + " " + noun + "s"
 }
 
