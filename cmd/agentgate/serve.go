@@ -141,8 +141,11 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 // openGate opens and migrates the database and builds the gate, with the configuration's
 // database and request expiry.
 func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
-	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout,
-		ApproverEmails: cfg.ApproverEmails, DecisionLinkTTL: cfg.DecisionLinkTTL})
+	opts := agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout, DecisionLinkTTL: cfg.DecisionLinkTTL}
+	if cfg.Mail != nil { // without SMTP, APPROVER_EMAILS routes nothing (the config warned)
+		opts.ApproverEmails = cfg.ApproverEmails
+	}
+	return app.OpenGate(ctx, cfg.DatabaseURL, opts)
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
