@@ -1,5 +1,5 @@
 # Two commands set a new user up: `make run` and `make test`.
-.PHONY: run test build generate bench
+.PHONY: run test build install generate bench
 
 run:
 	go run ./cmd/agentgate serve
@@ -12,6 +12,10 @@ VERSION ?= dev
 
 build:
 	CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/agentgate ./cmd/agentgate
+
+# install puts agentgate in $(go env GOBIN), else $(go env GOPATH)/bin: have that on PATH.
+install:
+	CGO_ENABLED=1 go install -trimpath -ldflags "-s -w -X main.version=$(VERSION)" ./cmd/agentgate
 
 generate:
 	go tool templ generate

@@ -23,6 +23,9 @@ type Options struct {
 	// approvers; DecisionLinkTTL (24h) is how long the links in those emails work.
 	ApproverEmails  []string
 	DecisionLinkTTL time.Duration
+	// CheckWebhookURL refuses webhook URLs that must not be reached (private addresses and
+	// the like), with an error that says why; nil checks only the URL's form.
+	CheckWebhookURL func(ctx context.Context, rawURL string) error
 }
 
 // Gate is the approval service: every surface (JSON API, dashboard, chat, links) goes through
@@ -47,6 +50,12 @@ type Gate struct {
 	reloads    atomic.Uint64
 	reloadMu   sync.Mutex
 	liveTicket uint64
+	subs       atomic.Pointer[subscriptions] // who hears of request changes
+	webhooksMu sync.Mutex                    // serialises ReloadWebhooks
+	checkURL   func(ctx context.Context, rawURL string) error
+	outboxWake chan struct{} // a change wrote deliveries
+	attempts   *Broker       // announces delivery attempts, by delivery id
+	delivering atomic.Int32  // dispatchers of this gate that are running
 }
 
 // NewGate returns a Gate over store. Call ReloadPolicies before serving.
@@ -73,8 +82,9 @@ func NewGate(store Store, o Options) *Gate {
 		store: store, clock: o.Clock, log: o.Logger, broker: o.Broker,
 		ttl: o.DefaultTTL, maxWait: o.MaxWait,
 		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(),
-		stopped: make(chan struct{}),
-		people:  newPeopleState(o),
+		stopped:  make(chan struct{}),
+		checkURL: o.CheckWebhookURL, outboxWake: make(chan struct{}, 1), attempts: NewBroker(),
+		people: newPeopleState(o),
 	}
 }
 
@@ -144,9 +154,11 @@ func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outco
 	if idem != nil {
 		idem.RequestID, idem.CreatedAt = r.ID, now
 	}
-	if err := g.store.CreateRequest(ctx, r, Effects{Events: []AuditEvent{ev}, Idempotency: idem}); err != nil {
+	fx := Effects{Events: []AuditEvent{ev}, Idempotency: idem, Outbox: g.outbox(r, ev)}
+	if err := g.store.CreateRequest(ctx, r, fx); err != nil {
 		return nil, fmt.Errorf("store request: %w", err)
 	}
+	g.wakeOutbox(fx)
 	g.broker.Publish(r.ID)
 	return r, nil
 }
@@ -264,13 +276,15 @@ func (g *Gate) change(ctx context.Context, id string, fn func(*Request, time.Tim
 			return nil, err
 		}
 		r.Version = prev + 1
-		err = g.store.UpdateRequest(ctx, r, prev, Effects{Events: []AuditEvent{ev}})
+		fx := Effects{Events: []AuditEvent{ev}, Outbox: g.outbox(r, ev)}
+		err = g.store.UpdateRequest(ctx, r, prev, fx)
 		if errors.Is(err, ErrStale) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("update request: %w", err)
 		}
+		g.wakeOutbox(fx)
 		g.broker.Publish(r.ID)
 		return r, nil
 	}
@@ -294,12 +308,14 @@ func (g *Gate) expireRequest(ctx context.Context, r *Request) bool {
 	}
 	r.Version = prev + 1
 	ev := requestEvent(now, r, EventRequestExpired, SystemActor, map[string]any{"expiresAt": r.ExpiresAt})
-	if err := g.store.UpdateRequest(ctx, r, prev, Effects{Events: []AuditEvent{ev}}); err != nil {
+	fx := Effects{Events: []AuditEvent{ev}, Outbox: g.outbox(r, ev)}
+	if err := g.store.UpdateRequest(ctx, r, prev, fx); err != nil {
 		if !errors.Is(err, ErrStale) {
 			g.log.Error("Could not expire request.", "request_id", r.ID, "err", err)
 		}
 		return false
 	}
+	g.wakeOutbox(fx)
 	g.broker.Publish(r.ID)
 	return true
 }

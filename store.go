@@ -56,6 +56,9 @@ type Effects struct {
 	Events []AuditEvent
 	// Idempotency, on a create, records the caller's Idempotency-Key for the new request.
 	Idempotency *Idempotency
+	// Outbox holds the notices the change causes; empty unless someone is subscribed, so
+	// that a change nobody listens to writes no more rows.
+	Outbox []Notice
 }
 
 // Store is the persistence the Gate needs. Every method that takes events or effects writes
@@ -122,6 +125,9 @@ type Store interface {
 	DashboardStore
 	// The approver directory and decision links (issue 11).
 	PeopleStore
+	// Webhooks and the delivery log, and the outbox the dispatcher works through.
+	WebhookStore
+	OutboxStore
 }
 
 // DashboardStore is the persistence the dashboard adds to Store: sign-in sessions, server

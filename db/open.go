@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -52,16 +51,21 @@ type Store struct {
 
 var _ agentgate.Store = (*Store)(nil)
 
-// Open connects to the database named by url: a postgres:// or postgresql:// URL selects
-// PostgreSQL, anything else is a SQLite file path whose directory is created if needed.
-// Open does not migrate; call Migrate. A nil logger discards.
+// Open connects to the database named by url (see ParseURL): a postgres:// or
+// postgresql:// URL selects PostgreSQL, a path (or file:/sqlite: URI) a SQLite file whose
+// directory is created if needed. Open does not migrate; call Migrate. A nil logger discards.
 func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) {
+	dialect, source, perr := ParseURL(url) // first: a refused url creates nothing
+	if perr != nil {
+		return nil, perr
+	}
+	url = source
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{url: url, log: logger, reach: &reachability{log: logger}}
 	var err error
-	if isPostgresURL(url) {
+	if dialect == DialectPostgres {
 		s.dialect = DialectPostgres
 		err = s.openPostgres(ctx)
 	} else {
@@ -85,10 +89,6 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 		s.ckpt = startCheckpointer(s.ckptDB, s.w.batches.Load, logger)
 	}
 	return s, nil
-}
-
-func isPostgresURL(url string) bool {
-	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }
 
 func (s *Store) openPostgres(ctx context.Context) error {

@@ -33,6 +33,10 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agen
 	if err != nil {
 		return err
 	}
+	outbox, err := noticeArgs(fx.Outbox)
+	if err != nil {
+		return err
+	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
 		// The idempotency key first: when it is taken, nothing is written yet.
 		if err := recordIdempotency(tx, fx.Idempotency); err != nil {
@@ -42,7 +46,10 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agen
 			return alreadyExists(err, "request "+r.ID)
 		}
 		tx.countRequest(r.Status, r.Urgency, 1)
-		return insertAudit(tx, evArgs)
+		if err := insertAudit(tx, evArgs); err != nil {
+			return err
+		}
+		return insertNotices(tx, outbox)
 	})
 	if err != nil {
 		return fmt.Errorf("create request: %w", err)
@@ -96,6 +103,10 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 	if err != nil {
 		return err
 	}
+	outbox, err := noticeArgs(fx.Outbox)
+	if err != nil {
+		return err
+	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
 		old, err := storedState(tx, r.ID)
 		if err != nil {
@@ -119,6 +130,9 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 			tx.countRequest(r.Status, old.urgency, 1)
 		}
 		if err := insertAudit(tx, evArgs); err != nil {
+			return err
+		}
+		if err := insertNotices(tx, outbox); err != nil {
 			return err
 		}
 		return tx.notify(TopicRequest + ":" + r.ID)

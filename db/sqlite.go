@@ -48,6 +48,12 @@ const (
 	sqliteCheckpointerParams = "_synchronous=NORMAL"
 )
 
+// sqliteFileURI is path as a file: URI, so that SQLite itself reads parameters such as
+// mode=ro; it escapes what a URI would misread.
+func sqliteFileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
 // openSQLite opens the writer, the read pool and the checkpointer on the file s.url.
 func (s *Store) openSQLite(ctx context.Context) (err error) {
 	if s.url == "" || s.url == ":memory:" || strings.HasPrefix(s.url, "file:") {
@@ -56,8 +62,7 @@ func (s *Store) openSQLite(ctx context.Context) (err error) {
 	if err := os.MkdirAll(filepath.Dir(s.url), 0o750); err != nil {
 		return fmt.Errorf("create database directory: %w", err)
 	}
-	// A file: URI, so that SQLite itself reads mode=ro; escape what a URI would misread.
-	path := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(s.url)
+	path := sqliteFileURI(s.url)
 	registerSQLiteDriver()
 
 	var opened []*sqlx.DB

@@ -47,6 +47,8 @@ type apiOptions struct {
 	behindProxy bool
 	// logs, when set, receives the handlers' log at debug level.
 	logs slog.Handler
+	// checkWebhookURL is the gate's check of where webhook URLs lead.
+	checkWebhookURL func(ctx context.Context, rawURL string) error
 }
 
 // eachAPI runs fn on a fresh stack for every database dbtest offers. API tests share
@@ -70,7 +72,7 @@ func newAPIEnv(t *testing.T, s *db.Store, o apiOptions) *apiEnv {
 	if o.logs != nil {
 		log = slog.New(o.logs)
 	}
-	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait})
+	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait, CheckWebhookURL: o.checkWebhookURL})
 	if err := e.gate.ReloadPolicies(ctx); err != nil {
 		t.Fatal(err)
 	}

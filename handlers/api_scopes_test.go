@@ -61,7 +61,7 @@ func scopeMatrix() map[string]scopedRoute {
 	}
 	create, read, decide := []ag.Scope{ag.ScopeRequestCreate}, []ag.Scope{ag.ScopeRequestRead}, []ag.Scope{ag.ScopeRequestDecide}
 	polRead, polWrite, audit := []ag.Scope{ag.ScopePolicyRead}, []ag.Scope{ag.ScopePolicyWrite}, []ag.Scope{ag.ScopeAuditRead}
-	adminOnly := []ag.Scope{}
+	adminOnly, hooks := []ag.Scope{}, []ag.Scope{ag.ScopeWebhookManage}
 	return map[string]scopedRoute{
 		"POST /api/requests":             {create, 201, fixed("/api/requests", `{"action":"scope_check"}`)},
 		"GET /api/requests":              {read, 200, fixed("/api/requests", nil)},
@@ -90,6 +90,16 @@ func scopeMatrix() map[string]scopedRoute {
 		"GET /api/audit/actors":          {audit, 200, fixed("/api/audit/actors", nil)},
 		"GET /api/audit/actions":         {audit, 200, fixed("/api/audit/actions", nil)},
 		"POST /api/mcp/authorize":        {create, 200, fixed("/api/mcp/authorize", `{"toolName":"scope_check"}`)},
+
+		"GET /api/webhooks":                                  {hooks, 200, fixed("/api/webhooks", nil)},
+		"POST /api/webhooks":                                 {hooks, 201, fixed("/api/webhooks", newWebhookBody)},
+		"GET /api/webhooks/:id":                              {hooks, 200, webhookRoute("", nil)},
+		"PATCH /api/webhooks/:id":                            {hooks, 200, webhookRoute("", `{"enabled":false}`)},
+		"DELETE /api/webhooks/:id":                           {hooks, 200, webhookRoute("", nil)},
+		"POST /api/webhooks/:id/rotate-secret":               {hooks, 200, webhookRoute("/rotate-secret", nil)},
+		"POST /api/webhooks/:id/test":                        {hooks, 200, webhookRoute("/test", nil)},
+		"GET /api/webhooks/:id/deliveries":                   {hooks, 200, webhookRoute("/deliveries", nil)},
+		"POST /api/webhooks/:id/deliveries/:delivery/replay": {hooks, 200, replayRoute},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -67,16 +68,32 @@ func text(res *sdk.CallToolResult) string {
 	return strings.Join(parts, "\n")
 }
 
-// decode reads a successful tool result's first block as JSON.
+// decode reads a successful tool result's structuredContent, after checking that its first
+// text block, for clients that read only text, holds the same JSON.
 func decode[T any](t *testing.T, cs *sdk.ClientSession, tool string, args map[string]any) T {
 	t.Helper()
 	res, err := cs.CallTool(t.Context(), &sdk.CallToolParams{Name: tool, Arguments: args})
-	if err != nil || res.IsError {
-		t.Fatalf("%s(%v): %v %s", tool, args, err, text(res))
+	if err != nil {
+		t.Fatalf("%s(%v): protocol error %v", tool, args, err)
+	}
+	if res.IsError {
+		t.Fatalf("%s(%v): %s", tool, args, text(res))
+	}
+	structured, err := json.Marshal(res.StructuredContent)
+	if err != nil || res.StructuredContent == nil {
+		t.Fatalf("%s: no structuredContent (%v)", tool, err)
+	}
+	var fromText, fromStructured any
+	if err := json.Unmarshal([]byte(res.Content[0].(*sdk.TextContent).Text), &fromText); err != nil {
+		t.Fatalf("%s: text result is not JSON: %v", tool, err)
+	}
+	_ = json.Unmarshal(structured, &fromStructured)
+	if !reflect.DeepEqual(fromText, fromStructured) {
+		t.Errorf("%s: the text result and structuredContent differ:\n%s\n%s", tool, res.Content[0].(*sdk.TextContent).Text, structured)
 	}
 	var v T
-	if err := json.Unmarshal([]byte(res.Content[0].(*sdk.TextContent).Text), &v); err != nil {
-		t.Fatalf("%s: result is not JSON: %v", tool, err)
+	if err := json.Unmarshal(structured, &v); err != nil {
+		t.Fatalf("%s: structuredContent %s: %v", tool, structured, err)
 	}
 	return v
 }

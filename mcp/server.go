@@ -41,6 +41,7 @@ type tools struct {
 	c        *client.Client
 	progress time.Duration
 	log      *slog.Logger
+	args     map[string]*argSchema // tool name → its input schema, for checkArguments
 }
 
 // NewServer returns an MCP server whose tools call AgentGate through c. Run it with
@@ -57,46 +58,60 @@ func NewServer(c *client.Client, o Options) *sdk.Server {
 	}
 	s := sdk.NewServer(&sdk.Implementation{Name: "agentgate", Title: "AgentGate", Version: o.Version},
 		&sdk.ServerOptions{Instructions: instructions, Logger: o.Logger})
-	t := &tools{c: c, progress: o.ProgressInterval, log: o.Logger}
+	t := &tools{c: c, progress: o.ProgressInterval, log: o.Logger, args: map[string]*argSchema{}}
 	t.addRequestTools(s)
 	t.addAdminTools(s)
+	s.AddReceivingMiddleware(checkArguments(t.args))
 	return s
 }
 
-// readOnly and destructive are the tool annotations the tools use.
+// addTool adds a tool whose input schema is one of ours (json.RawMessage), and keeps the
+// schema for checkArguments. The SDK fills structuredContent from the handler's Out value
+// and checks it against the tool's output schema.
+func addTool[In, Out any](s *sdk.Server, t *tools, tool *sdk.Tool, h sdk.ToolHandlerFor[In, Out]) {
+	t.args[tool.Name] = mustArgSchema(tool.InputSchema.(json.RawMessage))
+	sdk.AddTool(s, tool, h)
+}
+
+// Tool annotations let clients tell which tools only read, which may be retried, and which
+// change what AgentGate decides, so should be confirmed by the user. Every tool acts on
+// AgentGate alone, a closed world.
+
 func readOnly(title string) *sdk.ToolAnnotations {
-	return &sdk.ToolAnnotations{Title: title, ReadOnlyHint: true}
+	return &sdk.ToolAnnotations{Title: title, ReadOnlyHint: true, OpenWorldHint: new(false)}
 }
 
-func destructive(title string, yes bool) *sdk.ToolAnnotations {
-	return &sdk.ToolAnnotations{Title: title, DestructiveHint: &yes}
+func writes(title string, destructive, idempotent bool) *sdk.ToolAnnotations {
+	return &sdk.ToolAnnotations{Title: title, DestructiveHint: new(destructive), IdempotentHint: idempotent, OpenWorldHint: new(false)}
 }
 
-// result is a tool answer: v as indented JSON, then any notes for the model.
-func result(v any, notes ...string) (*sdk.CallToolResult, any, error) {
+// result is a tool answer: v as indented JSON text (for clients that read only text), then
+// any notes for the model; the SDK adds v as structuredContent.
+func result[T any](v T, notes ...string) (*sdk.CallToolResult, T, error) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode result: %w", err)
+		var zero T
+		return nil, zero, fmt.Errorf("encode result: %w", err)
 	}
 	res := &sdk.CallToolResult{Content: []sdk.Content{&sdk.TextContent{Text: string(b)}}}
 	for _, n := range notes {
 		res.Content = append(res.Content, &sdk.TextContent{Text: n})
 	}
-	return res, nil, nil
+	return res, v, nil
 }
 
 // failure turns a failed call into the tool error the model sees: the server's message and
 // code, or which server could not be reached. The SDK sends it as an IsError result.
-func (t *tools) failure(err error) (*sdk.CallToolResult, any, error) {
+func (t *tools) failure(err error) error {
 	var apiErr *client.Error
 	var ue *url.Error
 	switch {
 	case errors.As(err, &apiErr):
-		err = fmt.Errorf("AgentGate refused: %s", apiErr.Error())
+		return fmt.Errorf("AgentGate refused: %s", apiErr.Error())
 	case errors.As(err, &ue):
-		err = fmt.Errorf("cannot reach AgentGate at %s: %v", t.c.BaseURL(), ue.Err)
+		return fmt.Errorf("cannot reach AgentGate at %s: %v", t.c.BaseURL(), ue.Err)
 	}
-	return nil, nil, err
+	return err
 }
 
 // whole reads an optional JSON number that must be a whole number in [lo, hi].

@@ -34,54 +34,76 @@ type auditArgs struct {
 }
 
 func (t *tools) addAdminTools(s *sdk.Server) {
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_list_policies",
 		Description: "List every approval policy in the order they are tried (lowest priority first), with their rules. " +
 			"Use it to understand why requests are approved, denied or routed to people. Needs a key with policy:read.",
-		InputSchema: emptySchema,
-		Annotations: readOnly("List policies"),
+		InputSchema:  emptySchema,
+		OutputSchema: policyListOutput,
+		Annotations:  readOnly("List policies"),
 	}, t.listPolicies)
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_create_policy",
 		Description: "Create an approval policy: rules that auto-approve, auto-deny or route matching requests to people. " +
 			"It applies to new requests at once. Only do this when the user asks for it. Needs policy:write.",
-		InputSchema: createPolicySchema,
-		Annotations: destructive("Create policy", false),
+		InputSchema:  createPolicySchema,
+		OutputSchema: policyOutput,
+		// Destructive: a new rule may approve or deny what people decided before. Not
+		// idempotent: each call adds a policy.
+		Annotations: writes("Create policy", true, false),
 	}, t.createPolicy)
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_update_policy",
 		Description: "Replace a policy's name and rules (and optionally its priority or enabled flag; omitted ones are kept). " +
 			"Read it first with agentgate_list_policies. Only do this when the user asks for it. Needs policy:write.",
-		InputSchema: updatePolicySchema,
-		Annotations: destructive("Update policy", true),
+		InputSchema:  updatePolicySchema,
+		OutputSchema: policyOutput,
+		Annotations:  writes("Update policy", true, true),
 	}, t.updatePolicy)
-	sdk.AddTool(s, &sdk.Tool{
-		Name:        "agentgate_delete_policy",
-		Description: "Delete a policy for good. Only do this when the user asks for it. Needs policy:write.",
-		InputSchema: deletePolicySchema,
-		Annotations: destructive("Delete policy", true),
+	addTool(s, t, &sdk.Tool{
+		Name:         "agentgate_delete_policy",
+		Description:  "Delete a policy for good. Only do this when the user asks for it. Needs policy:write.",
+		InputSchema:  deletePolicySchema,
+		OutputSchema: deletedOutput,
+		Annotations:  writes("Delete policy", true, true),
 	}, t.deletePolicy)
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_list_audit_logs",
 		Description: "Read the audit log, newest first: who requested, approved, denied or changed what, and when. " +
 			"Filter by action, event type, actor, request or time. Needs a key with audit:read.",
-		InputSchema: auditSchema,
-		Annotations: readOnly("List audit log"),
+		InputSchema:  auditSchema,
+		OutputSchema: auditPageOutput,
+		Annotations:  readOnly("List audit log"),
 	}, t.listAudit)
-	sdk.AddTool(s, &sdk.Tool{
-		Name:        "agentgate_get_audit_actors",
-		Description: "List everyone who appears in the audit log (API key names, people, \"policy\", \"system\"), e.g. to filter agentgate_list_audit_logs by actor.",
-		InputSchema: emptySchema,
-		Annotations: readOnly("List audit actors"),
+	addTool(s, t, &sdk.Tool{
+		Name:         "agentgate_get_audit_actors",
+		Description:  "List everyone who appears in the audit log (API key names, people, \"policy\", \"system\"), e.g. to filter agentgate_list_audit_logs by actor.",
+		InputSchema:  emptySchema,
+		OutputSchema: actorsOutput,
+		Annotations:  readOnly("List audit actors"),
 	}, t.auditActors)
 }
 
-func (t *tools) listPolicies(ctx context.Context, _ *sdk.CallToolRequest, _ struct{}) (*sdk.CallToolResult, any, error) {
+// policyList, deleted and actorList are results that the API has no type for.
+type (
+	policyList struct {
+		Policies []agentgate.Policy `json:"policies"`
+	}
+	deleted struct {
+		Deleted bool   `json:"deleted"`
+		ID      string `json:"id"`
+	}
+	actorList struct {
+		Actors []string `json:"actors"`
+	}
+)
+
+func (t *tools) listPolicies(ctx context.Context, _ *sdk.CallToolRequest, _ struct{}) (*sdk.CallToolResult, *policyList, error) {
 	ps, err := t.c.ListPolicies(ctx)
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
-	return result(map[string]any{"policies": ps})
+	return result(&policyList{Policies: ps})
 }
 
 // rules decodes the rules strictly, so a misspelt field is an error rather than ignored.
@@ -97,7 +119,7 @@ func rules(raw []json.RawMessage) ([]agentgate.Rule, error) {
 	return out, nil
 }
 
-func (t *tools) createPolicy(ctx context.Context, _ *sdk.CallToolRequest, in policyArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) createPolicy(ctx context.Context, _ *sdk.CallToolRequest, in policyArgs) (*sdk.CallToolResult, *agentgate.Policy, error) {
 	rs, err := rules(in.Rules)
 	if err != nil {
 		return nil, nil, err
@@ -108,19 +130,19 @@ func (t *tools) createPolicy(ctx context.Context, _ *sdk.CallToolRequest, in pol
 	}
 	p, err := t.c.CreatePolicy(ctx, client.PolicyInput{Name: in.Name, Priority: prio, Disabled: in.Enabled != nil && !*in.Enabled, Rules: rs})
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	return result(p)
 }
 
-func (t *tools) updatePolicy(ctx context.Context, _ *sdk.CallToolRequest, in policyArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) updatePolicy(ctx context.Context, _ *sdk.CallToolRequest, in policyArgs) (*sdk.CallToolResult, *agentgate.Policy, error) {
 	rs, err := rules(in.Rules)
 	if err != nil {
 		return nil, nil, err
 	}
 	old, err := t.c.GetPolicy(ctx, in.ID)
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	prio, err := whole("priority", in.Priority, old.Priority, -1_000_000, 1_000_000)
 	if err != nil {
@@ -132,19 +154,19 @@ func (t *tools) updatePolicy(ctx context.Context, _ *sdk.CallToolRequest, in pol
 	}
 	p, err := t.c.UpdatePolicy(ctx, in.ID, client.PolicyInput{Name: in.Name, Description: old.Description, Priority: prio, Disabled: !enabled, Rules: rs})
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	return result(p)
 }
 
-func (t *tools) deletePolicy(ctx context.Context, _ *sdk.CallToolRequest, in idArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) deletePolicy(ctx context.Context, _ *sdk.CallToolRequest, in idArgs) (*sdk.CallToolResult, *deleted, error) {
 	if err := t.c.DeletePolicy(ctx, in.ID); err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
-	return result(map[string]any{"deleted": true, "id": in.ID})
+	return result(&deleted{Deleted: true, ID: in.ID})
 }
 
-func (t *tools) listAudit(ctx context.Context, _ *sdk.CallToolRequest, in auditArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) listAudit(ctx context.Context, _ *sdk.CallToolRequest, in auditArgs) (*sdk.CallToolResult, *client.AuditPage, error) {
 	o := client.AuditOptions{Action: in.Action, Actor: in.Actor, RequestID: in.RequestID}
 	var err error
 	if o.Limit, err = whole("limit", in.Limit, 50, 1, 100); err != nil {
@@ -171,7 +193,7 @@ func (t *tools) listAudit(ctx context.Context, _ *sdk.CallToolRequest, in auditA
 	}
 	p, err := t.c.ListAudit(ctx, o)
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	return result(p)
 }
@@ -188,10 +210,13 @@ func when(name, s string, endOfDay bool) (time.Time, error) {
 	return t, nil
 }
 
-func (t *tools) auditActors(ctx context.Context, _ *sdk.CallToolRequest, _ struct{}) (*sdk.CallToolResult, any, error) {
+func (t *tools) auditActors(ctx context.Context, _ *sdk.CallToolRequest, _ struct{}) (*sdk.CallToolResult, *actorList, error) {
 	as, err := t.c.AuditActors(ctx)
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
-	return result(map[string]any{"actors": as})
+	if as == nil {
+		as = []string{}
+	}
+	return result(&actorList{Actors: as})
 }

@@ -38,43 +38,49 @@ type decideArgs struct {
 }
 
 func (t *tools) addRequestTools(s *sdk.Server) {
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_request",
 		Description: "Ask a person (or a policy) for permission before you take an action that is risky, " +
 			"irreversible, costs money or acts on someone's behalf. Returns the request with its status: " +
 			"\"approved\" (go ahead), \"denied\" (do not; see decisionReason) or \"pending\" (a person must decide). " +
 			"Set waitSeconds to wait for that decision in the same call; otherwise check later with agentgate_get.",
-		InputSchema: requestSchema,
-		Annotations: destructive("Request approval", false),
+		InputSchema:  requestSchema,
+		OutputSchema: requestOutput,
+		Annotations:  writes("Request approval", false, false), // each call asks anew
 	}, t.request)
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_get",
 		Description: "Get one approval request by id: its status (pending, approved, denied, expired, cancelled), " +
 			"who decided and why. Use it to check on a pending request before acting.",
-		InputSchema: idSchema,
-		Annotations: readOnly("Get request"),
+		InputSchema:  idSchema,
+		OutputSchema: requestOutput,
+		Annotations:  readOnly("Get request"),
 	}, t.get)
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_list",
 		Description: "List approval requests, newest first, optionally only those with one status. " +
 			"Use it to see what is waiting for a decision or what was decided recently.",
-		InputSchema: listSchema,
-		Annotations: readOnly("List requests"),
+		InputSchema:  listSchema,
+		OutputSchema: requestListOutput,
+		Annotations:  readOnly("List requests"),
 	}, t.list)
-	sdk.AddTool(s, &sdk.Tool{
+	addTool(s, t, &sdk.Tool{
 		Name: "agentgate_decide",
 		Description: "Approve or deny a pending approval request. Use it only when the user has told you to decide, " +
 			"or you are the designated approver; never to approve your own request. The decision is recorded " +
 			"under this server's API key.",
-		InputSchema: decideSchema,
-		Annotations: destructive("Decide request", false),
+		InputSchema:  decideSchema,
+		OutputSchema: requestOutput,
+		// Destructive: a decision cannot be taken back. Idempotent: deciding again changes
+		// nothing (it is refused as already decided).
+		Annotations: writes("Decide request", true, true),
 	}, t.decide)
 }
 
-func (t *tools) request(ctx context.Context, req *sdk.CallToolRequest, in requestArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) request(ctx context.Context, req *sdk.CallToolRequest, in requestArgs) (*sdk.CallToolResult, *agentgate.Request, error) {
 	r, err := t.c.Request(ctx, client.RequestInput{Action: in.Action, Params: in.Params, Context: in.Context, Urgency: agentgate.Urgency(in.Urgency)})
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	wait := time.Duration(0)
 	if in.WaitSeconds != nil {
@@ -98,7 +104,7 @@ func (t *tools) request(ctx context.Context, req *sdk.CallToolRequest, in reques
 		return result(r, fmt.Sprintf("No decision within %s: request %s is still pending. Do not act yet; "+
 			"check again later with agentgate_get.", wait, r.ID))
 	}
-	return t.failure(err)
+	return nil, nil, t.failure(err)
 }
 
 // reportProgress sends MCP progress notifications while a request waits, if the caller
@@ -145,30 +151,30 @@ func (t *tools) reportProgress(ctx context.Context, req *sdk.CallToolRequest, id
 	}
 }
 
-func (t *tools) get(ctx context.Context, _ *sdk.CallToolRequest, in idArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) get(ctx context.Context, _ *sdk.CallToolRequest, in idArgs) (*sdk.CallToolResult, *agentgate.Request, error) {
 	r, err := t.c.Get(ctx, in.ID)
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	return result(r)
 }
 
-func (t *tools) list(ctx context.Context, _ *sdk.CallToolRequest, in listArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) list(ctx context.Context, _ *sdk.CallToolRequest, in listArgs) (*sdk.CallToolResult, *client.RequestPage, error) {
 	limit, err := whole("limit", in.Limit, 10, 1, 200)
 	if err != nil {
 		return nil, nil, err
 	}
 	p, err := t.c.List(ctx, client.ListOptions{Status: agentgate.Status(in.Status), Limit: limit})
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	return result(p)
 }
 
-func (t *tools) decide(ctx context.Context, _ *sdk.CallToolRequest, in decideArgs) (*sdk.CallToolResult, any, error) {
+func (t *tools) decide(ctx context.Context, _ *sdk.CallToolRequest, in decideArgs) (*sdk.CallToolResult, *agentgate.Request, error) {
 	r, err := t.c.Decide(ctx, in.ID, in.Decision, in.Reason)
 	if err != nil {
-		return t.failure(err)
+		return nil, nil, t.failure(err)
 	}
 	return result(r)
 }

@@ -24,7 +24,7 @@ func TestRequestTools(t *testing.T) {
 		"action": "send_email", "params": map[string]any{"to": "ana@example.com"},
 		"context": map[string]any{"reason": "invoice"}, "urgency": "high",
 	})
-	if r.Status != agentgate.StatusPending || r.Urgency != agentgate.UrgencyHigh || !strings.Contains(string(r.Params), `"to": "ana@example.com"`) {
+	if r.Status != agentgate.StatusPending || r.Urgency != agentgate.UrgencyHigh || string(r.Params) != `{"to":"ana@example.com"}` {
 		t.Fatalf("agentgate_request = %+v", r)
 	}
 	if got := decode[agentgate.Request](t, cs, "agentgate_get", map[string]any{"id": r.ID}); got.ID != r.ID {

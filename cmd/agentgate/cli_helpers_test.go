@@ -33,9 +33,13 @@ func TestMain(m *testing.M) {
 	if runtime.GOOS == "windows" {
 		binary += ".exe"
 	}
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
+	// Built as the Dockerfile builds it, so the tests also test the image's binary.
+	build, _, err := dockerfileBuild(binary, testVersion)
+	if err == nil {
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		err = build.Run()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "build agentgate:", err)
 		os.RemoveAll(dir)
 		os.Exit(1)

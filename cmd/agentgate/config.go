@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/mail"
 )
 
@@ -37,6 +38,9 @@ type config struct {
 	Mail *mail.Config
 	// ApproverEmails (APPROVER_EMAILS) get approval emails when a rule names no approvers.
 	ApproverEmails []string
+	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (never cloud
+	// metadata), for local receivers and tests.
+	WebhookAllowPrivate bool
 	// Warnings are problems that do not stop the start, logged once the logger exists.
 	Warnings []string
 }
@@ -73,6 +77,9 @@ func loadConfig(e env) (*config, error) {
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = "./data/agentgate.db"
 	}
+	if _, _, err := db.ParseURL(c.DatabaseURL); err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
 	c.AdminAPIKey = c.get(e, "ADMIN_API_KEY")
 	if c.AdminAPIKey != "" && len(c.AdminAPIKey) < agentgate.MinAdminKeyLen {
 		return nil, fmt.Errorf("ADMIN_API_KEY: must be at least %d characters", agentgate.MinAdminKeyLen)
@@ -105,6 +112,12 @@ func loadConfig(e env) (*config, error) {
 		}
 	default:
 		return nil, fmt.Errorf("LOG_FORMAT: must be text, json or auto")
+	}
+	if c.WebhookAllowPrivate, err = boolVar(c.get(e, "WEBHOOK_ALLOW_PRIVATE")); err != nil {
+		return nil, fmt.Errorf("WEBHOOK_ALLOW_PRIVATE: %w", err)
+	}
+	if c.WebhookAllowPrivate {
+		c.Warnings = append(c.Warnings, "WEBHOOK_ALLOW_PRIVATE=true: webhooks may reach loopback and private addresses (never cloud metadata); use it for local receivers and tests only")
 	}
 	for _, o := range strings.Split(c.get(e, "CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -163,6 +176,17 @@ func intVar(s string, def, lo, hi int) (int, error) {
 		return 0, fmt.Errorf("%q is not a whole number from %d to %d", s, lo, hi)
 	}
 	return n, nil
+}
+
+// boolVar reads true or false (also 1 or 0); empty is false.
+func boolVar(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", s)
 }
 
 // durationVar reads a Go duration ("90m", "24h") or whole seconds.

@@ -68,12 +68,17 @@ func newRootCmd(getenv env, io stdio) *cobra.Command {
 		Short:         "Approval gateway for AI agents: server and command-line client",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version, // --version, printed as `agentgate version` prints it
 	}
+	root.SetVersionTemplate("agentgate {{.Version}}\n")
 	root.AddCommand(
 		newServeCmd(getenv, io),
 		newMigrateCmd(getenv, io),
 		newBootstrapCmd(getenv, io),
 		newVersionCmd(io),
+		newHealthcheckCmd(getenv),
+		newBackupCmd(getenv, io),
+		newDemoCmd(getenv, io),
 	)
 	root.AddCommand(clientCommands(getenv, io)...)
 	return root

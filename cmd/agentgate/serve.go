@@ -63,6 +63,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, channelSenders(cfg, gate), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -101,9 +102,11 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("Some requests did not finish in time.", "err", err)
 	}
+	dispatcher.Shutdown(sctx) // attempts in flight finish within the budget, or are released
 	stopBG()
 	<-done
 	<-done
+	<-delivered
 	log.Info("Stopped.")
 	return nil
 }
@@ -141,7 +144,8 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 // openGate opens and migrates the database and builds the gate, with the configuration's
 // database and request expiry.
 func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
-	opts := agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout, DecisionLinkTTL: cfg.DecisionLinkTTL}
+	opts := agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout, CheckWebhookURL: webhookURLCheck(cfg),
+		DecisionLinkTTL: cfg.DecisionLinkTTL}
 	if cfg.Mail != nil { // without SMTP, APPROVER_EMAILS routes nothing (the config warned)
 		opts.ApproverEmails = cfg.ApproverEmails
 	}
@@ -187,6 +191,10 @@ func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) 
 		case "policies":
 			if err := gate.ReloadPolicies(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Could not reload policies.", "err", err)
+			}
+		case "webhooks":
+			if err := gate.ReloadWebhooks(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("Could not reload webhooks.", "err", err)
 			}
 		case db.TopicPeople:
 			if err := gate.ReloadPeople(ctx); err != nil && !errors.Is(err, context.Canceled) {

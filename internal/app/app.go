@@ -11,7 +11,8 @@ import (
 )
 
 // OpenGate opens and migrates the database, builds the gate with opts (whose Logger the
-// store logs to as well) and loads its policies and directory. The caller closes the store.
+// store logs to as well) and loads its policies, webhooks and directory. The caller closes
+// the store.
 func OpenGate(ctx context.Context, databaseURL string, opts agentgate.Options) (*db.Store, *agentgate.Gate, error) {
 	store, err := db.Open(ctx, databaseURL, opts.Logger)
 	if err != nil {
@@ -23,6 +24,10 @@ func OpenGate(ctx context.Context, databaseURL string, opts agentgate.Options) (
 	}
 	gate := agentgate.NewGate(store, opts)
 	if err := gate.ReloadPolicies(ctx); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	if err := gate.ReloadWebhooks(ctx); err != nil {
 		store.Close()
 		return nil, nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
 	"github.com/agentgate/agentgate/internal/app"
+	"github.com/agentgate/agentgate/webhook"
 )
 
 // Server is a running AgentGate server.
@@ -108,8 +109,11 @@ func (s *Server) start(addr string) error {
 	bg, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { gate.Run(bg, 50*time.Millisecond); close(done) }()
+	// Webhooks are delivered as serve delivers them with WEBHOOK_ALLOW_PRIVATE=true.
+	senders := map[agentgate.ChannelKind]agentgate.Sender{agentgate.ChannelWebhook: webhook.NewSender(gate.WebhookTarget, webhook.Options{AllowPrivate: true})}
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, senders, log)
 	s.store, s.gate, s.http, s.URL = store, gate, hs, hs.URL
-	s.stopRun = func() { cancel(); <-done }
+	s.stopRun = func() { dispatcher.Shutdown(ctx); cancel(); <-done; <-delivered }
 	return nil
 }
 
