@@ -11,7 +11,9 @@ package agentgate
 //     approvers' addresses, or APPROVER_EMAILS.
 //
 // It reads only the directory snapshot, so routing costs the gate check no query; a
-// request nobody is emailed about costs a comparison.
+// request nobody is emailed about costs a comparison. Gate.outbox turns each address into
+// a delivery of the change's event: the request email on request.created, a follow-up on
+// request.approved, request.denied, request.expired and request.cancelled.
 func (g *Gate) emailTargets(r *Request) []string {
 	o := &r.PolicyDecision
 	if o.Decision != RouteToHuman {
@@ -26,9 +28,9 @@ func (g *Gate) emailTargets(r *Request) []string {
 	}
 	var out []string
 	for _, ch := range o.Channels {
-		kind, target, _ := cutChannel(ch)
+		kind, target := ParseChannel(ch)
 		switch {
-		case kind != string(ChannelEmail):
+		case kind != ChannelEmail:
 		case target == "":
 			out = uniqueAddresses(out, g.Directory().EmailAddresses(o.Approvers, defaults)...)
 		default:
@@ -36,14 +38,4 @@ func (g *Gate) emailTargets(r *Request) []string {
 		}
 	}
 	return out
-}
-
-// cutChannel splits a rule's channel ("email:ana@example.com", "slack:#ops", "email").
-func cutChannel(ch string) (kind, target string, ok bool) {
-	for i := 0; i < len(ch); i++ {
-		if ch[i] == ':' {
-			return ch[:i], ch[i+1:], true
-		}
-	}
-	return ch, "", false
 }

@@ -59,11 +59,15 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err := ensureFirstKey(ctx, cfg, gate, io, log); err != nil {
 		return err
 	}
+	senders, err := channelSenders(cfg, gate, log)
+	if err != nil {
+		return err
+	}
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
-	dispatcher, delivered := app.StartDispatcher(bg, store, gate, channelSenders(cfg, gate), log)
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, senders, log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
