@@ -1,5 +1,7 @@
 package agentgate
 
+import "strings"
+
 // emailTargets returns the addresses a change to r is emailed to: one outbox delivery
 // each. Email goes only about requests routed to people, when
 //
@@ -28,9 +30,9 @@ func (g *Gate) emailTargets(r *Request) []string {
 	}
 	var out []string
 	for _, ch := range o.Channels {
-		kind, target := ParseChannel(ch)
+		kind, target, _ := strings.Cut(ch, ":")
 		switch {
-		case kind != ChannelEmail:
+		case kind != string(ChannelEmail):
 		case target == "":
 			out = uniqueAddresses(out, g.Directory().EmailAddresses(o.Approvers, defaults)...)
 		default:
