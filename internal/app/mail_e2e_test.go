@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
+	"github.com/agentgate/agentgate/internal/smtptest"
 )
 
 // financePolicy routes "pay" to the finance group; two of them must approve. It names no
@@ -37,8 +37,8 @@ func (s *stack) policy(rules string) {
 // in the thread; a person removed from the approvers after the email cannot use its link.
 func TestEmailEndToEnd(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		in := newInbox()
-		s := newStack(t, store, startInbox(t, in, 0), ag.Options{ApproverEmails: []string{"ops@example.com"}})
+		in := smtptest.New()
+		s := newStack(t, store, smtptest.Start(t, in, 0), ag.Options{ApproverEmails: []string{"ops@example.com"}})
 		ana := s.person("Ana", "ana@example.com", "finance")
 		bruno := s.person("Bruno", "bruno@example.com", "finance")
 		s.person("Carl", "", "finance") // no address: no email
@@ -48,7 +48,7 @@ func TestEmailEndToEnd(t *testing.T) {
 		s.policy(financePolicy)
 
 		r := s.submit(agent, `{"action":"pay","urgency":"high","params":{"amount":4200,"to":"ACME GmbH"}}`)
-		mails := byRecipient(t, in.wait(t, 2))
+		mails := byRecipient(t, in.Wait(t, 2))
 		for _, addr := range []string{"ana@example.com", "bruno@example.com"} {
 			m, ok := mails[addr]
 			if !ok || m.Subject != "Approval needed: pay (high urgency)" || !strings.Contains(m.Text, "ACME GmbH") {
@@ -60,7 +60,7 @@ func TestEmailEndToEnd(t *testing.T) {
 		before := s.request(r.ID)
 		var links []string
 		for _, m := range mails {
-			links = append(links, m.link(t, "Approve:"), m.link(t, "Deny:"))
+			links = append(links, m.Link(t, "Approve:"), m.Link(t, "Deny:"))
 		}
 		for _, link := range links {
 			if !strings.HasPrefix(link, s.srv.URL+ag.DecisionLinkPath+"/") {
@@ -79,7 +79,7 @@ func TestEmailEndToEnd(t *testing.T) {
 		}
 
 		// Ana approves by her link: the page, then its form.
-		approve := mails["ana@example.com"].link(t, "Approve:")
+		approve := mails["ana@example.com"].Link(t, "Approve:")
 		if status, page := s.do(http.MethodGet, approve, nil); status != http.StatusOK || !strings.Contains(page, `data-testid="link-form"`) {
 			t.Fatalf("Ana's approve page: %d", status)
 		}
@@ -90,7 +90,7 @@ func TestEmailEndToEnd(t *testing.T) {
 		if got.Status != ag.StatusPending || len(got.Votes) != 1 || got.Votes[0].VoterID != ana.ID || got.Votes[0].Channel != ag.DecidedViaEmail {
 			t.Fatalf("after Ana's link: %+v", got)
 		}
-		if status, _ := s.do(http.MethodGet, mails["ana@example.com"].link(t, "Deny:"), nil); status != http.StatusGone {
+		if status, _ := s.do(http.MethodGet, mails["ana@example.com"].Link(t, "Deny:"), nil); status != http.StatusGone {
 			t.Errorf("Ana's other link after her vote: %d, want 410", status)
 		}
 		// Ana in the dashboard is still Ana: one vote.
@@ -104,12 +104,12 @@ func TestEmailEndToEnd(t *testing.T) {
 		if got.Status != ag.StatusApproved || got.DecidedBy != "Bruno" || got.Votes[1].Channel != ag.DecidedViaDashboard {
 			t.Fatalf("after Bruno: %+v", got)
 		}
-		if status, _ := s.do(http.MethodGet, mails["bruno@example.com"].link(t, "Approve:"), nil); status != http.StatusConflict {
+		if status, _ := s.do(http.MethodGet, mails["bruno@example.com"].Link(t, "Approve:"), nil); status != http.StatusConflict {
 			t.Errorf("Bruno's link after the decision: %d, want 409", status)
 		}
 
 		// Both hear of the decision in the thread of the first email.
-		followUps := byRecipient(t, in.wait(t, 4)[2:])
+		followUps := byRecipient(t, in.Wait(t, 4)[2:])
 		for addr, first := range mails {
 			f := followUps[addr]
 			if f.Subject != "Re: "+first.Subject || f.InReplyTo != first.MessageID || !strings.Contains(f.Text, "Approved") {
@@ -119,11 +119,11 @@ func TestEmailEndToEnd(t *testing.T) {
 
 		// Bruno leaves finance after his email went out: his link cannot decide.
 		r2 := s.submit(agent, `{"action":"pay","params":{"amount":99}}`)
-		second := byRecipient(t, in.wait(t, 6)[4:])
+		second := byRecipient(t, in.Wait(t, 6)[4:])
 		if _, err := s.gate.UpdatePerson(context.Background(), ag.SystemActor, bruno.ID, ag.PersonInput{Groups: &[]string{}}); err != nil {
 			t.Fatal(err)
 		}
-		link := second["bruno@example.com"].link(t, "Approve:")
+		link := second["bruno@example.com"].Link(t, "Approve:")
 		if status, _ := s.do(http.MethodGet, link, nil); status != http.StatusForbidden {
 			t.Errorf("a removed approver's link: %d, want 403", status)
 		}
@@ -133,7 +133,7 @@ func TestEmailEndToEnd(t *testing.T) {
 		if got := s.request(r2.ID); len(got.Votes) != 0 || got.Status != ag.StatusPending {
 			t.Errorf("a removed approver voted: %+v", got)
 		}
-		if n := in.count(); n != 6 {
+		if n := in.Count(); n != 6 {
 			t.Errorf("%d emails in all, want 6: Carl has no address", n)
 		}
 	})
@@ -144,40 +144,29 @@ func TestEmailEndToEnd(t *testing.T) {
 // and no policy: APPROVER_EMAILS receives the requests no rule routes.
 func TestEmailRetriedWhenSMTPComesBack(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
-		port := freePort(t)
+		port := smtptest.FreePort(t)
 		s := newStack(t, store, port, ag.Options{ApproverEmails: []string{"Boss@Example.com"}})
 		agent := s.key("agent", "", ag.ScopeRequestCreate)
 		r := s.submit(agent, `{"action":"deploy","params":{"env":"prod"}}`)
 		if a := <-s.attempts; a.OK || a.Number != 1 {
 			t.Fatalf("first attempt with SMTP down: %+v", a)
 		}
-		in := newInbox()
-		startInbox(t, in, port)
+		in := smtptest.New()
+		smtptest.Start(t, in, port)
 		s.clock.advance(5 * time.Second) // the first retry is due 2.5-5 s later
 		s.dispatcher.Wake()
 		if a := <-s.attempts; !a.OK || a.Number != 2 {
 			t.Fatalf("retry with SMTP back: %+v", a)
 		}
-		m := in.wait(t, 1)[0]
+		m := in.Wait(t, 1)[0]
 		if !strings.Contains(m.To, "Boss@Example.com") {
 			t.Errorf("to %q", m.To)
 		}
-		if status, _ := s.do(http.MethodPost, m.link(t, "Deny:"), url.Values{"reason": {"not today"}}); status != http.StatusOK {
+		if status, _ := s.do(http.MethodPost, m.Link(t, "Deny:"), url.Values{"reason": {"not today"}}); status != http.StatusOK {
 			t.Fatalf("deny by the retried email's link: %d", status)
 		}
 		if got := s.request(r.ID); got.Status != ag.StatusDenied || got.Votes[0].VoterID != "email:boss@example.com" {
 			t.Errorf("after the link: %+v", got)
 		}
 	})
-}
-
-// freePort returns a port nothing listens on now (a server may take it later).
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

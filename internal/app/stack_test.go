@@ -19,6 +19,7 @@ import (
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
 	"github.com/agentgate/agentgate/internal/app"
+	"github.com/agentgate/agentgate/internal/smtptest"
 	"github.com/agentgate/agentgate/mail"
 )
 
@@ -177,9 +178,9 @@ func (s *stack) dashboardDecide(c *http.Client, id, decision string) int {
 }
 
 // byRecipient indexes messages by their To address.
-func byRecipient(t *testing.T, msgs []email) map[string]email {
+func byRecipient(t *testing.T, msgs []smtptest.Email) map[string]smtptest.Email {
 	t.Helper()
-	out := map[string]email{}
+	out := map[string]smtptest.Email{}
 	for _, m := range msgs {
 		a, err := netmail.ParseAddress(m.To)
 		if err != nil {

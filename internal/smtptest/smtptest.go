@@ -1,4 +1,7 @@
-package app_test
+// Package smtptest is a real SMTP server (emersion/go-smtp) for tests: it listens on
+// loopback, keeps every message it is given, parsed as a mail client would (headers and the
+// text/plain body), and wakes a test waiting for messages. Only tests import it.
+package smtptest
 
 import (
 	"encoding/base64"
@@ -16,22 +19,21 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// inbox is a real SMTP server (emersion/go-smtp) on loopback that keeps every message it is
-// given, and tells a waiting test when one arrives.
-type inbox struct {
+// Inbox is the messages an SMTP server started by Start was given.
+type Inbox struct {
 	mu      sync.Mutex
-	msgs    []email
+	msgs    []Email
 	arrived chan struct{}
 }
 
-// email is one received message, parsed: its headers and its text/plain body.
-type email struct {
+// Email is one received message, parsed: its headers and its text/plain body.
+type Email struct {
 	To, Subject, MessageID, InReplyTo string
 	Text                              string
 }
 
-// link returns the URL on the line after label ("Approve:", "Deny:") in the text body.
-func (m email) link(t *testing.T, label string) string {
+// Link returns the URL on the line after label ("Approve:", "Deny:") in the text body.
+func (m Email) Link(t testing.TB, label string) string {
 	t.Helper()
 	_, after, ok := strings.Cut(m.Text, "\n"+label+"\n")
 	if !ok {
@@ -41,15 +43,15 @@ func (m email) link(t *testing.T, label string) string {
 	return strings.TrimSpace(line)
 }
 
-// startInbox serves SMTP on 127.0.0.1:port (0: any free port) until the test ends, and
+// Start serves SMTP into in on 127.0.0.1:port (0: any free port) until the test ends, and
 // returns the port.
-func startInbox(t *testing.T, in *inbox, port int) int {
+func Start(t testing.TB, in *Inbox, port int) int {
 	t.Helper()
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &inboxSession{in: in}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{in: in}, nil }))
 	srv.Domain = "mx.test"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	go func() { _ = srv.Serve(l) }()
@@ -57,17 +59,18 @@ func startInbox(t *testing.T, in *inbox, port int) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func newInbox() *inbox { return &inbox{arrived: make(chan struct{}, 100)} }
+// New returns an empty inbox.
+func New() *Inbox { return &Inbox{arrived: make(chan struct{}, 100)} }
 
-// wait returns the first n messages once they have arrived; the limit only guards
+// Wait returns the first n messages once they have arrived; the limit only guards
 // against a hung test.
-func (in *inbox) wait(t *testing.T, n int) []email {
+func (in *Inbox) Wait(t testing.TB, n int) []Email {
 	t.Helper()
 	deadline := time.After(time.Minute)
 	for {
 		in.mu.Lock()
 		if len(in.msgs) >= n {
-			out := append([]email(nil), in.msgs[:n]...)
+			out := append([]Email(nil), in.msgs[:n]...)
 			in.mu.Unlock()
 			return out
 		}
@@ -80,26 +83,27 @@ func (in *inbox) wait(t *testing.T, n int) []email {
 	}
 }
 
-func (in *inbox) count() int {
+// Count is how many messages have arrived.
+func (in *Inbox) Count() int {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	return len(in.msgs)
 }
 
-type inboxSession struct{ in *inbox }
+type session struct{ in *Inbox }
 
-func (s *inboxSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *inboxSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *inboxSession) Reset()                               {}
-func (s *inboxSession) Logout() error                        { return nil }
+func (s *session) Mail(string, *smtp.MailOptions) error { return nil }
+func (s *session) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s *session) Reset()                               {}
+func (s *session) Logout() error                        { return nil }
 
 // Data parses the message as a mail client would and keeps it.
-func (s *inboxSession) Data(r io.Reader) error {
+func (s *session) Data(r io.Reader) error {
 	m, err := mail.ReadMessage(r)
 	if err != nil {
 		return err
 	}
-	e := email{To: m.Header.Get("To"), MessageID: m.Header.Get("Message-ID"), InReplyTo: m.Header.Get("In-Reply-To")}
+	e := Email{To: m.Header.Get("To"), MessageID: m.Header.Get("Message-ID"), InReplyTo: m.Header.Get("In-Reply-To")}
 	e.Subject, _ = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	if e.Text, err = plainText(m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), m.Body); err != nil {
 		return err
@@ -138,4 +142,15 @@ func plainText(contentType, encoding string, body io.Reader) (string, error) {
 	}
 	b, err := io.ReadAll(body)
 	return strings.ReplaceAll(string(b), "\r\n", "\n"), err
+}
+
+// FreePort returns a loopback port nothing listens on now, for a server started later.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
