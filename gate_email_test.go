@@ -39,3 +39,37 @@ func TestEmailTargets(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkOutboxRouting is the CPU the gate check spends deciding who hears of a routed
+// request, with no I/O: an auto-approved one while APPROVER_EMAILS is set (email is then
+// considered, and must cost nothing); a routed one heard by no one; by two approvers by
+// email, resolved from the directory; and by two webhooks, the same rows with nothing to
+// resolve.
+func BenchmarkOutboxRouting(b *testing.B) {
+	r := &Request{ID: "req_1", Action: "pay", Status: StatusPending, Urgency: UrgencyHigh, Params: []byte(`{"amount":4200}`),
+		Context: []byte(`{}`), PolicyDecision: Outcome{Decision: RouteToHuman, Approvers: []string{"group:finance"}}}
+	ev := AuditEvent{EventType: EventRequestCreated, CreatedAt: outboxT0}
+	approved := *r
+	approved.PolicyDecision = Outcome{Decision: AutoApprove}
+	for _, bc := range []struct {
+		name     string
+		r        *Request
+		defaults []string
+		hooks    []Webhook
+	}{
+		{"auto-approved/APPROVER_EMAILS-set", &approved, []string{"boss@example.com"}, nil},
+		{"no-one", r, nil, nil},
+		{"2-email-recipients", r, []string{"boss@example.com"}, nil},
+		{"2-webhooks", r, nil, []Webhook{{ID: "wh_1", Events: []string{"*"}, Enabled: true}, {ID: "wh_2", Events: []string{"*"}, Enabled: true}}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			g := NewGate(nil, Options{ApproverEmails: bc.defaults})
+			g.people.dir.Store(testDirectory()) // finance: Ana and cfo, with addresses
+			g.subs.Store(newSubscriptions(bc.hooks))
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = g.outbox(bc.r, ev)
+			}
+		})
+	}
+}
