@@ -23,6 +23,21 @@ const (
 	EventLogout           = "session.logout"
 )
 
+// statusEvent is the type of the event that moves a request into status s.
+func statusEvent(s Status) string {
+	switch s {
+	case StatusApproved:
+		return EventRequestApproved
+	case StatusDenied:
+		return EventRequestDenied
+	case StatusExpired:
+		return EventRequestExpired
+	case StatusCancelled:
+		return EventRequestCancelled
+	}
+	return EventRequestCreated
+}
+
 // AuditEvent is one append-only line of the audit trail.
 type AuditEvent struct {
 	ID        string          `json:"id"`

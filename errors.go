@@ -63,13 +63,20 @@ func ErrorKind(err error) Kind {
 	return KindInternal
 }
 
-// ErrorCode returns the code of the first *Error in err's chain, or "internal_error".
+// Error codes that code acts on, not only people; the others are written where they arise.
+const (
+	CodeInternal       = "internal_error"  // any error that is not an *Error
+	CodeAlreadyDecided = "already_decided" // the request left pending before this change
+	CodeRequestExpired = "request_expired" // the request is past its expiry
+)
+
+// ErrorCode returns the code of the first *Error in err's chain, or CodeInternal.
 func ErrorCode(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
 	}
-	return "internal_error"
+	return CodeInternal
 }
 
 // ErrorMessage returns the message of the first *Error in err's chain, or err's own text.

@@ -145,7 +145,7 @@ func (g *Gate) create(ctx context.Context, actor Actor, in NewRequest, out Outco
 			status = StatusDenied
 		}
 		r.finish(status, PolicyActor.Name, ruleReason(status, out), now)
-		ev = requestEvent(now, r, "request."+string(status), PolicyActor, policyDecided{
+		ev = requestEvent(now, r, statusEvent(status), PolicyActor, policyDecided{
 			PolicyID: out.PolicyID, PolicyName: out.PolicyName, RequestedBy: actor.Name, RuleIndex: out.RuleIndex,
 		})
 	default:
@@ -233,11 +233,11 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		if d.Channel != "" {
 			details["channel"] = d.Channel
 		}
-		if typ == "voted" { // "request.voted"
+		if typ == EventRequestVoted {
 			details["approvals"] = r.Approvals()
 			details["requiredApprovals"] = r.RequiredApprovals
 		}
-		return requestEvent(now, r, "request."+typ, d.Actor, details), nil
+		return requestEvent(now, r, typ, d.Actor, details), nil
 	})
 }
 
@@ -269,7 +269,7 @@ func (g *Gate) change(ctx context.Context, id string, fn func(*Request, time.Tim
 		now := g.clock.Now()
 		prev := r.Version
 		ev, err := fn(r, now)
-		if ErrorCode(err) == "request_expired" {
+		if ErrorCode(err) == CodeRequestExpired {
 			g.expire(ctx, id)
 		}
 		if err != nil {

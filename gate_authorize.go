@@ -75,9 +75,12 @@ func gatesTool(o Outcome) bool {
 	return o.RuleIndex != nil || !reflect.DeepEqual(o, DefaultOutcome())
 }
 
-// routeReason says which rule sent a tool call to people.
+// routeReason says why a tool call went to people: a rule that could not be evaluated held
+// it, or a rule routes it.
 func routeReason(o Outcome) string {
-	// MERGE (fail-closed engine): prefer the outcome's own reason when it gives one.
+	if o.Hold != nil && o.Hold.Reason != "" {
+		return o.Hold.Reason
+	}
 	if o.RuleIndex == nil {
 		return "a person must approve this tool call"
 	}

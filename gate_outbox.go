@@ -48,16 +48,21 @@ func (g *Gate) ReloadWebhooks(ctx context.Context) error {
 }
 
 // noticeEvents maps a request's audit event to the webhook event types it causes: a
-// decision is also request.decided; a vote that does not decide tells no one.
+// decision is also request.decided; a vote that does not decide shows only on chat
+// messages (no webhook takes request.voted).
 func noticeEvents(auditType string) (primary, alias string) {
 	switch auditType {
 	case EventRequestApproved, EventRequestDenied:
 		return auditType, EventRequestDecided
-	case EventRequestCreated, EventRequestExpired, EventRequestCancelled:
+	case EventRequestCreated, EventRequestExpired, EventRequestCancelled, EventRequestVoted:
 		return auditType, ""
 	}
 	return "", ""
 }
+
+// showsVotes reports whether a channel of kind hears of votes: the chat apps, whose
+// messages show each vote of a quorum as it is cast.
+func showsVotes(kind ChannelKind) bool { return kind == ChannelSlack || kind == ChannelDiscord }
 
 // outbox returns the notices a change to r (recorded by ev) causes: a delivery to every
 // enabled webhook subscribed to its event types, and one to every channel the deciding rule
@@ -74,6 +79,9 @@ func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 	}
 	var ds []Delivery
 	add := func(kind ChannelKind, target, event string) {
+		if event == EventRequestVoted && !showsVotes(kind) {
+			return
+		}
 		for _, d := range ds {
 			if d.Channel == kind && d.Target == target && d.Event == event {
 				return

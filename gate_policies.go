@@ -91,8 +91,11 @@ func (g *Gate) DeletePolicy(ctx context.Context, actor Actor, id string) error {
 type DryRunResult struct {
 	Matched bool    `json:"matched"`
 	Outcome Outcome `json:"outcome"`
-	// Rule is the matched rule, for showing next to the outcome.
+	// Rule is the matched rule, for showing next to the outcome: for a held approval, the
+	// rule that held it (Outcome.Hold names the approving one).
 	Rule *Rule `json:"rule"`
+	// Undecided lists the rules tried before the answer that could not read the input.
+	Undecided []UndecidedRule `json:"undecided"`
 }
 
 // DryRun evaluates one policy, as if enabled, against one input.
@@ -110,8 +113,9 @@ func (g *Gate) DryRun(ctx context.Context, id string, in NewRequest) (*DryRunRes
 	if err != nil {
 		return nil, err
 	}
-	out := set.Evaluate(policyInput(set, in.Action, Urgency(in.Urgency), in.Params, in.Context))
-	res := &DryRunResult{Outcome: out}
+	input := policyInput(set, in.Action, Urgency(in.Urgency), in.Params, in.Context)
+	out := set.Evaluate(input)
+	res := &DryRunResult{Outcome: out, Undecided: set.Undecided(input)}
 	if out.RuleIndex != nil {
 		res.Matched = true
 		res.Rule = &p.Rules[*out.RuleIndex]
@@ -126,6 +130,7 @@ type Simulation struct {
 	Total     int              `json:"total"`
 	Evaluated int              `json:"evaluated"` // at most SimulateLimit
 	Changed   int              `json:"changed"`
+	Held      int              `json:"held"`   // sent to people because a rule could not read them
 	Before    map[string]int   `json:"before"` // outcome decision → count
 	After     map[string]int   `json:"after"`
 	Changes   []SimulateChange `json:"changes"` // the first 100
@@ -179,6 +184,9 @@ func (g *Gate) Simulate(ctx context.Context, draft Policy, from, to time.Time) (
 		before := r.PolicyDecision
 		sim.Before[before.Decision]++
 		sim.After[after.Decision]++
+		if after.Hold != nil {
+			sim.Held++
+		}
 		if before.Decision != after.Decision {
 			sim.Changed++
 			if len(sim.Changes) < 100 {

@@ -10,6 +10,7 @@ import (
 
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db/dbtest"
+	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 // testClock is a clock the test moves by hand.
@@ -182,36 +183,44 @@ func TestExpiry(t *testing.T) {
 }
 
 func TestWaitIsWokenByTheDecision(t *testing.T) {
-	eachGate(t, func(t *testing.T, g *ag.Gate, _ *testClock) {
-		r := submit(t, g, ag.NewRequest{Action: "deploy"})
-		got := make(chan *ag.Request)
-		go func() {
-			w, err := g.Wait(bg, r.ID, time.Hour) // clamped to MaxWait; the decision ends it
-			if err != nil {
-				t.Error(err)
+	for name, db := range dbtest.Stores(t) {
+		t.Run(name, func(t *testing.T) {
+			store := waittest.NewStore(db)
+			g := ag.NewGate(store, ag.Options{Clock: &testClock{t: t0}, MaxWait: waittest.WaitTimeout})
+			store.Watch(g)
+			t.Cleanup(g.StopWaiting)
+			r := submit(t, g, ag.NewRequest{Action: "deploy"})
+			type waited struct {
+				r   *ag.Request
+				err error
 			}
-			got <- w
-		}()
-		// The waiter may or may not be subscribed yet; either way it must see the decision.
-		if _, err := g.Decide(bg, r.ID, ag.Decide{Decision: approved, Actor: alice}); err != nil {
-			t.Fatal(err)
-		}
-		if w := <-got; w.Status != ag.StatusApproved {
-			t.Fatalf("wait returned %s", w.Status)
-		}
-		// A wait that runs out returns the request still pending.
-		p := submit(t, g, ag.NewRequest{Action: "deploy"})
-		w, err := g.Wait(bg, p.ID, time.Millisecond)
-		if err != nil || w.Status != ag.StatusPending {
-			t.Fatalf("timed-out wait: %v %v", w, err)
-		}
-		// Stopping ends waits at once.
-		g.StopWaiting()
-		w, err = g.Wait(bg, p.ID, time.Hour)
-		if err != nil || w.Status != ag.StatusPending {
-			t.Fatalf("stopped wait: %v %v", w, err)
-		}
-	})
+			got := make(chan waited, 1)
+			go func() {
+				w, err := g.Wait(t.Context(), r.ID, time.Hour) // clamped to MaxWait; the decision ends it
+				got <- waited{w, err}
+			}()
+			// Once the waiter holds the request pending, only a wake-up can end its wait early.
+			store.AwaitWaiting(t, r.ID)
+			if _, err := g.Decide(bg, r.ID, ag.Decide{Decision: approved, Actor: alice}); err != nil {
+				t.Fatal(err)
+			}
+			if w := waittest.Answer(t, got); w.err != nil || w.r.Status != ag.StatusApproved {
+				t.Fatalf("wait returned %+v, %v", w.r, w.err)
+			}
+			// A wait that runs out returns the request still pending.
+			p := submit(t, g, ag.NewRequest{Action: "deploy"})
+			w, err := g.Wait(bg, p.ID, time.Millisecond)
+			if err != nil || w.Status != ag.StatusPending {
+				t.Fatalf("timed-out wait: %v %v", w, err)
+			}
+			// Stopping ends waits at once.
+			g.StopWaiting()
+			w, err = g.Wait(bg, p.ID, time.Hour)
+			if err != nil || w.Status != ag.StatusPending {
+				t.Fatalf("stopped wait: %v %v", w, err)
+			}
+		})
+	}
 }
 
 func TestPolicyOutcomes(t *testing.T) {

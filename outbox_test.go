@@ -33,7 +33,7 @@ func TestOutboxRecipients(t *testing.T) {
 		{"approved is also decided", hooks, nil, EventRequestApproved,
 			[]string{"webhook wh_all request.approved", "webhook wh_all request.decided", "webhook wh_decided request.decided"}},
 		{"denied by a policy on arrival", hooks[1:3], nil, EventRequestDenied, []string{"webhook wh_decided request.decided"}},
-		{"a vote tells no one", hooks, []string{"slack:#ops"}, EventRequestVoted, nil},
+		{"a vote shows on chat messages only", hooks, []string{"slack:#ops", "discord", "email", "webhook:wh_all"}, EventRequestVoted, []string{"slack #ops request.voted", "discord  request.voted"}},
 		{"expired", hooks, nil, EventRequestExpired, []string{"webhook wh_all request.expired"}},
 		// Email goes one delivery per address, after the other channels: a bare "email"
 		// reaches the approvers' addresses, of which this rule has none (see emailTargets).

@@ -60,6 +60,27 @@ type Outcome struct {
 	Channels          []string `json:"channels,omitempty"`
 	RequireReason     bool     `json:"requireReason,omitempty"`
 	RequiredApprovals int      `json:"requiredApprovals,omitempty"`
+	// Hold is set when a rule approved but an earlier rule that denies or routes could not
+	// read the request: the request goes to people, as that earlier rule (named above, with
+	// its approvers and channels) would have sent it.
+	Hold *Hold `json:"hold,omitempty"`
+}
+
+// Hold explains an approval that went to people because an earlier rule could not be
+// evaluated: a field it reads was missing or of a type it cannot compare.
+type Hold struct {
+	Reason   string  `json:"reason"`   // one sentence for people
+	Key      string  `json:"key"`      // the match key the earlier rule could not read
+	Problem  string  `json:"problem"`  // what was wrong with that field
+	Decision string  `json:"decision"` // what the earlier rule decides when it matches
+	Approval RuleRef `json:"approval"` // the rule that would have approved
+}
+
+// RuleRef names one rule of one policy.
+type RuleRef struct {
+	PolicyID   string `json:"policyId"`
+	PolicyName string `json:"policyName"`
+	RuleIndex  int    `json:"ruleIndex"`
 }
 
 // DefaultOutcome is the answer when no rule matches: a person decides.

@@ -36,9 +36,9 @@ var benchRules = map[string]string{
 func benchPolicies(b *testing.B, kind string) []Policy {
 	ps := make([]Policy, 0, 100)
 	for i := range 100 {
-		ps = append(ps, policy(b, fmt.Sprint("p", i), i, fmt.Sprintf(benchRules[kind], i, 10000+1000*i)))
+		ps = append(ps, testPolicy(b, fmt.Sprint("p", i), i, fmt.Sprintf(benchRules[kind], i, 10000+1000*i)))
 	}
-	ps[99].Rules[4] = policy(b, "last", 0, `[{"match": {
+	ps[99].Rules[4] = testPolicy(b, "last", 0, `[{"match": {
 		"action": {"$in": ["send_email", "send_sms"]}, "params.to": {"$regex": "@example\\.com$"},
 		"context.user.role": {"$nin": ["admin", "owner"]}, "amount": {"$lt": 1000}, "params.items.0.qty": {"$gte": 1}
 	}, "decision": "route_to_human", "channels": ["slack:#ops"]}]`).Rules[0]

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agentgate/agentgate/policy"
 )
 
 // Limits on a policy's shape.
@@ -16,9 +18,6 @@ const (
 	maxRulesPerPolicy    = 100
 	maxRequiredApprovals = 20
 )
-
-// channelKinds are the notification channel prefixes a rule may name.
-var channelKinds = []string{"email:", "slack:", "discord:", "webhook:"}
 
 // ValidatePolicy normalizes p in place (trims Name/Description; Rules non-nil; Decision
 // required) and checks every rule compiles. Errors are *Error{Kind: KindInvalid, Code:
@@ -33,27 +32,13 @@ func ValidatePolicy(p *Policy) error {
 
 // PolicySet is a compiled, immutable set of enabled policies, safe for concurrent use.
 type PolicySet struct {
-	match []([]matcher) // every enabled policy's rules, in evaluation order
-	rules []compiledRule
-	paths []fieldPath // by value slot
-	// A rule that can only match when some path equals one of a few strings is listed in an
-	// index under those strings; the general rules are tried for every input. Each rule is in
-	// one list; lists hold ascending rule numbers.
-	indexes []ruleIndex
-	general []int32
-
-	readsParams, readsContext bool // some rule looks into params, or into context
-}
-
-// ruleIndex lists rules by the string they need at one path.
-type ruleIndex struct {
-	slot    int32
-	byValue map[string][]int32
+	set   *policy.Set
+	rules []compiledRule // by the set's rule numbers: every enabled policy's rules, in order
 }
 
 // compiledRule is a rule ready to evaluate, with the outcome it gives.
 type compiledRule struct {
-	match   []matcher
+	match   *policy.CompiledRule
 	index   int
 	outcome Outcome // RuleIndex is set per result
 }
@@ -72,6 +57,7 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 		return cmp.Or(cmp.Compare(a.Priority, b.Priority), strings.Compare(a.ID, b.ID))
 	})
 	s := &PolicySet{}
+	var matches []*policy.CompiledRule
 	for i := range enabled {
 		p := &enabled[i]
 		normalizePolicy(p)
@@ -85,18 +71,12 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 			}
 			return nil, err
 		}
+		for _, r := range rules {
+			matches = append(matches, r.match)
+		}
 		s.rules = append(s.rules, rules...)
 	}
-	s.paths = assignSlots(s.rules)
-	for _, p := range s.paths {
-		s.readsParams = s.readsParams || p.root == rootParams
-		s.readsContext = s.readsContext || p.root == rootContext
-	}
-	packRules(s.rules)
-	for i := range s.rules {
-		s.match = append(s.match, s.rules[i].match)
-	}
-	s.indexes, s.general = indexRules(s.rules)
+	s.set = policy.NewSet(matches)
 	return s, nil
 }
 
@@ -106,46 +86,31 @@ func (s *PolicySet) Reads() (params, context bool) {
 	if s == nil {
 		return false, false
 	}
-	return s.readsParams, s.readsContext
+	return s.set.Reads()
 }
 
 // Evaluate returns the outcome of the first matching rule (policies by priority, rules in
-// order), or DefaultOutcome() when none matches.
+// order), or DefaultOutcome() when none matches. A rule that cannot read the request does
+// not match; if it would deny or route, a later rule's approval goes to people instead, as
+// that rule would have sent it (see Outcome.Hold).
 func (s *PolicySet) Evaluate(in Input) Outcome {
 	if s == nil {
 		return DefaultOutcome()
 	}
-	st := evalState{in: in, paths: s.paths}
-	// The candidates are the general rules and, from each index, the rules listed under
-	// the input's value; merging the lists keeps rule order.
-	var lists [maxIndexes + 1][]int32
-	lists[0] = s.general
-	n := 1
-	for k := range s.indexes {
-		ix := &s.indexes[k]
-		if v := st.value(ix.slot); v.isStr {
-			if l := ix.byValue[v.s]; len(l) > 0 {
-				lists[n] = l
-				n++
-			}
-		}
+	pin := in.forEngine()
+	res := s.set.Evaluate(pin)
+	switch {
+	case res.Rule < 0:
+		return DefaultOutcome()
+	case res.HeldBy >= 0:
+		return s.held(pin, res)
 	}
-	for {
-		best := -1
-		for j := range n {
-			if len(lists[j]) > 0 && (best < 0 || lists[j][0] < lists[best][0]) {
-				best = j
-			}
-		}
-		if best < 0 {
-			return DefaultOutcome()
-		}
-		i := lists[best][0]
-		lists[best] = lists[best][1:]
-		if st.matchAll(s.match[i]) {
-			return s.rules[i].result()
-		}
-	}
+	return s.rules[res.Rule].result()
+}
+
+// forEngine is in as the rule language reads it.
+func (in Input) forEngine() policy.Input {
+	return policy.Input{Action: in.Action, Urgency: string(in.Urgency), Params: in.Params, Context: in.Context}
 }
 
 // result is the rule's outcome with slices the caller may keep and change.
@@ -254,20 +219,23 @@ func compileRule(p *Policy, i int) (compiledRule, error) {
 		}
 	}
 	for j, ch := range r.Channels {
-		if !validChannel(ch) {
-			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("channels[%d]", j), "%q is not a channel; write email:<address>, slack:<channel>, discord:<channel id> or webhook:<id>", ch)
+		if _, err := parseChannel(ch); err != nil {
+			return compiledRule{}, invalidPolicy(i, fmt.Sprintf("channels[%d]", j), "%v", err)
 		}
 	}
-	c := compiler{rule: i}
-	ms, err := c.ruleMatch(r.Match)
-	if err != nil {
+	m, err := policy.CompileRule(i, policy.Rule{Match: r.Match, Approves: r.Decision == AutoApprove})
+	if pe, ok := errors.AsType[*policy.Error](err); ok {
+		d := map[string]any{"rule": i}
+		if pe.HasKey {
+			d["key"] = pe.Key
+		}
+		return compiledRule{}, Errorf(KindInvalid, "invalid_policy", "%s", pe.Error()).WithDetails(d)
+	} else if err != nil {
 		return compiledRule{}, err
 	}
-	return compiledRule{match: ms, index: i, outcome: Outcome{
+	return compiledRule{match: m, index: i, outcome: Outcome{
 		Decision: r.Decision, PolicyID: p.ID, PolicyName: p.Name, OWASP: cmp.Or(r.OWASP, DefaultOWASP),
 		Approvers: r.Approvers, Channels: r.Channels, RequireReason: r.RequireReason,
 		RequiredApprovals: r.RequiredApprovals,
 	}}, nil
 }
-
-// maxIndexes bounds the indexes one evaluation consults.

@@ -2,25 +2,9 @@ package agentgate
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"slices"
-	"strings"
-	"sync"
 	"testing"
 )
-
-// testInput is the request most match tests look at.
-var testInput = Input{
-	Action:  "send_email",
-	Urgency: UrgencyHigh,
-	Params: jsonMap(`{
-		"to": "alice@example.com", "amount": 250, "ok": true, "nothing": null,
-		"tags": ["finance", "urgent"], "items": [{"sku": "SKU-1", "qty": 2}, {"sku": "SKU-2"}],
-		"meta": {"a": 1, "b": [1, 2]}, "when": "2025-03-01T10:00:00Z", "path": "/etc/passwd",
-		"a.b": "flat", "urgency": "low", "action": "delete", "glob": "a*bc[x]"}`),
-	Context: jsonMap(`{"user": {"role": "agent", "team": "ops"}, "env": "production"}`),
-}
 
 func jsonMap(s string) map[string]any {
 	var m map[string]any
@@ -30,8 +14,8 @@ func jsonMap(s string) map[string]any {
 	return m
 }
 
-// policy builds an enabled policy from a JSON array of rules.
-func policy(t testing.TB, id string, priority int, rules string) Policy {
+// testPolicy builds an enabled policy from a JSON array of rules.
+func testPolicy(t testing.TB, id string, priority int, rules string) Policy {
 	t.Helper()
 	p := Policy{ID: id, Name: "policy " + id, Priority: priority, Enabled: true}
 	if err := json.Unmarshal([]byte(rules), &p.Rules); err != nil {
@@ -49,205 +33,19 @@ func compile(t testing.TB, ps ...Policy) *PolicySet {
 	return s
 }
 
-// matches reports whether a one-rule policy with the given match accepts in.
-func matches(t testing.TB, match string, in Input) bool {
-	t.Helper()
-	s := compile(t, policy(t, "p", 0, `[{"match": `+match+`, "decision": "auto_approve"}]`))
-	return s.Evaluate(in).RuleIndex != nil
-}
-
-func TestMatch(t *testing.T) {
-	tests := []struct {
-		name  string
-		match string
-		want  bool
-	}{
-		{"empty match matches everything", `{}`, true},
-		{"action literal", `{"action": "send_email"}`, true},
-		{"action literal mismatch", `{"action": "delete_file"}`, false},
-		{"urgency literal", `{"urgency": "high"}`, true},
-		{"action is never shadowed by params", `{"action": "delete"}`, false},
-		{"urgency is never shadowed by params", `{"urgency": "low"}`, false},
-		{"params.action reaches the param", `{"params.action": "delete", "params.urgency": "low"}`, true},
-		{"bare key looks in params", `{"to": "alice@example.com"}`, true},
-		{"params path", `{"params.to": "alice@example.com"}`, true},
-		{"number equals integer-valued float", `{"amount": 250.0}`, true},
-		{"number literal mismatch", `{"amount": 251}`, false},
-		{"number never equals a string", `{"amount": "250"}`, false},
-		{"bool literal", `{"ok": true}`, true},
-		{"bool literal mismatch", `{"ok": false}`, false},
-		{"null matches null", `{"nothing": null}`, true},
-		{"null does not match a missing field", `{"missing": null}`, false},
-		{"array deep equality", `{"tags": ["finance", "urgent"]}`, true},
-		{"array order matters", `{"tags": ["urgent", "finance"]}`, false},
-		{"object deep equality", `{"meta": {"a": 1.0, "b": [1, 2]}}`, true},
-		{"object needs every key", `{"meta": {"a": 1}}`, false},
-		{"empty object literal is not any object", `{"meta": {}}`, false},
-		{"context path", `{"context.user.role": "agent"}`, true},
-		{"whole context object", `{"context": {"user": {"role": "agent", "team": "ops"}, "env": "production"}}`, true},
-		{"array index path", `{"params.items.1.sku": "SKU-2"}`, true},
-		{"bare nested array path", `{"items.0.qty": 2}`, true},
-		{"index out of range is missing", `{"params.items.5.sku": {"$exists": false}}`, true},
-		{"non-numeric index into an array is missing", `{"params.items.x": {"$exists": true}}`, false},
-		{"path through a string is missing", `{"params.to.x": {"$exists": true}}`, false},
-		{"bare dotted key falls back to a flat param", `{"a.b": "flat"}`, true},
-		{"keys are ANDed", `{"action": "send_email", "to": "alice@example.com", "urgency": "high"}`, true},
-		{"one failing key fails the match", `{"action": "send_email", "to": "bob@example.com"}`, false},
-
-		{"$eq", `{"to": {"$eq": "alice@example.com"}}`, true},
-		{"$eq mismatch", `{"to": {"$eq": "bob"}}`, false},
-		{"$eq missing", `{"nope": {"$eq": null}}`, false},
-		{"$ne", `{"to": {"$ne": "bob"}}`, true},
-		{"$ne equal", `{"amount": {"$ne": 250}}`, false},
-		{"$ne missing matches", `{"nope": {"$ne": "x"}}`, true},
-		{"$in", `{"action": {"$in": ["send_sms", "send_email"]}}`, true},
-		{"$in mismatch", `{"action": {"$in": ["send_sms"]}}`, false},
-		{"$in numbers", `{"amount": {"$in": [1, 250.0]}}`, true},
-		{"$in empty", `{"action": {"$in": []}}`, false},
-		{"$in missing", `{"nope": {"$in": [null]}}`, false},
-		{"$in large set", `{"to": {"$in": ["a","b","c","d","e","f","g","h","alice@example.com"]}}`, true},
-		{"$in large set mismatch", `{"to": {"$in": ["a","b","c","d","e","f","g","h","i"]}}`, false},
-		{"$in large set with a number", `{"amount": {"$in": ["a","b","c","d","e","f","g","h",250]}}`, true},
-		{"$in array value by deep equality", `{"tags": {"$in": [["finance", "urgent"]]}}`, true},
-		{"$nin", `{"action": {"$nin": ["delete_file"]}}`, true},
-		{"$nin listed", `{"action": {"$nin": ["send_email"]}}`, false},
-		{"$nin missing matches", `{"nope": {"$nin": ["x"]}}`, true},
-		{"$lt", `{"amount": {"$lt": 251}}`, true},
-		{"$lt boundary", `{"amount": {"$lt": 250}}`, false},
-		{"$lte boundary", `{"amount": {"$lte": 250}}`, true},
-		{"$lte", `{"amount": {"$lte": 249.5}}`, false},
-		{"$gt", `{"amount": {"$gt": 249}}`, true},
-		{"$gt boundary", `{"amount": {"$gt": 250}}`, false},
-		{"$gte boundary", `{"amount": {"$gte": 250}}`, true},
-		{"$gte", `{"amount": {"$gte": 1e3}}`, false},
-		{"range is ANDed", `{"amount": {"$gt": 100, "$lt": 300}}`, true},
-		{"range outside", `{"amount": {"$gt": 100, "$lt": 200}}`, false},
-		{"string comparison", `{"to": {"$gt": "alice"}}`, true},
-		{"string comparison mismatch", `{"to": {"$lt": "alice"}}`, false},
-		{"RFC 3339 times compare", `{"when": {"$gte": "2025-01-01T00:00:00Z", "$lt": "2025-04-01T00:00:00Z"}}`, true},
-		{"number against string is no match", `{"to": {"$gt": 5}}`, false},
-		{"string against number is no match", `{"amount": {"$lt": "z"}}`, false},
-		{"comparison on missing", `{"nope": {"$lt": 5}}`, false},
-		{"urgency compares by rank", `{"urgency": {"$gte": "high"}}`, true},
-		{"urgency rank above", `{"urgency": {"$gt": "high"}}`, false},
-		{"urgency rank below critical", `{"urgency": {"$lt": "critical", "$gt": "normal"}}`, true},
-		{"$regex", `{"to": {"$regex": "@example\\.com$"}}`, true},
-		{"$regex mismatch", `{"to": {"$regex": "^bob@"}}`, false},
-		{"$regex on a number", `{"amount": {"$regex": "250"}}`, false},
-		{"$regex on missing", `{"nope": {"$regex": ".*"}}`, false},
-		{"$regex case flag", `{"action": {"$regex": "(?i)^SEND_"}}`, true},
-		{"$glob", `{"to": {"$glob": "*@example.com"}}`, true},
-		{"$glob mismatch", `{"to": {"$glob": "*@corp.com"}}`, false},
-		{"$glob star stays within a path segment", `{"path": {"$glob": "*"}}`, false},
-		{"$glob per segment", `{"path": {"$glob": "/etc/*"}}`, true},
-		{"$glob class and ?", `{"params.items.0.sku": {"$glob": "SKU-[0-9]"}, "action": {"$glob": "send_?mail"}}`, true},
-		{"$glob on a number", `{"amount": {"$glob": "*"}}`, false},
-		{"$glob escapes", `{"glob": {"$glob": "a\\*b?\\[x]"}}`, true},
-		{"$glob escaped star is literal", `{"glob": {"$glob": "a\\*bc[x]"}}`, false},
-		{"$glob exact", `{"to": {"$glob": "alice@example.com"}}`, true},
-		{"$glob suffix mismatch", `{"to": {"$glob": "alice@*.org"}}`, false},
-		{"$exists", `{"to": {"$exists": true}}`, true},
-		{"$exists on null", `{"nothing": {"$exists": true}}`, true},
-		{"$exists false on present", `{"to": {"$exists": false}}`, false},
-		{"$exists false on missing", `{"nope": {"$exists": false}}`, true},
-		{"$exists on whole params", `{"params": {"$exists": true}}`, true},
-		{"$contains substring", `{"to": {"$contains": "@example"}}`, true},
-		{"$contains substring mismatch", `{"to": {"$contains": "@corp"}}`, false},
-		{"$contains array element", `{"tags": {"$contains": "finance"}}`, true},
-		{"$contains array element mismatch", `{"tags": {"$contains": "legal"}}`, false},
-		{"$contains number element", `{"meta.b": {"$contains": 2}}`, true},
-		{"$contains object element", `{"items": {"$contains": {"sku": "SKU-2"}}}`, true},
-		{"$contains on a number", `{"amount": {"$contains": 2}}`, false},
-		{"$contains number in string", `{"to": {"$contains": 5}}`, false},
-		{"$contains on missing", `{"nope": {"$contains": "x"}}`, false},
-
-		{"top $any", `{"$any": [{"action": "x"}, {"to": {"$regex": "example"}}]}`, true},
-		{"top $any none", `{"$any": [{"action": "x"}, {"urgency": "low"}]}`, false},
-		{"top $all", `{"$all": [{"action": "send_email"}, {"amount": {"$gt": 100}}]}`, true},
-		{"top $all one fails", `{"$all": [{"action": "send_email"}, {"amount": {"$gt": 1000}}]}`, false},
-		{"top $not", `{"$not": {"context.env": "staging"}}`, true},
-		{"top $not of a match", `{"$not": {"context.env": "production"}}`, false},
-		{"$not of empty match", `{"$not": {}}`, false},
-		{"$not of $any", `{"$not": {"$any": [{"action": "x"}, {"action": "y"}]}}`, true},
-		{"$any of $all", `{"$any": [{"$all": [{"action": "x"}]}, {"$all": [{"urgency": "high"}, {"ok": true}]}]}`, true},
-		{"top boolean ANDed with fields", `{"action": "send_email", "$not": {"tags": {"$contains": "finance"}}}`, false},
-		{"field $not of operators", `{"to": {"$not": {"$regex": "@evil\\."}}}`, true},
-		{"field $not of operators fails", `{"to": {"$not": {"$regex": "@example\\."}}}`, false},
-		{"field $not on missing", `{"nope": {"$not": {"$eq": 1}}}`, true},
-		{"field $any of operators", `{"to": {"$any": [{"$glob": "*@corp.com"}, {"$contains": "alice"}]}}`, true},
-		{"field $all of operators", `{"amount": {"$all": [{"$gt": 1}, {"$lt": 2}]}}`, false},
-		{"field $any of whole-document matches", `{"amount": {"$gt": 100, "$any": [{"urgency": "critical"}, {"context.user.role": "agent"}]}}`, true},
-		{"field $any mixing both kinds", `{"to": {"$any": [{"$eq": "nobody"}, {"action": "send_email"}]}}`, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := matches(t, tt.match, testInput); got != tt.want {
-				t.Errorf("match %s = %v, want %v", tt.match, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestMatchGoValues(t *testing.T) {
-	in := Input{
-		Action: "pay",
-		Params: map[string]any{
-			"int": 5, "int64": int64(5), "uint8": uint8(5), "float32": float32(5), "number": json.Number("5.0"),
-			"bad": json.Number("x"), "strs": []string{"a", "b"}, "labels": map[string]string{"env": "prod"},
-			"nan": nanValue(),
-		},
-	}
-	tests := []struct {
-		match string
-		want  bool
-	}{
-		{`{"int": 5}`, true},
-		{`{"int64": {"$gte": 5, "$lt": 5.5}}`, true},
-		{`{"uint8": {"$in": [5]}}`, true},
-		{`{"float32": 5.0}`, true},
-		{`{"number": {"$eq": 5}}`, true},
-		{`{"number": "5.0"}`, false},
-		{`{"bad": {"$gt": 0}}`, false},
-		{`{"strs": ["a", "b"]}`, true},
-		{`{"strs": {"$contains": "b"}}`, true},
-		{`{"strs.1": "b"}`, true},
-		{`{"labels": {"env": "prod"}}`, true},
-		{`{"labels.env": {"$regex": "^pr"}}`, true},
-		{`{"labels.env.x": {"$exists": true}}`, false},
-		{`{"nan": {"$gte": 0}}`, false},
-		{`{"nan": {"$lt": 0}}`, false},
-		{`{"urgency": "normal"}`, true}, // an unset urgency is normal
-		{`{"context.x": {"$exists": false}}`, true},
-		{`{"params": {"$exists": true}}`, true},
-	}
-	for _, tt := range tests {
-		if got := matches(t, tt.match, in); got != tt.want {
-			t.Errorf("match %s = %v, want %v", tt.match, got, tt.want)
-		}
-	}
-	if !matches(t, `{"params": {}, "context": {}}`, Input{Action: "x"}) {
-		t.Error("nil params and context should equal {}")
-	}
-}
-
-func nanValue() float64 {
-	zero := 0.0
-	return zero / zero
-}
-
 func TestEvaluateOrder(t *testing.T) {
-	low := policy(t, "b-low", 10, `[
+	low := testPolicy(t, "b-low", 10, `[
 		{"match": {"action": "deploy"}, "decision": "auto_deny"},
 		{"match": {"amount": {"$gt": 100}}, "decision": "route_to_human", "approvers": ["ops@example.com"],
 		 "channels": ["slack:#ops", "email:ops@example.com"], "requireReason": true, "requiredApprovals": 2}
 	]`)
-	high := policy(t, "a-high", 1, `[
+	high := testPolicy(t, "a-high", 1, `[
 		{"match": {"action": "read_file"}, "decision": "auto_approve", "owasp": "LLM02:2025 Sensitive Information Disclosure"},
 		{"match": {"action": {"$in": ["deploy", "pay"]}, "context.env": "staging"}, "decision": "auto_approve"}
 	]`)
-	tie := policy(t, "a-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_deny"}]`)
-	tieLater := policy(t, "c-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_approve"}]`)
-	disabled := policy(t, "0-off", 0, `[{"match": {}, "decision": "auto_approve"}]`)
+	tie := testPolicy(t, "a-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_deny"}]`)
+	tieLater := testPolicy(t, "c-tie", 10, `[{"match": {"action": "delete"}, "decision": "auto_approve"}]`)
+	disabled := testPolicy(t, "0-off", 0, `[{"match": {}, "decision": "auto_approve"}]`)
 	disabled.Enabled = false
 	s := compile(t, tieLater, low, disabled, high, tie)
 
@@ -290,9 +88,9 @@ func TestEvaluateOrder(t *testing.T) {
 // in policy and rule order.
 func TestEvaluateInterleaves(t *testing.T) {
 	s := compile(t,
-		policy(t, "1", 1, `[{"match": {"action": "a", "n": 1}, "decision": "auto_deny"}, {"match": {"n": 2}, "decision": "auto_deny"}]`),
-		policy(t, "2", 2, `[{"match": {"action": {"$in": ["a", "b", 7]}, "n": 3}, "decision": "auto_deny"}, {"match": {"n": {"$lte": 4}}, "decision": "auto_approve"}]`),
-		policy(t, "3", 3, `[{"match": {"action": {"$in": [7]}}, "decision": "auto_deny"}, {"match": {"action": "a"}, "decision": "auto_deny"}]`),
+		testPolicy(t, "1", 1, `[{"match": {"action": "a", "n": 1}, "decision": "auto_deny"}, {"match": {"n": 2}, "decision": "auto_deny"}]`),
+		testPolicy(t, "2", 2, `[{"match": {"action": {"$in": ["a", "b", 7]}, "n": 3}, "decision": "auto_deny"}, {"match": {"n": {"$lte": 4}}, "decision": "auto_approve"}]`),
+		testPolicy(t, "3", 3, `[{"match": {"action": {"$in": [7]}}, "decision": "auto_deny"}, {"match": {"action": "a"}, "decision": "auto_deny"}]`),
 	)
 	tests := []struct {
 		action string
@@ -311,95 +109,13 @@ func TestEvaluateInterleaves(t *testing.T) {
 	}
 }
 
-// TestEvaluateIndexes checks that filing rules under the values they need never changes an
-// outcome: every input gets what trying every rule in order gives.
-func TestEvaluateIndexes(t *testing.T) {
-	var ps []Policy
-	paths := []string{"action", "urgency", "kind", "params.region", "context.team", "a.b", "p1", "p2", "p3", "p4", "p5", "p6"}
-	for i, p := range paths {
-		ps = append(ps, policy(t, fmt.Sprint("k", i), i, fmt.Sprintf(`[
-			{"match": {%[1]q: "x", "n": {"$gt": 5}}, "decision": "auto_deny"},
-			{"match": {%[1]q: {"$in": ["x", "y"]}, "n": {"$lte": 5}}, "decision": "auto_approve"},
-			{"match": {%[1]q: {"$in": ["x", 3]}}, "decision": "auto_deny"},
-			{"match": {%[1]q: {"$eq": "high"}, "$not": {"n": 1}}, "decision": "auto_approve"},
-			{"match": {"n": %[2]d}, "decision": "auto_deny"}
-		]`, p, i)))
-	}
-	s := compile(t, ps...)
-	if len(s.indexes) != maxIndexes {
-		t.Errorf("%d indexes, want %d", len(s.indexes), maxIndexes)
-	}
-	values := []any{"x", "y", "high", "z", 3.0, nil}
-	count := 0
-	for _, p := range paths {
-		for _, v := range values {
-			for _, n := range []float64{1, 5, 6, 11, 20} {
-				in := Input{Action: "act", Urgency: UrgencyLow, Params: map[string]any{"n": n}, Context: map[string]any{}}
-				switch p {
-				case "action":
-					in.Action, _ = v.(string)
-				case "urgency":
-					s, _ := v.(string)
-					in.Urgency = Urgency(s)
-				case "context.team":
-					in.Context["team"] = v
-				case "params.region":
-					in.Params["region"] = v
-				default:
-					in.Params[p] = v
-				}
-				got, want := s.Evaluate(in), evaluateLinear(s, in)
-				if !sameOutcome(got, want) {
-					t.Errorf("%s=%v n=%v: got %s, want %s", p, v, n, jsonString(got), jsonString(want))
-				}
-				if got.RuleIndex != nil {
-					count++
-				}
-			}
-		}
-	}
-	if count == 0 {
-		t.Error("no input matched a rule")
-	}
-}
-
-// TestEvaluateManyPaths covers sets with more distinct paths than an evaluation remembers.
-func TestEvaluateManyPaths(t *testing.T) {
-	var ps []Policy
-	for i := range maxSlots + 10 {
-		ps = append(ps, policy(t, fmt.Sprintf("p%03d", i), i, fmt.Sprintf(`[{"match": {"f%[1]d": {"$gte": 1}, "g%[1]d": {"$exists": false}}, "decision": "auto_deny"}]`, i)))
-	}
-	s := compile(t, ps...)
-	for _, i := range []int{0, maxSlots - 1, maxSlots, maxSlots + 9} {
-		in := Input{Params: map[string]any{fmt.Sprint("f", i): 1.0}}
-		if got := s.Evaluate(in); got.PolicyID != fmt.Sprintf("p%03d", i) {
-			t.Errorf("f%d: got %s", i, jsonString(got))
-		}
-		in.Params[fmt.Sprint("g", i)] = true
-		if got := s.Evaluate(in); got.RuleIndex != nil {
-			t.Errorf("f%d and g%d: got %s", i, i, jsonString(got))
-		}
-	}
-}
-
-// evaluateLinear tries every rule in order, as Evaluate would without indexes.
-func evaluateLinear(s *PolicySet, in Input) Outcome {
-	st := evalState{in: in, paths: s.paths}
-	for i := range s.match {
-		if st.matchAll(s.match[i]) {
-			return s.rules[i].result()
-		}
-	}
-	return DefaultOutcome()
-}
-
 func TestEvaluateNilAndEmpty(t *testing.T) {
 	var s *PolicySet
-	if got := s.Evaluate(testInput); !sameOutcome(got, DefaultOutcome()) {
+	if got := s.Evaluate(Input{Action: "send_email"}); !sameOutcome(got, DefaultOutcome()) {
 		t.Errorf("nil set: %s", jsonString(got))
 	}
 	empty := compile(t)
-	if got := empty.Evaluate(testInput); !sameOutcome(got, DefaultOutcome()) {
+	if got := empty.Evaluate(Input{Action: "send_email"}); !sameOutcome(got, DefaultOutcome()) {
 		t.Errorf("empty set: %s", jsonString(got))
 	}
 }
@@ -434,22 +150,6 @@ func TestPolicySetReads(t *testing.T) {
 	}
 }
 
-func TestEvaluateConcurrent(t *testing.T) {
-	s := compile(t, policy(t, "p", 0, `[{"match": {"to": {"$regex": "@example\\.com$"}, "tags": {"$contains": "finance"}}, "decision": "auto_deny"}]`))
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for range 200 {
-				if got := s.Evaluate(testInput); got.Decision != AutoDeny {
-					t.Errorf("Evaluate = %s", jsonString(got))
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-}
-
 func ptr(i int) *int { return &i }
 
 func sameOutcome(a, b Outcome) bool {
@@ -462,194 +162,4 @@ func jsonString(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-func TestValidatePolicyNormalizes(t *testing.T) {
-	p := Policy{Name: "  Finance  ", Description: " money\n", Rules: []Rule{{Decision: " auto_deny ", Approvers: []string{" a@b.c "}, Channels: []string{" slack:#x"}}}}
-	if err := ValidatePolicy(&p); err != nil {
-		t.Fatal(err)
-	}
-	r := p.Rules[0]
-	if p.Name != "Finance" || p.Description != "money" || r.Decision != AutoDeny || r.Match == nil || r.Approvers[0] != "a@b.c" || r.Channels[0] != "slack:#x" {
-		t.Errorf("not normalized: %s", jsonString(p))
-	}
-	empty := Policy{Name: "x"}
-	if err := ValidatePolicy(&empty); err != nil || empty.Rules == nil {
-		t.Errorf("empty policy: %v, rules %v", err, empty.Rules)
-	}
-
-	in := Policy{ID: "p1", Name: " n ", Enabled: true, Rules: []Rule{{Decision: " auto_approve", Channels: []string{" email:a@b"}}}}
-	s, err := CompilePolicies([]Policy{in})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if in.Name != " n " || in.Rules[0].Decision != " auto_approve" || in.Rules[0].Channels[0] != " email:a@b" || in.Rules[0].Match != nil {
-		t.Errorf("CompilePolicies changed its input: %s", jsonString(in))
-	}
-	if got := s.Evaluate(Input{Action: "x"}); got.PolicyName != "n" || got.Channels[0] != "email:a@b" {
-		t.Errorf("outcome not normalized: %s", jsonString(got))
-	}
-}
-
-func TestCompilePoliciesErrors(t *testing.T) {
-	bad := policy(t, "bad", 0, `[{"match": {}, "decision": "auto_approve"}, {"match": {"x": {"$regex": "("}}, "decision": "auto_deny"}]`)
-	_, err := CompilePolicies([]Policy{bad})
-	e, ok := errors.AsType[*Error](err)
-	if !ok || e.Details["policy"] != "bad" || e.Details["rule"] != 1 || !strings.Contains(e.Message, `rules[1].match["x"]: $regex: missing closing )`) {
-		t.Errorf("err = %#v", err)
-	}
-	bad.Enabled = false
-	if _, err := CompilePolicies([]Policy{bad}); err != nil {
-		t.Errorf("a disabled policy is not compiled, yet: %v", err)
-	}
-}
-
-func TestValidatePolicyErrors(t *testing.T) {
-	rule := func(match string) string {
-		return `[{"match": {}, "decision": "auto_approve"}, {"match": ` + match + `, "decision": "auto_deny"}]`
-	}
-	nested := `{"action": "x"}`
-	for range maxMatchDepth {
-		nested = `{"$not": ` + nested + `}`
-	}
-	var many []string
-	for i := range maxMatchers + 1 {
-		many = append(many, fmt.Sprintf(`"k%d": 1`, i))
-	}
-	tests := []struct {
-		name    string
-		rules   string
-		edit    func(*Policy)
-		want    string
-		details map[string]any
-	}{
-		{"missing name", `[]`, func(p *Policy) { p.Name = "  " }, "name: a policy needs a name", map[string]any{"field": "name"}},
-		{"long name", `[]`, func(p *Policy) { p.Name = strings.Repeat("n", 201) }, "name: the name is 201 characters; the limit is 200", nil},
-		{"too many rules", `[]`, func(p *Policy) { p.Rules = make([]Rule, 101) }, "rules: a policy may have at most 100 rules, not 101", nil},
-		{"missing decision", `[{"match": {}}]`, nil, "rules[0].decision: a decision is required: auto_approve, auto_deny or route_to_human", map[string]any{"rule": 0, "field": "decision"}},
-		{"bad decision", `[{"decision": "allow"}]`, nil, `rules[0].decision: "allow" is not a decision; use auto_approve, auto_deny or route_to_human`, nil},
-		{"too many approvals", `[{"decision": "route_to_human", "requiredApprovals": 21}]`, nil, "rules[0].requiredApprovals: must be between 0 and 20, not 21", nil},
-		{"negative approvals", `[{"decision": "route_to_human", "requiredApprovals": -1}]`, nil, "rules[0].requiredApprovals: must be between 0 and 20, not -1", nil},
-		{"approvals without a route", `[{"decision": "auto_approve", "requiredApprovals": 2}]`, nil, "rules[0].requiredApprovals: only route_to_human rules", nil},
-		{"empty approver", `[{"decision": "route_to_human", "approvers": ["a", " "]}]`, nil, "rules[0].approvers[1]: an approver must not be empty", map[string]any{"rule": 0, "field": "approvers[1]"}},
-		{"unknown channel", `[{"decision": "route_to_human", "channels": ["sms:123"]}]`, nil, `rules[0].channels[0]: "sms:123" is not a channel; write email:<address>, slack:<channel>, discord:<channel id> or webhook:<id>`, nil},
-		{"empty channel target", `[{"decision": "route_to_human", "channels": ["slack:"]}]`, nil, `rules[0].channels[0]: "slack:" is not a channel`, nil},
-		{"channel with a space", `[{"decision": "route_to_human", "channels": ["email:a b"]}]`, nil, `rules[0].channels[0]: "email:a b" is not a channel`, nil},
-		{"empty key", rule(`{"": 1}`), nil, `rules[1].match[""]: a match key must not be empty`, map[string]any{"rule": 1, "key": ""}},
-		{"empty segment", rule(`{"params..to": 1}`), nil, `rules[1].match["params..to"]: "params..to" has an empty path segment`, nil},
-		{"field of action", rule(`{"action.name": 1}`), nil, `rules[1].match["action.name"]: action is a string and has no fields`, nil},
-		{"bad JSON", ``, func(p *Policy) {
-			p.Rules = []Rule{{Decision: AutoDeny, Match: map[string]json.RawMessage{"to": json.RawMessage(`{"$eq": `)}}}
-		}, `rules[0].match["to"]: cannot read the matcher: unexpected end of JSON input`, nil},
-		{"mixed keys", rule(`{"amount": {"$gt": 1, "lt": 2}}`), nil, `rules[1].match["amount"]: mixes $operators with plain keys ("lt")`, map[string]any{"rule": 1, "key": "amount"}},
-		{"unknown operator", rule(`{"amount": {"$gt": 1, "$between": [1, 2]}}`), nil, `rules[1].match["amount"]: unknown operator "$between"; operators are $eq,`, nil},
-		{"field operator at the top", rule(`{"$regex": "x"}`), nil, `rules[1].match["$regex"]: $regex cannot stand at the top of a match`, map[string]any{"rule": 1, "key": "$regex"}},
-		{"field operator in a top $not", rule(`{"$not": {"$gt": 5}}`), nil, `rules[1].match["$not"]["$gt"]: $gt cannot stand at the top of a match`, nil},
-		{"$in needs an array", rule(`{"action": {"$in": "x"}}`), nil, `rules[1].match["action"]: $in: needs an array of values, not a string`, nil},
-		{"$nin needs an array", rule(`{"action": {"$nin": {"a": 1}}}`), nil, `rules[1].match["action"]: $nin: needs an array of values, not an object`, nil},
-		{"$lt needs a number or string", rule(`{"amount": {"$lt": true}}`), nil, `rules[1].match["amount"]: $lt: needs a number or a string, not a boolean`, nil},
-		{"$gte on urgency needs an urgency", rule(`{"urgency": {"$gte": "urgent"}}`), nil, `rules[1].match["urgency"]: $gte: urgencies compare by rank; use one of low, normal, high, critical, not "urgent"`, nil},
-		{"$regex syntax", rule(`{"params.to": {"$regex": "(a|b"}}`), nil, `rules[1].match["params.to"]: $regex: missing closing ) in "(a|b"`, map[string]any{"rule": 1, "key": "params.to"}},
-		{"$regex too long", rule(`{"to": {"$regex": "` + strings.Repeat("a", 1025) + `"}}`), nil, `rules[1].match["to"]: $regex: the pattern is 1025 characters; the limit is 1024`, nil},
-		{"$regex too complex", rule(`{"to": {"$regex": "` + strings.Repeat("a{1000}", 11) + `"}}`), nil, `rules[1].match["to"]: $regex: the pattern is too complex: it compiles to 11002 instructions and the limit is 10000`, nil},
-		{"$regex needs a string", rule(`{"to": {"$regex": 5}}`), nil, `rules[1].match["to"]: $regex: needs a pattern string, not a number`, nil},
-		{"$glob syntax", rule(`{"to": {"$glob": "[a-"}}`), nil, `rules[1].match["to"]: $glob: "[a-" is not a valid pattern`, nil},
-		{"$glob needs a string", rule(`{"to": {"$glob": null}}`), nil, `rules[1].match["to"]: $glob: needs a pattern string, not null`, nil},
-		{"$exists needs a bool", rule(`{"to": {"$exists": "yes"}}`), nil, `rules[1].match["to"]: $exists: needs true or false, not a string`, nil},
-		{"$any needs an array", rule(`{"$any": {"action": "x"}}`), nil, `rules[1].match["$any"]: $any needs a non-empty array of match objects, not an object`, nil},
-		{"$all needs elements", rule(`{"$all": []}`), nil, `rules[1].match["$all"]: $all needs a non-empty array of match objects, not an array`, nil},
-		{"$any needs objects", rule(`{"$any": [{"action": "x"}, "y"]}`), nil, `rules[1].match["$any"][1]: $any needs match objects such as {"action": "send_email"}, not a string`, nil},
-		{"$not needs an object", rule(`{"to": {"$not": ["x"]}}`), nil, `rules[1].match["to"]["$not"]: $not needs match objects such as {"action": "send_email"}, not an array`, map[string]any{"rule": 1, "key": "to"}},
-		{"nested position", rule(`{"$any": [{"action": "x"}, {"params.to": {"$regex": "a)"}}]}`), nil, `rules[1].match["$any"][1]["params.to"]: $regex: unexpected ) in "a)"`, map[string]any{"rule": 1, "key": "params.to"}},
-		{"nested field position", rule(`{"to": {"$not": {"$any": [{"$glob": "["}]}}}`), nil, `rules[1].match["to"]["$not"]["$any"][0]: $glob: "[" is not a valid pattern`, nil},
-		{"too deep", rule(nested), nil, "matches nest deeper than 16 levels", nil},
-		{"too many matchers", rule(`{` + strings.Join(many, ",") + `}`), nil, "a rule may hold at most 64 matchers", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := Policy{ID: "p", Name: "p", Enabled: true}
-			if tt.rules != "" {
-				p = policy(t, "p", 0, tt.rules)
-			}
-			if tt.edit != nil {
-				tt.edit(&p)
-			}
-			err := ValidatePolicy(&p)
-			e, ok := errors.AsType[*Error](err)
-			if !ok {
-				t.Fatalf("ValidatePolicy = %v, want an *Error", err)
-			}
-			if e.Kind != KindInvalid || e.Code != "invalid_policy" || !strings.Contains(e.Message, tt.want) {
-				t.Errorf("got %v %q %q\nwant message containing %q", e.Kind, e.Code, e.Message, tt.want)
-			}
-			for k, v := range tt.details {
-				if e.Details[k] != v {
-					t.Errorf("details[%q] = %v, want %v (all: %v)", k, e.Details[k], v, e.Details)
-				}
-			}
-			if _, err := CompilePolicies([]Policy{p}); err == nil || err.Error() != e.Error() {
-				t.Errorf("CompilePolicies = %v, want the same error", err)
-			}
-		})
-	}
-}
-
-func TestValidatePolicyAccepts(t *testing.T) {
-	// The original's rule language, and the limits themselves, stay valid.
-	nested := `{"action": "x"}`
-	for range maxMatchDepth - 1 {
-		nested = `{"$not": ` + nested + `}`
-	}
-	ok := []string{
-		nested,
-		`{"action": "send_email", "amount": {"$gt": 100, "$lte": 1000}, "to": {"$regex": "@corp\\.com$"}, "env": {"$in": ["prod"]}}`,
-		`{"to": {"$regex": "` + strings.Repeat("a", 1024) + `"}}`,
-		`{"to": {"$regex": "` + strings.Repeat("a{1000}", 9) + `"}}`,
-		`{"meta": {"nested": {"$literal": false}}}`,
-		`{"params": {}, "context.user": {"role": "admin"}, "items.0": {"$exists": true}}`,
-		`{"$all": [{}], "$any": [{"$not": {}}, {}], "$not": {"action": "x"}}`,
-	}
-	for _, m := range ok {
-		p := policy(t, "p", 0, `[{"match": `+m+`, "decision": "route_to_human", "requiredApprovals": 20, "approvers": ["a@b.c"], "channels": ["email:a@b.c", "slack:#ops", "discord:123", "webhook:wh_1"]}]`)
-		if err := ValidatePolicy(&p); err != nil {
-			t.Errorf("%.80s: %v", m, err)
-		}
-	}
-}
-
-func TestMatchCheapFirst(t *testing.T) {
-	// Cheap matchers run first, in an order that does not depend on map iteration.
-	m := `{"to": {"$regex": "alice"}, "action": "send_email", "$any": [{"urgency": "high"}], "tags.0": "finance"}`
-	if !matches(t, m, testInput) {
-		t.Fatal("no match")
-	}
-	s := compile(t, policy(t, "p", 0, `[{"match": `+m+`, "decision": "auto_deny"}]`))
-	keys := []string{}
-	for _, mt := range s.rules[0].match {
-		keys = append(keys, mt.path.key)
-	}
-	if !slices.Equal(keys, []string{"action", "tags.0", "to", "$any"}) {
-		t.Errorf("evaluation order %v", keys)
-	}
-}
-
-// Rules are stored as JSON; text PostgreSQL refuses in jsonb is refused when the policy is
-// checked, whichever surface it came from.
-func TestValidatePolicyRefusesUnstorableText(t *testing.T) {
-	for name, r := range map[string]Rule{
-		"NUL escape in a match": {Decision: AutoDeny, Match: map[string]json.RawMessage{"params.to": json.RawMessage(`"a\u0000b"`)}},
-		"lone surrogate":        {Decision: AutoDeny, Match: map[string]json.RawMessage{"params.to": json.RawMessage(`{"$in": ["\ud800"]}`)}},
-		"NUL in an approver":    {Decision: RouteToHuman, Approvers: []string{"a\x00b"}},
-		"NUL in a match key":    {Decision: AutoDeny, Match: map[string]json.RawMessage{"params.a\x00": json.RawMessage(`1`)}},
-		"NUL in an OWASP tag":   {Decision: AutoDeny, OWASP: "LLM\x0006"},
-	} {
-		p := Policy{Name: "p", Rules: []Rule{r}}
-		if err := ValidatePolicy(&p); ErrorCode(err) != "invalid_policy" {
-			t.Errorf("%s: %v, want invalid_policy", name, err)
-		}
-	}
-	ok := Policy{Name: "p", Rules: []Rule{{Decision: AutoDeny, Match: map[string]json.RawMessage{"params.to": json.RawMessage(`"caf\u00e9 \ud83d\ude00"`)}}}}
-	if err := ValidatePolicy(&ok); err != nil {
-		t.Errorf("escaped text that is fine was refused: %v", err)
-	}
 }

@@ -2,97 +2,257 @@ package agentgate
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"strings"
 	"testing"
+	"unicode"
 )
 
-// FuzzEvaluate compiles arbitrary rules and evaluates arbitrary inputs. Nothing may panic;
-// ValidatePolicy and CompilePolicies must agree; the indexes must not change the outcome; an
-// outcome must name a real rule with that rule's decision; and negating the first rule's
-// match must flip whether it matches.
-func FuzzEvaluate(f *testing.F) {
-	seeds := [][2]string{
-		{`[{"match": {"action": "send_email", "to": {"$regex": "@example\\.com$"}}, "decision": "auto_approve"}]`,
-			`{"action": "send_email", "params": {"to": "a@example.com"}}`},
-		{`[{"match": {"amount": {"$gt": 1000}}, "decision": "route_to_human", "requiredApprovals": 2, "channels": ["slack:#ops"]}, {"match": {}, "decision": "auto_deny"}]`,
-			`{"action": "pay", "urgency": "high", "params": {"amount": 5000}}`},
-		{`[{"match": {"$any": [{"urgency": {"$gte": "high"}}, {"context.user.role": {"$in": ["intern", "bot"]}}], "$not": {"params.items.0.sku": {"$glob": "SKU-*"}}}, "decision": "auto_deny"}]`,
-			`{"action": "order", "urgency": "low", "params": {"items": [{"sku": "X-1"}]}, "context": {"user": {"role": "bot"}}}`},
-		{`[{"match": {"tags": {"$contains": "prod", "$nin": [["a"]]}, "path": {"$exists": false}, "to": {"$not": {"$regex": "(?i)corp"}}}, "decision": "auto_approve", "owasp": "LLM01:2025 Prompt Injection"}]`,
-			`{"action": "deploy", "params": {"tags": ["prod", "eu"], "to": "x@CORP.com"}}`},
-		{`[{"match": {"when": {"$gte": "2025-01-01T00:00:00Z"}, "meta": {"a": [1, {"b": null}]}, "n": {"$ne": 5.0}}, "decision": "auto_approve"}]`,
-			`{"action": "x", "params": {"when": "2026-02-03T04:05:06Z", "meta": {"a": [1, {"b": null}]}, "n": 5}}`},
-		{`[{"match": {"to": {"$any": [{"$glob": "[a-z]*"}, {"action": "x"}], "$all": [{"$lt": "zzz"}]}}, "decision": "auto_deny"}]`,
-			`{"action": "x", "params": {"to": "bob"}}`},
-		{`[{"match": {"$not": {"$not": {"a.b": {"$in": [1, "1", true, null, [], {}]}}}}, "decision": "auto_approve"}]`,
-			`{"params": {"a.b": {}}}`},
+// FuzzFailClosed builds a policy and an input from the fuzzer's bytes. Whenever the input is
+// denied, no type-variant of it may be auto-approved: a number sent as text, any scalar
+// wrapped in an array or an object, or replaced by null, and a field left out or with its
+// key's case changed.
+//
+// The operands are scalars (numbers, text, booleans): a rule that names null, an array or an
+// object as its operand asks for exactly that shape, so a variant may rightly match it. For
+// the same reason a field some rule tests with $exists keeps its presence, and a scalar in a
+// field a key reads into (params.items.0 reads into items) is not wrapped in an array.
+func FuzzFailClosed(f *testing.F) {
+	for _, seed := range failClosedSeeds {
+		f.Add(seed)
 	}
-	for _, s := range seeds {
-		f.Add(s[0], s[1])
-	}
-	f.Fuzz(func(t *testing.T, rulesJSON, inputJSON string) {
-		var rules []Rule
-		if err := json.Unmarshal([]byte(rulesJSON), &rules); err != nil {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g := &fuzzGen{data: data, exists: map[string]bool{}}
+		rules, in := g.policy(), g.input()
+		p := Policy{ID: "fuzz", Name: "fuzz", Enabled: true}
+		if err := json.Unmarshal([]byte(rules), &p.Rules); err != nil {
+			t.Fatalf("generated rules %s: %v", rules, err)
+		}
+		set, err := CompilePolicies([]Policy{p})
+		if err != nil {
+			t.Fatalf("generated rules %s: %v", rules, err)
+		}
+		base := set.Evaluate(in)
+		if base.Hold != nil && base.Decision != RouteToHuman {
+			t.Fatalf("a hold that does not route: %s", jsonString(base))
+		}
+		if base.Decision != AutoDeny {
 			return
 		}
-		var in struct {
-			Action  string         `json:"action"`
-			Urgency Urgency        `json:"urgency"`
-			Params  map[string]any `json:"params"`
-			Context map[string]any `json:"context"`
-		}
-		_ = json.Unmarshal([]byte(inputJSON), &in)
-		input := Input{Action: in.Action, Urgency: in.Urgency, Params: in.Params, Context: in.Context}
-
-		p := Policy{ID: "fuzz", Name: "fuzz", Enabled: true, Rules: rules}
-		set, cerr := CompilePolicies([]Policy{p})
-		verr := ValidatePolicy(&p)
-		if (cerr == nil) != (verr == nil) || (cerr != nil && cerr.Error() != verr.Error()) {
-			t.Fatalf("CompilePolicies: %v\nValidatePolicy: %v", cerr, verr)
-		}
-		if cerr != nil {
-			if ErrorCode(cerr) != "invalid_policy" || ErrorKind(cerr) != KindInvalid {
-				t.Fatalf("error %#v is not invalid_policy", cerr)
+		for _, v := range g.variants(in) {
+			if got := set.Evaluate(v.in); got.Decision == AutoApprove {
+				t.Fatalf("rules %s\ndeny %s\nbut approve %s (%s): %s", rules, jsonString(in), jsonString(v.in), v.what, jsonString(got))
 			}
-			return
-		}
-		if len(p.Rules) > 0 {
-			checkNegation(t, p.Rules[0], input)
-		}
-		out := set.Evaluate(input)
-		if want := evaluateLinear(set, input); !sameOutcome(out, want) {
-			t.Fatalf("Evaluate = %s, trying every rule gives %s", jsonString(out), jsonString(want))
-		}
-		if out.RuleIndex == nil {
-			if out.Decision != RouteToHuman || out.OWASP != DefaultOWASP || out.PolicyID != "" {
-				t.Fatalf("no match but outcome %+v", out)
-			}
-			return
-		}
-		i := *out.RuleIndex
-		if i < 0 || i >= len(p.Rules) || out.Decision != p.Rules[i].Decision || out.PolicyID != "fuzz" {
-			t.Fatalf("outcome %+v for %d rules", out, len(p.Rules))
 		}
 	})
 }
 
-// checkNegation evaluates rule alone and wrapped in $not; exactly one must match.
-func checkNegation(t *testing.T, r Rule, in Input) {
-	inner, err := json.Marshal(r.Match)
-	if err != nil {
-		t.Fatal(err)
+// fuzzGen turns bytes into choices; past the end every choice is the first.
+type fuzzGen struct {
+	data   []byte
+	i      int
+	exists map[string]bool // input fields some rule tests with $exists
+}
+
+// readInto are the input fields a key reads into, as an array.
+var readInto = map[string]bool{"items": true}
+
+func (g *fuzzGen) pick(n int) int {
+	if g.i >= len(g.data) {
+		return 0
 	}
-	neg := r
-	neg.Match = map[string]json.RawMessage{"$not": inner}
-	plain, err := CompilePolicies([]Policy{{Name: "p", Enabled: true, Rules: []Rule{r}}})
-	if err != nil {
-		t.Fatal(err)
+	g.i++
+	return int(g.data[g.i-1]) % n
+}
+
+// fuzzKeys are the match keys rules read, with the input field each reads.
+var fuzzKeys = []struct{ key, field string }{
+	{"action", ""}, {"params.amount", "amount"}, {"amount", "amount"}, {"params.env", "env"},
+	{"context.role", "role"}, {"params.items.0", "items"}, {"params.tags", "tags"},
+}
+
+var (
+	fuzzScalars  = []any{10000.0, 50000, 5, -1, 0.5, "transfer", "prod", "staging", "lots", "50000", "5", "rm -rf", true, false}
+	fuzzOrdered  = []any{10000.0, 5, -1, 0.5, "prod", "50000", "m"}
+	fuzzPatterns = map[string][]string{"$regex": {"^5", "prod", "^rm", "0$"}, "$glob": {"p*", "5*", "*0", "rm*"}}
+	fuzzOps      = []string{"", "$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$regex", "$glob", "$contains", "$exists", "$not", "$any"}
+)
+
+// policy returns one to four rules as JSON.
+func (g *fuzzGen) policy() string {
+	rules := make([]string, 1+g.pick(4))
+	for i := range rules {
+		decision := []string{AutoApprove, AutoDeny, RouteToHuman}[g.pick(3)]
+		rules[i] = fmt.Sprintf(`{"match": %s, "decision": %q}`, g.match(1+g.pick(3), 0), decision)
 	}
-	negated, err := CompilePolicies([]Policy{{Name: "p", Enabled: true, Rules: []Rule{neg}}})
-	if err != nil {
-		return // one more level or matcher may cross a limit
+	return "[" + strings.Join(rules, ", ") + "]"
+}
+
+func (g *fuzzGen) match(n, depth int) string {
+	var parts []string
+	for range n {
+		if depth == 0 && g.pick(5) == 4 { // a top-level $any over two matches
+			parts = append(parts, fmt.Sprintf(`"$any": [%s, %s]`, g.match(1, 1), g.match(1, 1)))
+			continue
+		}
+		k := fuzzKeys[g.pick(len(fuzzKeys))]
+		parts = append(parts, fmt.Sprintf("%q: %s", k.key, g.matcher(k.field, depth)))
 	}
-	a, b := plain.Evaluate(in).RuleIndex != nil, negated.Evaluate(in).RuleIndex != nil
-	if a == b {
-		t.Fatalf("match %s: plain %v, negated %v", inner, a, b)
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// matcher returns a literal or an object of one operator for the field.
+func (g *fuzzGen) matcher(field string, depth int) string {
+	op := fuzzOps[g.pick(len(fuzzOps))]
+	if depth > 1 && (op == "$not" || op == "$any") {
+		op = "$eq"
 	}
+	var arg any
+	switch op {
+	case "":
+		return jsonString(g.scalar(fuzzScalars))
+	case "$in", "$nin":
+		arg = []any{g.scalar(fuzzScalars), g.scalar(fuzzScalars)}[:1+g.pick(2)]
+	case "$gt", "$gte", "$lt", "$lte":
+		arg = g.scalar(fuzzOrdered)
+	case "$regex", "$glob":
+		arg = fuzzPatterns[op][g.pick(4)]
+	case "$exists":
+		g.exists[field] = true
+		arg = g.pick(2) == 0
+	case "$not":
+		return fmt.Sprintf(`{"$not": %s}`, g.operatorOnly(field, depth+1))
+	case "$any":
+		return fmt.Sprintf(`{"$any": [%s, %s]}`, g.operatorOnly(field, depth+1), g.operatorOnly(field, depth+1))
+	default:
+		arg = g.scalar(fuzzScalars)
+	}
+	return fmt.Sprintf(`{%q: %s}`, op, jsonString(arg))
+}
+
+// operatorOnly is a matcher that is an object of operators, as $not and $any take on a field.
+func (g *fuzzGen) operatorOnly(field string, depth int) string {
+	if m := g.matcher(field, depth); strings.HasPrefix(m, `{"$`) {
+		return m
+	}
+	return `{"$gt": 10000}`
+}
+
+func (g *fuzzGen) scalar(pool []any) any { return pool[g.pick(len(pool))] }
+
+// input returns a transfer or another action with some of the fields rules read.
+func (g *fuzzGen) input() Input {
+	in := Input{Action: []string{"transfer", "other"}[g.pick(2)], Params: map[string]any{}, Context: map[string]any{}}
+	value := func() any {
+		return g.scalar([]any{50000.0, 500.0, 10000.0, "50000", "500", "lots", "prod", "rm -rf /", true})
+	}
+	for _, f := range []string{"amount", "env", "role", "items", "tags"} {
+		switch g.pick(3) {
+		case 0: // absent
+		case 1:
+			fuzzSet(&in, f, value())
+		default:
+			fuzzSet(&in, f, []any{value(), value()}[:1+g.pick(2)])
+		}
+	}
+	return in
+}
+
+// fuzzSet puts v at field: role lives in context, the rest in params.
+func fuzzSet(in *Input, field string, v any) {
+	if field == "role" {
+		in.Context[field] = v
+	} else {
+		in.Params[field] = v
+	}
+}
+
+type fuzzVariant struct {
+	what string
+	in   Input
+}
+
+// variants returns every type-variant of in: each scalar of each field (or of its array)
+// changed in form, and each field left out or renamed, unless some rule asks whether it
+// exists.
+func (g *fuzzGen) variants(in Input) []fuzzVariant {
+	var out []fuzzVariant
+	for _, field := range []string{"amount", "env", "role", "items", "tags"} {
+		m := in.Params
+		if field == "role" {
+			m = in.Context
+		}
+		v, ok := m[field]
+		if !ok {
+			continue
+		}
+		add := func(what string, change func(Input, map[string]any)) {
+			c := Input{Action: in.Action, Params: maps.Clone(in.Params), Context: maps.Clone(in.Context)}
+			cm := c.Params
+			if field == "role" {
+				cm = c.Context
+			}
+			change(c, cm)
+			out = append(out, fuzzVariant{what: field + " " + what, in: c})
+		}
+		if !g.exists[field] {
+			add("left out", func(_ Input, cm map[string]any) { delete(cm, field) })
+			add("with its key's case changed", func(_ Input, cm map[string]any) {
+				delete(cm, field)
+				cm[string(unicode.ToUpper(rune(field[0])))+field[1:]] = v
+			})
+		}
+		for form, change := range scalarForms {
+			if arr, isArr := v.([]any); isArr {
+				for i, e := range arr {
+					if w, ok := change(e); ok {
+						add(fmt.Sprintf("item %d %s", i, form), func(_ Input, cm map[string]any) {
+							a := append([]any(nil), arr...)
+							a[i] = w
+							cm[field] = a
+						})
+					}
+				}
+			} else if w, ok := change(v); ok && (form != "in an array" || !readInto[field]) {
+				add(form, func(_ Input, cm map[string]any) { cm[field] = w })
+			}
+		}
+	}
+	return out
+}
+
+// scalarForms are the ways an agent may send a scalar in another form.
+var scalarForms = map[string]func(any) (any, bool){
+	"as text": func(v any) (any, bool) {
+		if f, ok := v.(float64); ok {
+			b, _ := json.Marshal(f)
+			return string(b), true
+		}
+		return nil, false
+	},
+	"in an array":  func(v any) (any, bool) { return []any{v}, true },
+	"in an object": func(v any) (any, bool) { return map[string]any{"v": v}, true },
+	"as null":      func(v any) (any, bool) { return nil, v != nil },
+}
+
+// TestFailClosedSeed checks the first seed is the transfer example.
+func TestFailClosedSeed(t *testing.T) {
+	g := &fuzzGen{data: failClosedSeeds[0], exists: map[string]bool{}}
+	want := `[{"match": {"action": "transfer", "params.amount": {"$gt": 10000}}, "decision": "auto_deny"}, {"match": {"action": "transfer"}, "decision": "auto_approve"}]`
+	if got := g.policy(); got != want {
+		t.Errorf("policy %s", got)
+	}
+	if in := g.input(); in.Action != "transfer" || jsonString(in.Params) != `{"amount":50000}` || len(in.Context) != 0 {
+		t.Errorf("input %s", jsonString(in))
+	}
+}
+
+// failClosedSeeds start the fuzzer on the transfer example and a few shapes around it.
+var failClosedSeeds = [][]byte{
+	// Two rules: deny {"action": "transfer", "params.amount": {"$gt": 10000}}, approve
+	// {"action": "transfer"}; a transfer of 50000.
+	{1, 1, 1, 0, 0, 0, 5, 0, 1, 5, 0, 0, 0, 0, 0, 0, 5, 0, 1, 0},
+	{3, 2, 2, 1, 4, 9, 1, 2, 5, 11, 3, 0, 2, 1, 1, 0, 0, 1, 0, 1, 1, 1, 3, 2, 2, 0, 1},
+	{2, 1, 0, 4, 6, 13, 0, 1, 0, 7, 1, 0, 1, 1, 1, 14, 2, 0, 0, 1, 3, 1, 6, 1, 1, 2},
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/agentgate/agentgate/policy"
 )
 
 // Status is where a request is in its life. Only pending moves, and only once.
@@ -48,17 +50,10 @@ func ParseUrgency(s string) (Urgency, error) {
 	return "", Errorf(KindInvalid, "invalid_urgency", "urgency %q is not one of low, normal, high, critical", s)
 }
 
-// Rank orders urgencies: critical is 3, low is 0.
+// Rank orders urgencies: critical is 3, low is 0; the rule language ranks them alike.
 func (u Urgency) Rank() int {
-	switch u {
-	case UrgencyCritical:
-		return 3
-	case UrgencyHigh:
-		return 2
-	case UrgencyLow:
-		return 0
-	}
-	return 1
+	rank, _ := policy.UrgencyRank(string(u))
+	return rank
 }
 
 // Decision values a person (or a policy) gives a request.
@@ -272,7 +267,8 @@ func checkClaim(name string) error {
 const MaxClaimLen = 256
 
 // ApplyDecision records d on r at now. It returns the audit event type of what happened
-// ("voted" when a quorum is still short, else "approved" or "denied"). r is changed only
+// (EventRequestVoted when a quorum is still short, else EventRequestApproved or
+// EventRequestDenied). r is changed only
 // when the error is nil. requireReason comes from the rule that routed the request.
 func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	if d.Decision != DecisionApproved && d.Decision != DecisionDenied {
@@ -288,7 +284,7 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 		return "", r.alreadyDecided()
 	}
 	if !now.Before(r.ExpiresAt) {
-		return "", Errorf(KindConflict, "request_expired", "request %s expired at %s; it can no longer be decided", r.ID, r.ExpiresAt.Format(time.RFC3339)).
+		return "", Errorf(KindConflict, CodeRequestExpired, "request %s expired at %s; it can no longer be decided", r.ID, r.ExpiresAt.Format(time.RFC3339)).
 			WithDetails(map[string]any{"status": string(StatusExpired), "expiresAt": r.ExpiresAt})
 	}
 	if r.PolicyDecision.RequireReason && strings.TrimSpace(d.Reason) == "" {
@@ -306,10 +302,10 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, VoterID: d.Actor.ID, Decision: d.Decision, Reason: d.Reason, Channel: d.Channel, CreatedAt: now})
 	r.UpdatedAt = now
 	if d.Decision == DecisionApproved && r.Approvals() < r.ApprovalsNeeded() {
-		return "voted", nil
+		return EventRequestVoted, nil
 	}
 	r.finish(Status(d.Decision), d.Actor.Name, d.Reason, now)
-	return d.Decision, nil
+	return statusEvent(r.Status), nil
 }
 
 // ApprovalsNeeded is how many approvals decide r: its quorum, at least one.
@@ -360,6 +356,6 @@ func (r *Request) finish(s Status, by, reason string, now time.Time) {
 }
 
 func (r *Request) alreadyDecided() *Error {
-	return Errorf(KindConflict, "already_decided", "request %s is already %s", r.ID, r.Status).
+	return Errorf(KindConflict, CodeAlreadyDecided, "request %s is already %s", r.ID, r.Status).
 		WithDetails(map[string]any{"status": string(r.Status)})
 }

@@ -111,6 +111,16 @@ func (o *Outcome) AppendJSON(b []byte) []byte {
 	if o.RequiredApprovals != 0 {
 		b = strconv.AppendInt(append(b, `,"requiredApprovals":`...), int64(o.RequiredApprovals), 10)
 	}
+	if h := o.Hold; h != nil {
+		b = appendJSONString(append(b, `,"hold":{"reason":`...), h.Reason)
+		b = appendJSONString(append(b, `,"key":`...), h.Key)
+		b = appendJSONString(append(b, `,"problem":`...), h.Problem)
+		b = appendJSONString(append(b, `,"decision":`...), h.Decision)
+		b = appendJSONString(append(b, `,"approval":{"policyId":`...), h.Approval.PolicyID)
+		b = appendJSONString(append(b, `,"policyName":`...), h.Approval.PolicyName)
+		b = strconv.AppendInt(append(b, `,"ruleIndex":`...), int64(h.Approval.RuleIndex), 10)
+		b = append(b, "}}"...)
+	}
 	return append(b, '}')
 }
 

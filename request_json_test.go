@@ -2,6 +2,7 @@ package agentgate
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -29,7 +30,7 @@ func wantJSON(t testing.TB, r Request) string {
 		t.Fatal(err)
 	}
 	if string(got) != string(pd) {
-		t.Fatalf("outcome encodes as\n%s\nencoding/json gives\n%s", got, pd)
+		t.Fatalf("outcome: %s", jsonDiff(string(got), string(pd)))
 	}
 	return string(rb)
 }
@@ -63,11 +64,17 @@ func TestRequestJSONMatchesEncodingJSON(t *testing.T) {
 	odd.Votes = nil
 	odd.UpdatedAt = time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))
 
+	held := sampleRequest() // an approval held back by a rule that could not read the request
+	held.PolicyDecision.Decision = RouteToHuman
+	held.PolicyDecision.Hold = &Hold{Reason: `policy "<Pay>" rules[0] (auto_deny) could not read params.amount: got a string that is not a number; rules[1]'s auto_approve goes to a person instead`,
+		Key: "params.amount", Problem: "got a string that is not a number", Decision: AutoDeny,
+		Approval: RuleRef{PolicyID: "pol_1", PolicyName: "Zoë & <co>", RuleIndex: 1}}
+
 	prose := sampleRequest() // compact, with space and non-ASCII text inside strings
 	prose.Params = json.RawMessage(`{"subject":"Q3 report: caf\u00e9","to":"Zoë <z@example.com>","n":"a\"b c"}`)
 	prose.Context = json.RawMessage(`{"note":"line\u2028break","k":"x y"}`)
 
-	for name, r := range map[string]Request{"full": full, "empty": empty, "pending": pending, "odd": odd, "prose": prose} {
+	for name, r := range map[string]Request{"full": full, "empty": empty, "pending": pending, "odd": odd, "prose": prose, "held": held} {
 		got, err := r.MarshalJSON()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -81,6 +88,51 @@ func TestRequestJSONMatchesEncodingJSON(t *testing.T) {
 			t.Errorf("%s: json.Marshal gives %s, %v", name, viaEncoder, err)
 		}
 	}
+}
+
+// Every field of Request, Outcome and Vote, set, is encoded as encoding/json encodes it:
+// a field added to one of them and not to the hand encoder fails here, whatever the samples
+// above set.
+func TestRequestJSONEncodesEveryField(t *testing.T) {
+	r := filled[Request](t)
+	got, err := r.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := wantJSON(t, r); string(got) != want {
+		t.Errorf("request: %s", jsonDiff(string(got), want))
+	}
+	// The outcome and the votes on their own, as lists and the audit log hold them.
+	o := filled[Outcome](t)
+	if got, want := o.AppendJSON(nil), mustMarshal(t, reflectOutcome(o)); string(got) != want {
+		t.Errorf("outcome: %s", jsonDiff(string(got), want))
+	}
+	vs := filled[[]Vote](t)
+	type reflectVote Vote
+	want := "[" + mustMarshal(t, reflectVote(vs[0])) + "," + mustMarshal(t, reflectVote(vs[1])) + "]"
+	if got := appendVotes(nil, vs); string(got) != want {
+		t.Errorf("votes: %s", jsonDiff(string(got), want))
+	}
+}
+
+// jsonDiff shows where the hand encoder's got first differs from encoding/json's want.
+func jsonDiff(got, want string) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(i-60, 0)
+	return fmt.Sprintf("the hand encoder differs from encoding/json at byte %d:\n got …%s\nwant …%s",
+		i, got[from:min(i+60, len(got))], want[from:min(i+60, len(want))])
+}
+
+func mustMarshal(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestRequestJSONRefusesBrokenRaw(t *testing.T) {
@@ -98,6 +150,9 @@ func FuzzRequestJSON(f *testing.F) {
 		r := sampleRequest()
 		r.Action, r.CreatedBy, r.DecisionReason, r.Votes[0].Reason = action, by, reason, voteReason
 		r.PolicyDecision.PolicyName = action + by
+		if nanos%2 == 0 {
+			r.PolicyDecision.Hold = &Hold{Reason: reason, Key: action, Problem: voteReason, Decision: by, Approval: RuleRef{PolicyID: by, PolicyName: reason, RuleIndex: int(nanos % 100)}}
+		}
 		r.CreatedAt = r.CreatedAt.Add(time.Duration(nanos % int64(1e12)))
 		if json.Valid([]byte(params)) {
 			r.Params = json.RawMessage(params)

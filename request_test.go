@@ -25,24 +25,24 @@ func TestApplyDecision(t *testing.T) {
 		wantCode string
 		want     Status
 	}{
-		{"approve", pending(nil), Decide{Decision: "approved", Actor: alice}, now, "approved", "", StatusApproved},
-		{"deny", pending(nil), Decide{Decision: "denied", Actor: alice}, now, "denied", "", StatusDenied},
+		{"approve", pending(nil), Decide{Decision: "approved", Actor: alice}, now, EventRequestApproved, "", StatusApproved},
+		{"deny", pending(nil), Decide{Decision: "denied", Actor: alice}, now, EventRequestDenied, "", StatusDenied},
 		{"unknown decision", pending(nil), Decide{Decision: "maybe", Actor: alice}, now, "", "invalid_decision", StatusPending},
 		{"already decided", pending(func(r *Request) { r.Status = StatusDenied }), Decide{Decision: "approved", Actor: alice}, now, "", "already_decided", StatusDenied},
 		{"at expiry", pending(nil), Decide{Decision: "approved", Actor: alice}, now.Add(time.Hour), "", "request_expired", StatusPending},
 		{"reason required", pending(func(r *Request) { r.PolicyDecision.RequireReason = true }), Decide{Decision: "approved", Actor: alice, Reason: "  "}, now, "", "reason_required", StatusPending},
-		{"reason given", pending(func(r *Request) { r.PolicyDecision.RequireReason = true }), Decide{Decision: "approved", Actor: alice, Reason: "ok"}, now, "approved", "", StatusApproved},
+		{"reason given", pending(func(r *Request) { r.PolicyDecision.RequireReason = true }), Decide{Decision: "approved", Actor: alice, Reason: "ok"}, now, EventRequestApproved, "", StatusApproved},
 		{"not an approver", pending(func(r *Request) { r.PolicyDecision.Approvers = []string{"bob"} }), Decide{Decision: "approved", Actor: alice}, now, "", "not_an_approver", StatusPending},
-		{"named approver", pending(func(r *Request) { r.PolicyDecision.Approvers = []string{"bob"} }), Decide{Decision: "approved", Actor: bob}, now, "approved", "", StatusApproved},
-		{"quorum short", pending(func(r *Request) { r.RequiredApprovals = 2 }), Decide{Decision: "approved", Actor: alice}, now, "voted", "", StatusPending},
+		{"named approver", pending(func(r *Request) { r.PolicyDecision.Approvers = []string{"bob"} }), Decide{Decision: "approved", Actor: bob}, now, EventRequestApproved, "", StatusApproved},
+		{"quorum short", pending(func(r *Request) { r.RequiredApprovals = 2 }), Decide{Decision: "approved", Actor: alice}, now, EventRequestVoted, "", StatusPending},
 		{"quorum reached", pending(func(r *Request) {
 			r.RequiredApprovals = 2
 			r.Votes = []Vote{{Voter: "bob", Decision: "approved"}}
-		}), Decide{Decision: "approved", Actor: alice}, now, "approved", "", StatusApproved},
+		}), Decide{Decision: "approved", Actor: alice}, now, EventRequestApproved, "", StatusApproved},
 		{"quorum one deny decides", pending(func(r *Request) {
 			r.RequiredApprovals = 3
 			r.Votes = []Vote{{Voter: "bob", Decision: "approved"}}
-		}), Decide{Decision: "denied", Actor: alice}, now, "denied", "", StatusDenied},
+		}), Decide{Decision: "denied", Actor: alice}, now, EventRequestDenied, "", StatusDenied},
 		{"same voter twice", pending(func(r *Request) {
 			r.RequiredApprovals = 2
 			r.Votes = []Vote{{Voter: "alice", Decision: "approved"}}

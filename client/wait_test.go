@@ -12,10 +12,15 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/client"
 	"github.com/agentgate/agentgate/internal/testserver"
+	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 // fast retries keep restart tests quick; the schedule itself is not under test.
 var fast = client.WithRetry(client.Backoff{Min: 10 * time.Millisecond, Max: 100 * time.Millisecond})
+
+// longPolls ask the server to hold each poll a minute, so that an answer within
+// waittest.WakeWithin of a decision can only come from a wake-up.
+var longPolls = client.WithPollWait(waittest.WaitTimeout)
 
 type waited struct {
 	r   *agentgate.Request
@@ -34,7 +39,7 @@ func waitInBackground(ctx context.Context, c *client.Client, id string) <-chan w
 
 func TestWaitForDecisionWokenByDecision(t *testing.T) {
 	srv := testserver.Start(t)
-	agent := client.New(srv.URL, srv.Key(t, "agent", agentgate.ScopeRequestCreate, agentgate.ScopeRequestRead))
+	agent := client.New(srv.URL, srv.Key(t, "agent", agentgate.ScopeRequestCreate, agentgate.ScopeRequestRead), longPolls)
 	approver := client.New(srv.URL, srv.Key(t, "ops-lead", agentgate.ScopeRequestDecide))
 	r, err := agent.Request(t.Context(), client.RequestInput{Action: "deploy"})
 	if err != nil {
@@ -48,7 +53,7 @@ func TestWaitForDecisionWokenByDecision(t *testing.T) {
 	if _, err := approver.Deny(t.Context(), r.ID, "not on a Friday"); err != nil {
 		t.Fatal(err)
 	}
-	got := <-done
+	got := waittest.Answer(t, done)
 	if got.err != nil || got.r.Status != agentgate.StatusDenied || got.r.DecidedBy != "ops-lead" || got.r.DecisionReason != "not on a Friday" {
 		t.Fatalf("WaitForDecision = %+v, %v", got.r, got.err)
 	}
@@ -56,7 +61,7 @@ func TestWaitForDecisionWokenByDecision(t *testing.T) {
 
 func TestWaitForDecisionSurvivesRestart(t *testing.T) {
 	srv := testserver.Start(t)
-	agent := client.New(srv.URL, srv.AdminKey, fast)
+	agent := client.New(srv.URL, srv.AdminKey, fast, longPolls)
 	r, err := agent.Request(t.Context(), client.RequestInput{Action: "deploy"})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +78,7 @@ func TestWaitForDecisionSurvivesRestart(t *testing.T) {
 	if _, err := client.New(srv.URL, srv.AdminKey).Approve(t.Context(), r.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	got := <-done
+	got := waittest.Answer(t, done)
 	if got.err != nil || got.r.Status != agentgate.StatusApproved {
 		t.Fatalf("WaitForDecision after restart = %+v, %v", got.r, got.err)
 	}

@@ -68,7 +68,7 @@ func TestAPIConcurrentDecisions(t *testing.T) {
 		for _, ev := range es {
 			if ev.EventType == ag.EventRequestApproved || ev.EventType == ag.EventRequestDenied {
 				decisions++
-				if ev.Actor != winner.DecidedBy || ev.EventType != "request."+string(winner.Status) {
+				if ev.Actor != winner.DecidedBy || ev.EventType != map[ag.Status]string{ag.StatusApproved: ag.EventRequestApproved, ag.StatusDenied: ag.EventRequestDenied}[winner.Status] {
 					t.Errorf("decision event %+v does not match the winner %s by %s", ev, winner.Status, winner.DecidedBy)
 				}
 			}

@@ -133,3 +133,19 @@ func TestAPIMCPAuthorizeRefusesBadInput(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIMCPAuthorizeFailsClosed checks that a tool call a deny rule cannot judge is not
+// allowed by a later approve rule: it goes to a person, and the answer says why.
+func TestAPIMCPAuthorizeFailsClosed(t *testing.T) {
+	eachAPI(t, func(t *testing.T, e *apiEnv) {
+		e.must(http.StatusCreated, http.MethodPost, "/api/policies", e.admin, `{"name":"transfers","enabled":true,"rules":[
+			{"match":{"action":"transfer","params.amount":{"$gt":10000}},"decision":"auto_deny"},
+			{"match":{"action":"transfer"},"decision":"auto_approve"}]}`, nil)
+		var a authorization
+		e.must(http.StatusOK, http.MethodPost, "/api/mcp/authorize", e.admin, `{"toolName":"transfer","params":{"amount":[50000]}}`, &a)
+		reason, _ := a["reason"].(string)
+		if a["decision"] != "requires_approval" || a["status"] != "pending" || !strings.Contains(reason, "params.amount") {
+			t.Errorf("a call the deny rule cannot judge = %v, want requires_approval naming params.amount", a)
+		}
+	})
+}

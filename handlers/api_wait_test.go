@@ -1,67 +1,38 @@
 package handlers_test
 
 import (
-	"context"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
+	"github.com/agentgate/agentgate/internal/waittest"
 )
 
-// readWatcher is the real store that reports each GetRequest once it has read, so a test can
-// tell that a long-poll has subscribed, read the request and is now waiting.
-type readWatcher struct {
-	*db.Store
-	onRead atomic.Pointer[func(id string)]
-}
-
-func (s *readWatcher) GetRequest(ctx context.Context, id string) (*ag.Request, error) {
-	r, err := s.Store.GetRequest(ctx, id)
-	if f := s.onRead.Load(); f != nil {
-		(*f)(id)
-	}
-	return r, err
-}
-
-// waiting returns a channel closed at the next read of request id.
-func (s *readWatcher) waiting(id string) <-chan struct{} {
-	ch := make(chan struct{})
-	var once sync.Once
-	f := func(got string) {
-		if got == id {
-			once.Do(func() { close(ch) })
-		}
-	}
-	s.onRead.Store(&f)
-	return ch
-}
-
 func TestAPIWaitReturnsOnDecision(t *testing.T) {
-	var watch *readWatcher
-	o := apiOptions{wrap: func(s *db.Store) ag.Store {
-		watch = &readWatcher{Store: s}
-		return watch
+	var waits *waittest.Store
+	o := apiOptions{maxWait: waittest.WaitTimeout, wrap: func(s *db.Store) ag.Store {
+		waits = waittest.NewStore(s)
+		return waits
 	}}
 	eachAPIWith(t, o, func(t *testing.T, e *apiEnv) {
+		waits.Watch(e.gate)
 		agent, _ := e.newKey("agent", nil, ag.ScopeRequestCreate, ag.ScopeRequestRead)
-		// A Go duration and whole seconds both work, however many.
-		for _, wait := range []string{"30s", "30", "10000000000"} {
+		// A Go duration and whole seconds both work, however many (the last is clamped to
+		// the maximum, a minute).
+		for _, wait := range []string{"60s", "60", "10000000000"} {
 			r := e.submit(agent, `{"action":"deploy"}`)
-			waiting := watch.waiting(r.ID)
 			got := make(chan *apiResponse, 1)
 			go func() { got <- e.call(http.MethodGet, "/api/requests/"+r.ID+"?wait="+wait, agent, nil) }()
 			select {
-			case <-waiting:
+			case <-waits.Waiting(r.ID):
 			case res := <-got:
 				t.Fatalf("wait=%s returned before anyone decided: %d %s", wait, res.status, res.body)
 			}
-			// The waiter has read the request pending; only the decision can end it early.
+			// The waiter has read the request pending; only a wake-up can end it early.
 			e.must(http.StatusOK, http.MethodPost, "/api/requests/"+r.ID+"/decide", e.admin, `{"decision":"denied","reason":"not today"}`, nil)
-			res := <-got
+			res := waittest.Answer(t, got)
 			var w ag.Request
 			res.want(t, http.StatusOK)
 			res.decode(t, &w)
@@ -69,7 +40,6 @@ func TestAPIWaitReturnsOnDecision(t *testing.T) {
 				t.Errorf("wait=%s returned %+v", wait, w)
 			}
 		}
-		watch.onRead.Store(nil)
 
 		// A short wait with nobody deciding returns the request still pending.
 		p := e.submit(agent, `{"action":"deploy"}`)

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"strings"
+	"reflect"
 	"time"
 	"unicode/utf8"
 
@@ -49,7 +48,7 @@ func readJSON(c echo.Context) ([]byte, error) {
 
 // unmarshalStrict decodes body, one JSON object, into v.
 func unmarshalStrict(body []byte, v any) error {
-	err := decodeStrict(bytes.NewReader(body), v)
+	err := decodeStrict(body, v)
 	switch {
 	case err == nil:
 		return nil
@@ -69,13 +68,20 @@ type trailingError struct{ error }
 func (trailingError) Is(target error) bool { return target == errTrailingData }
 func (e trailingError) Unwrap() error      { return e.error }
 
-// decodeStrict decodes one JSON value from r into v, refusing unknown fields and anything
-// after the value. It returns encoding/json's error as it is, or errTrailingData (matched
-// with errors.Is); the callers word them.
-func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
+// decodeStrict decodes one JSON value from body into v, refusing unknown fields and
+// anything after the value. Its errors all have types, matched with errors.As or
+// errors.Is: encoding/json's typed errors as they are, an *unknownFieldError or a
+// *timeTypeError for the two mistakes encoding/json reports only in text, or
+// errTrailingData. The callers word them.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if wordError(err) == nil {
+			if fe := findFieldError(body, reflect.TypeOf(v)); fe != nil {
+				return fe
+			}
+		}
 		return err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -87,19 +93,26 @@ func decodeStrict(r io.Reader, v any) error {
 	return nil
 }
 
-// unknownField returns the field, quoted as encoding/json quotes it, that a decoder with
-// DisallowUnknownFields refused; the error has no type to match, only this text.
-func unknownField(err error) (string, bool) {
-	return strings.CutPrefix(err.Error(), "json: unknown field ")
+// decodeError words a decoding error for the person who sent the body.
+func decodeError(err error) error {
+	if worded := wordError(err); worded != nil {
+		return worded
+	}
+	return ag.Errorf(ag.KindInvalid, "invalid_json", "the body could not be read as JSON: %s", err.Error())
 }
 
-func decodeError(err error) error {
+// wordError words err if it is one of the errors with a type that reading and decoding a
+// body give: encoding/json's, time's, http's, decodeStrict's or our own (a type's
+// UnmarshalJSON returns an *ag.Error). It returns nil for any other error.
+func wordError(err error) error {
 	var (
-		syntax *json.SyntaxError
-		typ    *json.UnmarshalTypeError
-		tooBig *http.MaxBytesError
-		when   *time.ParseError
-		domErr *ag.Error
+		syntax  *json.SyntaxError
+		typ     *json.UnmarshalTypeError
+		tooBig  *http.MaxBytesError
+		when    *time.ParseError
+		notTime *timeTypeError
+		unknown *unknownFieldError
+		domErr  *ag.Error
 	)
 	switch {
 	case errors.As(err, &tooBig):
@@ -117,38 +130,47 @@ func decodeError(err error) error {
 		if field == "" {
 			return ag.Errorf(ag.KindInvalid, "invalid_json", "the body must be a JSON object, not %s", typ.Value)
 		}
-		return ag.Errorf(ag.KindInvalid, "invalid_field", "field %q must be %s, not %s", field, typeName(typ.Type.String()), typ.Value).
+		return ag.Errorf(ag.KindInvalid, "invalid_field", "field %q must be %s, not %s", field, typeName(typ.Type), typ.Value).
 			WithDetails(map[string]any{"field": field})
 	case errors.As(err, &when):
 		return ag.Errorf(ag.KindInvalid, "invalid_field", "times must be RFC 3339 strings such as \"2026-01-31T15:04:05Z\", not %q", when.Value)
-	case strings.HasPrefix(err.Error(), "Time.UnmarshalJSON: "):
-		// time.Time refuses a non-string with a plain error that names no field.
-		return ag.Errorf(ag.KindInvalid, "invalid_field", "times must be RFC 3339 strings such as \"2026-01-31T15:04:05Z\"")
+	case errors.As(err, &notTime):
+		return ag.Errorf(ag.KindInvalid, "invalid_field", "field %q must be an RFC 3339 time string such as \"2026-01-31T15:04:05Z\"", notTime.Field).
+			WithDetails(map[string]any{"field": notTime.Field})
+	case errors.As(err, &unknown):
+		where := ""
+		if unknown.Where != "" {
+			where = " in " + unknown.Where
+		}
+		return ag.Errorf(ag.KindInvalid, "unknown_field", "unknown field %q%s; check its spelling", unknown.Key, where).
+			WithDetails(map[string]any{"field": unknown.Field})
 	}
-	if name, ok := unknownField(err); ok {
-		return ag.Errorf(ag.KindInvalid, "unknown_field", "unknown field %s; check its spelling", name).
-			WithDetails(map[string]any{"field": strings.Trim(name, `"`)})
-	}
-	return ag.Errorf(ag.KindInvalid, "invalid_json", "the body could not be read as JSON: %s", err.Error())
+	return nil
 }
 
 // typeName says a Go type the way a JSON author thinks of it.
-func typeName(goType string) string {
-	switch {
-	case strings.Contains(goType, "int") || strings.Contains(goType, "float"):
-		return "a number"
-	case goType == "string" || strings.HasSuffix(goType, "Status") || strings.HasSuffix(goType, "Scope") || strings.HasSuffix(goType, "Urgency"):
-		return "a string"
-	case goType == "bool":
-		return "true or false"
-	case strings.HasPrefix(goType, "[]"):
-		return "an array"
-	case strings.HasPrefix(goType, "map") || strings.Contains(goType, "RawMessage"):
-		return "an object"
-	case strings.Contains(goType, "Time"):
+func typeName(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == timeType {
 		return "an RFC 3339 time string"
 	}
-	return fmt.Sprintf("of type %s", goType)
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "of type " + t.String()
 }
 
 // storableText refuses JSON text that a database cannot store (see ag.UnstorableJSON). Left

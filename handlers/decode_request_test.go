@@ -24,6 +24,9 @@ func FuzzParseNewRequest(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	for _, s := range compactMistakes {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		fast, ok := parseNewRequest(body)
 		if !ok {
@@ -42,6 +45,49 @@ func FuzzParseNewRequest(f *testing.F) {
 			t.Fatalf("%q: fast path gives %+v, encoding/json %+v", body, fast, slow)
 		}
 	})
+}
+
+// compactMistakes are broken bodies written without a space, where the fast parser must
+// find each value's end from the punctuation alone.
+var compactMistakes = []string{
+	`{"action":"x","params":{"a":1}`,          // the object is not closed
+	`{"action":"x""urgency":"low"}`,           // no comma
+	`{"action":"x",,"urgency":"low"}`,         // two commas
+	`{"action":x}`,                            // a bare word for a string
+	`{action:"x"}`,                            // a bare key
+	`{"action":"x","params":{"a":}}`,          // no value
+	`{"action":"x","params":[1,2}}`,           // an array closed as an object
+	`{"action":"x","params":{"a":1]}`,         // an object closed as an array
+	`{"action":"x","params":"}`,               // a string not closed
+	`{"action":"x","context":nul}`,            // a cut literal
+	`{"action":"x","params":01}`,              // a leading zero
+	`{"action":"x","params":1.}`,              // a number without its fraction
+	`{"action":"x","params":-}`,               // a sign alone
+	`{"action":"x","params":1e}`,              // an exponent without digits
+	`{"action":"x","params":{}x}`,             // junk after a value
+	`{"action":"x","params":{}}]`,             // junk after the object
+	`{"action":"x"}{"action":"y"}`,            // two objects
+	`{"action":"x","params":{"a":1}"}`,        // a stray quote
+	`{"action":"x","params":truefalse}`,       // two literals
+	`{"action":"x","params":[1,]}`,            // a trailing comma in an array
+	`{"action":"x","params":{"a":1,}}`,        // a trailing comma in an object
+	`{"action":"x","urgency":"low"`,           // the body cut short
+	`{"action":"x","params":{"a":"\q"}}`,      // a bad escape
+	`{"action":"x","params":"\u12"}`,          // a short unicode escape
+	"{\"action\":\"x\",\"params\":\"a\x01\"}", // a control character in a string
+}
+
+// The fast parser refuses every broken compact body, and so does the full decoder, which
+// then words the error.
+func TestParseNewRequestRefusesCompactMistakes(t *testing.T) {
+	for _, body := range compactMistakes {
+		if in, ok := parseNewRequest([]byte(body)); ok {
+			t.Errorf("fast path took %s as %+v", body, in)
+		}
+		if err := unmarshalStrict([]byte(body), &ag.NewRequest{}); err == nil {
+			t.Errorf("the full decoder took %s", body)
+		}
+	}
 }
 
 func TestParseNewRequestTakesPlainBodies(t *testing.T) {

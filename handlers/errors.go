@@ -70,7 +70,7 @@ func toAPIError(err error) (int, errorBody) {
 			return he.Code, errorBody{Error: http.StatusText(he.Code), Code: "http_error"}
 		}
 	}
-	return http.StatusInternalServerError, errorBody{Error: "internal error; the server log has the details under this request's id", Code: "internal_error"}
+	return http.StatusInternalServerError, errorBody{Error: "internal error; the server log has the details under this request's id", Code: agentgate.CodeInternal}
 }
 
 // statusClientClosed is the status (nginx's) recorded when the client went away before

@@ -14,6 +14,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/health", s.health)
 	e.GET("/ready", s.ready)
 	e.GET("/metrics", s.metrics.handler())
+	// Discord posts its users' clicks here; the signature is the credential (no key, no CSRF).
+	e.POST("/integrations/discord/interactions", s.discordInteractions, s.bodyLimit)
 
 	api := e.Group("/api", s.cors, s.bodyLimit, s.authenticateKey, s.rateLimit)
 

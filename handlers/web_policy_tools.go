@@ -30,7 +30,7 @@ func checkRules(text string) rulesResult {
 		res.rules = []ag.Rule{}
 		return res
 	}
-	if err := decodeStrict(strings.NewReader(text), &res.rules); errors.Is(err, errTrailingData) {
+	if err := decodeStrict([]byte(text), &res.rules); errors.Is(err, errTrailingData) {
 		res.check.Error = "Only one JSON array is allowed; remove what follows it."
 		return res
 	} else if err != nil {
@@ -54,6 +54,7 @@ func checkRules(text string) rulesResult {
 func jsonProblem(text string, err error) string {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var unknown *unknownFieldError
 	switch {
 	case errors.As(err, &syn):
 		line, col := lineCol(text, syn.Offset)
@@ -64,12 +65,12 @@ func jsonProblem(text string, err error) string {
 		if where == "" {
 			return fmt.Sprintf("Line %d, column %d: the rules must be a JSON array of rule objects.", line, col)
 		}
-		return fmt.Sprintf("Line %d, column %d: %s must be %s, not %s.", line, col, where, typeName(typ.Type.String()), typ.Value)
+		return fmt.Sprintf("Line %d, column %d: %s must be %s, not %s.", line, col, where, typeName(typ.Type), typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "The JSON ends too early: a bracket or brace is not closed."
-	}
-	if name, ok := unknownField(err); ok {
-		return "Unknown field " + name + "; a rule has match, decision, approvers, channels, requireReason, requiredApprovals and owasp."
+	case errors.As(err, &unknown):
+		// The rules are the top-level array, so Where is "[i]".
+		return fmt.Sprintf("Unknown field %q in rules%s; a rule has match, decision, approvers, channels, requireReason, requiredApprovals and owasp.", unknown.Key, unknown.Where)
 	}
 	return "The rules are not valid JSON: " + err.Error() + "."
 }

@@ -52,7 +52,7 @@ func (s *Server) webDecide(c echo.Context) error {
 	switch {
 	case err == nil:
 		p.Notice = decidedNotice(decided)
-	case p.Request.Status != ag.StatusPending || ag.ErrorCode(err) == "request_expired":
+	case p.Request.Status != ag.StatusPending || ag.ErrorCode(err) == ag.CodeRequestExpired:
 		p.Error = fmt.Sprintf("This request was settled elsewhere while you were deciding: it is %s.", p.Request.Status)
 		if p.Request.DecidedBy != "" && p.Request.Status != ag.StatusExpired {
 			p.Error = fmt.Sprintf("This request was settled elsewhere while you were deciding: %s by %s.", p.Request.Status, p.Request.DecidedBy)

@@ -9,6 +9,7 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/client"
 	"github.com/agentgate/agentgate/internal/testserver"
+	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 type page struct {
@@ -74,7 +75,7 @@ func TestRequestWaitsForTheDecisionWithProgress(t *testing.T) {
 	if _, err := approver.Approve(t.Context(), id, "go"); err != nil {
 		t.Fatal(err)
 	}
-	got := <-done
+	got := waittest.Answer(t, done)
 	if got.err != nil || got.res.IsError || !strings.Contains(text(got.res), `"status": "approved"`) {
 		t.Fatalf("waited result = %v, %+v", got.err, got.res)
 	}

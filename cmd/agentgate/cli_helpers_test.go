@@ -36,6 +36,9 @@ func TestMain(m *testing.M) {
 	// Built as the Dockerfile builds it, so the tests also test the image's binary.
 	build, _, err := dockerfileBuild(binary, testVersion)
 	if err == nil {
+		err = likeTestBuild(build, dir)
+	}
+	if err == nil {
 		build.Stdout, build.Stderr = os.Stdout, os.Stderr
 		err = build.Run()
 	}
@@ -45,6 +48,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	if err := mergeChildCoverage(); err != nil {
+		fmt.Fprintln(os.Stderr, "add the child processes' coverage:", err)
+		code = 1
+	}
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -76,6 +83,7 @@ func (c *cli) command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Bu
 	for k, v := range c.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	cmd.Env = childEnv(cmd.Env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	return cmd, &stdout, &stderr

@@ -17,7 +17,7 @@ import (
 func TestMCPStdioSubprocess(t *testing.T) {
 	srv := testserver.Start(t)
 	cmd := exec.Command(binary, "mcp")
-	cmd.Env = []string{"HOME=" + t.TempDir(), "AGENTGATE_URL=" + srv.URL, "AGENTGATE_API_KEY=" + srv.AdminKey}
+	cmd.Env = childEnv("HOME="+t.TempDir(), "AGENTGATE_URL="+srv.URL, "AGENTGATE_API_KEY="+srv.AdminKey)
 	c := sdk.NewClient(&sdk.Implementation{Name: "agentgate-test", Version: "1"}, nil)
 	cs, err := c.Connect(t.Context(), &sdk.CommandTransport{Command: cmd}, nil)
 	if err != nil {

@@ -46,6 +46,9 @@ func printRequest(w io.Writer, r *agentgate.Request) error {
 		row("Reason", r.DecisionReason)
 	}
 	row("Policy", outcome(r.PolicyDecision))
+	if h := r.PolicyDecision.Hold; h != nil && h.Reason != "" {
+		row("Held", h.Reason)
+	}
 	if r.RequiredApprovals > 1 {
 		var voters []string
 		approvals := 0

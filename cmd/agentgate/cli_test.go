@@ -10,6 +10,7 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/client"
 	"github.com/agentgate/agentgate/internal/testserver"
+	"github.com/agentgate/agentgate/internal/waittest"
 )
 
 func TestCLIConfigRoundTrip(t *testing.T) {
@@ -162,14 +163,17 @@ func TestCLIRequestWaitExitCodes(t *testing.T) {
 	}
 	c := forServer(t, srv, srv.Key(t, "deploy-bot", agentgate.ScopeRequestCreate, agentgate.ScopeRequestRead))
 
-	// waitFor runs `request <action> --wait 1m` and lets decide act once it is waiting.
+	// waitFor runs `request <action> --wait 1m` and lets decide act once it is waiting; the
+	// command must then be woken and exit at once, not when its long-poll runs out.
 	waitFor := func(action string, decide func(id string)) result {
 		cmd, stdout, stderr := c.command(t.Context(), "request", action, "--wait", "1m")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		decide(srv.NextLongPoll(t))
-		return finish(t, cmd.Wait(), stdout, stderr)
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		return finish(t, waittest.Answer(t, exited), stdout, stderr)
 	}
 
 	res := waitFor("deploy", func(id string) {

@@ -28,6 +28,7 @@ type config struct {
 	LogLevel        slog.Level
 	LogFormat       string // text or json
 	CORSOrigins     []string
+	Discord         discordConfig // DISCORD_*: off when none is set
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
 	// MaxConnections caps the connections served at once; more wait in the kernel's queue.
@@ -123,6 +124,9 @@ func loadConfig(e env) (*config, error) {
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
+	}
+	if err := c.loadDiscord(e); err != nil {
+		return nil, err
 	}
 	if c.TrustedProxies, err = prefixesVar(c.get(e, "TRUSTED_PROXIES")); err != nil {
 		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)

@@ -63,11 +63,16 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err != nil {
 		return err
 	}
+	chatDiscord, err := newDiscord(cfg, gate, store, log)
+	if err != nil {
+		return err
+	}
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
-	dispatcher, delivered := app.StartDispatcher(bg, store, gate, senders, log)
+	defer chatDiscord.start(bg, log)() // waits, once bg ends, for the Gateway to close
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, chatDiscord.addSender(senders), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -81,7 +86,8 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
-		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done()})
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
+		DiscordInteractions: chatDiscord.interactions()})
 	srv := newHTTPServer(e, cfg, log)
 	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
@@ -188,11 +194,11 @@ func printKey(io stdio, secret, baseURL string) {
 func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) func(topic, id string) {
 	return func(topic, id string) {
 		switch topic {
-		case "request":
+		case db.TopicRequest:
 			gate.Broker().Publish(id)
-		case "keys":
+		case db.TopicKeys:
 			gate.InvalidateKeys()
-		case "policies":
+		case db.TopicPolicies:
 			if err := gate.ReloadPolicies(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Could not reload policies.", "err", err)
 			}

@@ -63,7 +63,7 @@ func (s *server) printedKey(t *testing.T) string {
 func startServer(t *testing.T, env ...string) *server {
 	t.Helper()
 	s := &server{cmd: exec.Command(binary, "serve"), exited: make(chan error, 1)}
-	s.cmd.Env = append([]string{"PORT=0", "LOG_FORMAT=json", "HOME=" + t.TempDir()}, env...)
+	s.cmd.Env = childEnv(append([]string{"PORT=0", "LOG_FORMAT=json", "HOME=" + t.TempDir()}, env...)...)
 	s.cmd.Stdout = &s.stdout
 	logs, err := s.cmd.StderrPipe()
 	if err != nil {

@@ -14,6 +14,12 @@ import (
 // store logs to as well) and loads its policies, webhooks and directory. The caller closes
 // the store.
 func OpenGate(ctx context.Context, databaseURL string, opts agentgate.Options) (*db.Store, *agentgate.Gate, error) {
+	return OpenGateOver(ctx, databaseURL, opts, nil)
+}
+
+// OpenGateOver is OpenGate with the gate over wrap(store) when wrap is not nil: tests put
+// a watcher between the gate and the real store there.
+func OpenGateOver(ctx context.Context, databaseURL string, opts agentgate.Options, wrap func(*db.Store) agentgate.Store) (*db.Store, *agentgate.Gate, error) {
 	store, err := db.Open(ctx, databaseURL, opts.Logger)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
@@ -22,7 +28,11 @@ func OpenGate(ctx context.Context, databaseURL string, opts agentgate.Options) (
 		store.Close()
 		return nil, nil, fmt.Errorf("migrate database: %w", err)
 	}
-	gate := agentgate.NewGate(store, opts)
+	var over agentgate.Store = store
+	if wrap != nil {
+		over = wrap(store)
+	}
+	gate := agentgate.NewGate(over, opts)
 	if err := gate.ReloadPolicies(ctx); err != nil {
 		store.Close()
 		return nil, nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
 	"github.com/agentgate/agentgate/internal/app"
+	"github.com/agentgate/agentgate/internal/waittest"
 	"github.com/agentgate/agentgate/webhook"
 )
 
@@ -35,6 +36,7 @@ type Server struct {
 	ownsDir bool
 	store   *db.Store
 	gate    *agentgate.Gate
+	waits   *waittest.Store
 	http    *httptest.Server
 	stopRun func()
 	polls   chan string
@@ -92,10 +94,18 @@ func open(dir string, ownsDir bool) (*Server, error) {
 func (s *Server) start(addr string) error {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	store, gate, err := app.OpenGate(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log})
+	// The gate reads through a waittest.Store, so that NextLongPoll can tell when a
+	// long-poll has begun waiting.
+	var waits *waittest.Store
+	store, gate, err := app.OpenGateOver(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log},
+		func(s *db.Store) agentgate.Store {
+			waits = waittest.NewStore(s)
+			return waits
+		})
 	if err != nil {
 		return err
 	}
+	waits.Watch(gate)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		store.Close()
@@ -109,10 +119,9 @@ func (s *Server) start(addr string) error {
 	bg, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { gate.Run(bg, 50*time.Millisecond); close(done) }()
-	// Webhooks are delivered as serve delivers them with WEBHOOK_ALLOW_PRIVATE=true.
 	senders := map[agentgate.ChannelKind]agentgate.Sender{agentgate.ChannelWebhook: webhook.NewSender(gate.WebhookTarget, webhook.Options{AllowPrivate: true})}
 	dispatcher, delivered := app.StartDispatcher(bg, store, gate, senders, log)
-	s.store, s.gate, s.http, s.URL = store, gate, hs, hs.URL
+	s.store, s.gate, s.waits, s.http, s.URL = store, gate, waits, hs, hs.URL
 	s.stopRun = func() { dispatcher.Shutdown(ctx); cancel(); <-done; <-delivered }
 	return nil
 }
@@ -172,12 +181,14 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
-// NextLongPoll blocks until the next long-poll not yet seen arrives, and returns the id of
+// NextLongPoll blocks until the next long-poll not yet seen has begun waiting (it has read
+// its request, so a decision can end it early only by waking it), and returns the id of
 // the request it waits on. Tests use it to act exactly while a client is waiting.
 func (s *Server) NextLongPoll(t testing.TB) string {
 	t.Helper()
 	select {
 	case id := <-s.polls:
+		s.waits.AwaitWaiting(t, id)
 		return id
 	case <-time.After(time.Minute):
 		t.Fatal("testserver: no long-poll arrived within a minute")

@@ -1,10 +1,11 @@
-package agentgate
+package policy
 
 import (
 	"fmt"
 	"strings"
 )
 
+// Fixed value slots; paths into params and context are numbered after them.
 const (
 	slotNone    = iota // a top-level $any/$all/$not, which names no field
 	slotAction         //
@@ -19,7 +20,7 @@ type slotter struct {
 }
 
 // assignSlots sets the slot of every matcher in rules and returns the paths by slot.
-func assignSlots(rules []compiledRule) []fieldPath {
+func assignSlots(rules []setRule) []fieldPath {
 	sl := &slotter{ids: map[string]int32{}, paths: []fieldPath{{root: rootNone}, {root: rootAction}, {root: rootUrgency}}}
 	for i := range rules {
 		sl.matchers(rules[i].match)
@@ -72,7 +73,7 @@ func pathKey(segs []segment) string {
 
 // packRules copies the rules' matchers and tests into two arrays in evaluation order, so
 // that evaluating a set walks memory front to back instead of chasing small allocations.
-func packRules(rules []compiledRule) {
+func packRules(rules []setRule) {
 	var pk packer
 	for i := range rules {
 		pk.count(rules[i].match)

@@ -1,15 +1,15 @@
-package agentgate
+package policy
 
 import (
 	"errors"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
+// compileRegex compiles an RE2 pattern, refusing ones too long or too big to run cheaply.
 func compileRegex(s string) (*regexp.Regexp, error) {
 	if n := utf8.RuneCountInString(s); n > maxRegexLen {
 		return nil, fmt.Errorf("the pattern is %d characters; the limit is %d", n, maxRegexLen)
@@ -93,76 +93,6 @@ func jsonType(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-// root says where a path starts.
-type root uint8
-
-const (
-	rootNone    root = iota // a top-level $any/$all/$not, which looks at the whole document
-	rootAction              // Input.Action
-	rootUrgency             // Input.Urgency
-	rootParams              // Input.Params
-	rootContext             // Input.Context
-)
-
-// segment is one step of a path: an object key, and the array index it spells (or -1).
-type segment struct {
-	key string
-	idx int
-}
-
-// fieldPath is a match key split once at compile time.
-type fieldPath struct {
-	key  string
-	root root
-	segs []segment
-	// flat is set for a bare dotted key such as "a.b": when params has no nested a.b, the key
-	// is tried as one params key, as the original read every bare key.
-	flat []segment
-}
-
-// parsePath reads "action", "urgency", "params[.x...]", "context[.x...]" or a bare key, which
-// is a path into params.
-func parsePath(key string) (fieldPath, error) {
-	if key == "" {
-		return fieldPath{}, errors.New("a match key must not be empty; write a dot path such as params.to")
-	}
-	parts := strings.Split(key, ".")
-	for _, p := range parts {
-		if p == "" {
-			return fieldPath{}, fmt.Errorf("%q has an empty path segment; write dot paths such as params.to or context.user.role", key)
-		}
-	}
-	fp := fieldPath{key: key}
-	switch parts[0] {
-	case "action", "urgency":
-		if len(parts) > 1 {
-			return fieldPath{}, fmt.Errorf("%s is a string and has no fields; to reach a parameter of that name write params.%s", parts[0], key)
-		}
-		fp.root = rootAction
-		if parts[0] == "urgency" {
-			fp.root = rootUrgency
-		}
-		return fp, nil
-	case "params":
-		fp.root, parts = rootParams, parts[1:]
-	case "context":
-		fp.root, parts = rootContext, parts[1:]
-	default:
-		fp.root = rootParams
-		if len(parts) > 1 {
-			fp.flat = []segment{{key: key, idx: -1}}
-		}
-	}
-	for _, p := range parts {
-		idx := -1
-		if len(p) <= 9 && strings.Trim(p, "0123456789") == "" {
-			idx, _ = strconv.Atoi(p)
-		}
-		fp.segs = append(fp.segs, segment{key: p, idx: idx})
-	}
-	return fp, nil
-}
-
 type litKind uint8
 
 const (
@@ -223,8 +153,9 @@ func newLiteral(v any, depth int) (literal, error) {
 
 // literalSet is the operand of $in and $nin.
 type literalSet struct {
-	items []literal
-	strs  map[string]struct{} // every string item, when there are enough to hash
+	items  []literal
+	strs   map[string]struct{} // every string item, when there are enough to hash
+	others []literal           // the items that are not strings, when strs is set
 }
 
 func newLiteralSet(vs []any) (literalSet, error) {
@@ -247,8 +178,11 @@ func newLiteralSet(vs []any) (literalSet, error) {
 		for _, x := range strs {
 			s.strs[x] = struct{}{}
 		}
+		for _, l := range s.items {
+			if l.kind != litStr {
+				s.others = append(s.others, l)
+			}
+		}
 	}
 	return s, nil
 }
-
-// Fixed value slots; paths into params and context are numbered after them.

@@ -1,34 +1,4 @@
-package agentgate
-
-// The rule language. A rule's match maps keys to matchers, all ANDed; {} matches everything.
-//
-// Keys are dot paths into {action, urgency, params, context}: "params.to", "context.user.role",
-// "params.items.0" (a number indexes an array). A key with another first segment is a path
-// into params ("amount" is "params.amount"), so it never shadows action or urgency; if that
-// path is missing, a dotted key is also tried as one params key, as the original read it.
-// "params" and "context" alone are the whole objects, and an absent one is {}. An unset
-// urgency is "normal".
-//
-// A matcher is a literal, compared with JSON equality (5 equals 5.0; a number never equals a
-// string; arrays and objects compare deeply; null equals only a present null), or an object
-// of $operators, all ANDed. An object without $ keys is a literal; mixing is an error.
-//
-//   - $eq $ne: equality; $ne also matches a missing field.
-//   - $in $nin: equality with any item of an array; $nin also matches a missing field. An
-//     array field is compared as a whole, not item by item (use $contains for that).
-//   - $lt $lte $gt $gte: numbers with numbers, strings with strings (byte order, so RFC 3339
-//     times in one zone compare correctly); other pairs do not match. On urgency a string
-//     operand compares by rank: low < normal < high < critical.
-//   - $regex: an RE2 pattern, matched anywhere in a string field (anchor with ^ and $).
-//   - $glob: path.Match, whole string: * and ? do not cross "/", [a-z] is a class, \ escapes.
-//     "*@example.com" matches an address; "/etc/*" matches "/etc/passwd" and "*" does not.
-//   - $exists: whether the field is present (a null is present).
-//   - $contains: a substring of a string field, or an item of an array field.
-//   - $any $all $not: a list of match objects (one for $not) over the whole document; they
-//     may also stand at the top of a match. Under a field, an operand made only of operators,
-//     such as {"$not": {"$regex": "^test"}}, applies to that field.
-//
-// Number fields may also be json.Number or Go integers and floats, as Go callers pass them.
+package policy
 
 import (
 	"cmp"
@@ -36,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -59,7 +28,7 @@ const operatorList = "$eq, $ne, $in, $nin, $lt, $lte, $gt, $gte, $regex, $glob, 
 // A matcher tests one key of a match object: a field's value against tests, or, for a
 // top-level $any/$all/$not, the whole document (its path has no root).
 type matcher struct {
-	slot  int32 // where an evaluation keeps the path's value; set by CompilePolicies
+	slot  int32 // where an evaluation keeps the path's value; set by NewSet
 	cost  int32 // a guess at evaluation cost: cheap matchers run first, as order cannot change the result
 	path  *fieldPath
 	tests []test // ANDed
@@ -132,18 +101,16 @@ type compiler struct {
 	matchers int
 }
 
-// fail returns an invalid_policy error about key at a position such as
-// `["$any"][1]["params.to"]`.
+// fail returns an error about key at a position such as `["$any"][1]["params.to"]`.
 func (c *compiler) fail(at, key, format string, args ...any) error {
 	e := c.failAt(at, format, args...)
-	e.Details["key"] = key
+	e.Key, e.HasKey = key, true
 	return e
 }
 
 // failAt is fail for a position with no key, such as the top of a match object.
 func (c *compiler) failAt(at, format string, args ...any) *Error {
-	return Errorf(KindInvalid, "invalid_policy", "rules[%d].match%s: %s", c.rule, at, fmt.Sprintf(format, args...)).
-		WithDetails(map[string]any{"rule": c.rule})
+	return &Error{Rule: c.rule, At: at, Reason: fmt.Sprintf(format, args...)}
 }
 
 // ruleMatch compiles a rule's match map.
@@ -230,125 +197,10 @@ func (c *compiler) operators(at, key string, fp fieldPath, obj map[string]any, d
 	return tests, nil
 }
 
-// operator compiles one field operator. Plain errors it returns are prefixed with the operator.
-func (c *compiler) operator(at, key string, fp fieldPath, op string, arg any, depth int) (test, error) {
-	bad := func(format string, args ...any) (test, error) {
-		return test{}, fmt.Errorf("%s: %s", op, fmt.Sprintf(format, args...))
-	}
-	switch op {
-	case "$eq", "$ne", "$contains":
-		lit, err := newLiteral(arg, 0)
-		if err != nil {
-			return bad("%v", err)
-		}
-		return literalTest(opcodes[op], lit), nil
-	case "$in", "$nin":
-		arr, ok := arg.([]any)
-		if !ok {
-			return bad("needs an array of values, not %s", jsonType(arg))
-		}
-		set, err := newLiteralSet(arr)
-		if err != nil {
-			return bad("%v", err)
-		}
-		return test{op: opcodes[op], x: &operand{set: set}}, nil
-	case "$lt", "$lte", "$gt", "$gte":
-		t := test{op: opcodes[op]}
-		switch a := arg.(type) {
-		case float64:
-			t.kind, t.f = litNum, a
-		case string:
-			t.kind, t.s = litStr, a
-			if fp.root == rootUrgency {
-				if _, err := ParseUrgency(a); err != nil || a == "" {
-					return bad("urgencies compare by rank; use one of low, normal, high, critical, not %q", a)
-				}
-				t.byRank, t.kind, t.f = true, litNum, float64(Urgency(a).Rank())
-			}
-		default:
-			return bad("needs a number or a string, not %s", jsonType(arg))
-		}
-		return t, nil
-	case "$regex":
-		s, ok := arg.(string)
-		if !ok {
-			return bad("needs a pattern string, not %s", jsonType(arg))
-		}
-		re, err := compileRegex(s)
-		if err != nil {
-			return bad("%v", err)
-		}
-		prefix, _ := re.LiteralPrefix()
-		return test{op: opRegex, s: prefix, x: &operand{re: re}}, nil
-	case "$glob":
-		s, ok := arg.(string)
-		if !ok {
-			return bad("needs a pattern string, not %s", jsonType(arg))
-		}
-		if _, err := path.Match(s, ""); err != nil {
-			return bad("%q is not a valid pattern (check [ ] and \\ escapes)", s)
-		}
-		const meta = "*?[]\\"
-		prefix := s[:strings.IndexAny(s+"*", meta)]
-		suffix := s[strings.LastIndexAny(s, meta)+1:]
-		return test{op: opGlob, s: prefix, x: &operand{glob: s, suffix: suffix}}, nil
-	case "$exists":
-		b, ok := arg.(bool)
-		if !ok {
-			return bad("needs true or false, not %s", jsonType(arg))
-		}
-		return test{op: opExists, exists: b}, nil
-	case "$any", "$all", "$not":
-		return c.boolOp(fmt.Sprintf("%s[%q]", at, op), key, op, arg, fp, depth)
-	}
-	return test{}, fmt.Errorf("unknown operator %q; operators are %s", op, operatorList)
-}
-
-// boolOp compiles $any/$all (arrays of clauses) or $not (one clause). at already names op.
-func (c *compiler) boolOp(at, key, op string, arg any, fp fieldPath, depth int) (test, error) {
-	t := test{op: opcodes[op], x: &operand{}}
-	elems := []any{arg}
-	if op != "$not" {
-		arr, ok := arg.([]any)
-		if !ok || len(arr) == 0 {
-			return test{}, c.fail(at, key, "%s needs a non-empty array of match objects, not %s", op, jsonType(arg))
-		}
-		elems = arr
-	}
-	for i, e := range elems {
-		eat := at
-		if op != "$not" {
-			eat = fmt.Sprintf("%s[%d]", at, i)
-		}
-		obj, ok := e.(map[string]any)
-		if !ok {
-			return test{}, c.fail(eat, key, "%s needs match objects such as {\"action\": \"send_email\"}, not %s", op, jsonType(e))
-		}
-		if c.matchers++; c.matchers > maxMatchers {
-			return test{}, c.fail(eat, key, "a rule may hold at most %d matchers", maxMatchers)
-		}
-		var cl clause
-		var err error
-		if fp.root != rootNone && len(obj) > 0 && allOperators(obj) {
-			cl.onField = true
-			cl.field, err = c.operators(eat, key, fp, obj, depth+1)
-		} else {
-			cl.doc, err = c.matchObject(eat, obj, depth+1)
-		}
-		if err != nil {
-			return test{}, err
-		}
-		t.x.clauses = append(t.x.clauses, cl)
-	}
-	return t, nil
-}
-
-// asFail turns a plain error into an invalid_policy error at `at`; *Error passes through.
+// asFail turns a plain error into an *Error at `at`; an *Error passes through.
 func (c *compiler) asFail(at, key string, err error) error {
 	if _, ok := errors.AsType[*Error](err); ok {
 		return err
 	}
 	return c.fail(at, key, "%v", err)
 }
-
-// compileRegex compiles an RE2 pattern, refusing ones too long or too big to run cheaply.

@@ -1,13 +1,12 @@
-package agentgate
+package policy
 
 import (
 	"cmp"
 	"maps"
 	"slices"
-	"strings"
-	"unicode"
 )
 
+// maxIndexes bounds the indexes one evaluation consults.
 const maxIndexes = 8
 
 // indexKey is a path a rule's match requires to equal one of some strings.
@@ -19,7 +18,7 @@ type indexKey struct {
 // indexRules files each rule under one path it requires to be one of some strings: action
 // when it can, else the path most rules can be filed under. Rules with no such path, or whose
 // path did not make the maxIndexes most used, are general.
-func indexRules(rules []compiledRule) ([]ruleIndex, []int32) {
+func indexRules(rules []setRule) ([]ruleIndex, []int32) {
 	keys := make([][]indexKey, len(rules))
 	uses := map[int32]int{}
 	for i := range rules {
@@ -63,6 +62,7 @@ func indexRules(rules []compiledRule) ([]ruleIndex, []int32) {
 				indexes[k].byValue[v] = append(l, int32(i))
 			}
 		}
+		indexes[k].all = append(indexes[k].all, int32(i))
 	}
 	return indexes, general
 }
@@ -104,15 +104,3 @@ func stringItems(items []literal, r root) ([]string, bool) {
 	}
 	return vs, true
 }
-
-func validChannel(ch string) bool {
-	for _, k := range channelKinds {
-		if rest, ok := strings.CutPrefix(ch, k); ok {
-			return rest != "" && strings.IndexFunc(rest, unicode.IsSpace) < 0
-		}
-	}
-	return false
-}
-
-// value is one field looked up in an input. Strings are kept unboxed so that looking at
-// action and urgency does not allocate.

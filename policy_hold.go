@@ -1,0 +1,75 @@
+package agentgate
+
+import (
+	"strconv"
+
+	"github.com/agentgate/agentgate/policy"
+)
+
+// held is the outcome of an approval held back by an earlier rule that could not read the
+// request: the earlier rule's outcome (its people, channels and tag), routed to people, with
+// a Hold that says why.
+func (s *PolicySet) held(in policy.Input, res policy.Result) Outcome {
+	by, approval := &s.rules[res.HeldBy], &s.rules[res.Rule]
+	why, _ := s.set.Explain(in, res.HeldBy)
+	out := by.result()
+	out.Decision = RouteToHuman
+	out.Hold = &Hold{
+		Key: why.Key, Problem: why.Problem, Decision: by.outcome.Decision, Approval: approval.ref(),
+	}
+	out.Hold.Reason = holdReason(by.ref(), out.Hold)
+	return out
+}
+
+// holdReason is a hold in one sentence, naming rules as the policy's JSON does (from 0),
+// e.g. `policy "Transfers" rules[0] (auto_deny) could not read params.amount: got a string
+// that is not a number; rules[1]'s auto_approve goes to a person instead`.
+func holdReason(by RuleRef, h *Hold) string {
+	approval := "rules[" + strconv.Itoa(h.Approval.RuleIndex) + "]"
+	if h.Approval.PolicyID != by.PolicyID {
+		approval = ruleName(h.Approval)
+	}
+	return ruleName(by) + " (" + h.Decision + ") could not read " + h.Key + ": " + h.Problem +
+		"; " + approval + "'s " + AutoApprove + " goes to a person instead"
+}
+
+// ruleName names a rule: policy "Transfers" rules[0].
+func ruleName(r RuleRef) string {
+	return "policy " + strconv.Quote(r.PolicyName) + " rules[" + strconv.Itoa(r.RuleIndex) + "]"
+}
+
+// ref names the rule.
+func (r *compiledRule) ref() RuleRef {
+	return RuleRef{PolicyID: r.outcome.PolicyID, PolicyName: r.outcome.PolicyName, RuleIndex: r.index}
+}
+
+// UndecidedRule is a rule that could not read a request, and why.
+type UndecidedRule struct {
+	RuleRef
+	Decision string `json:"decision"` // what it decides when it matches
+	Key      string `json:"key"`      // the match key it could not read
+	Problem  string `json:"problem"`  // what was wrong with that field
+}
+
+// Undecided lists, in evaluation order, the rules of s that could not read in among those
+// tried before the answer: every rule before the one that matched (for a held approval, the
+// approving one), or every rule when none matched.
+func (s *PolicySet) Undecided(in Input) []UndecidedRule {
+	if s == nil {
+		return []UndecidedRule{}
+	}
+	pin := in.forEngine()
+	res := s.set.Evaluate(pin)
+	end := res.Rule
+	if end < 0 {
+		end = len(s.rules)
+	}
+	out := []UndecidedRule{}
+	for i, v := range s.set.Trace(pin)[:end] {
+		if v.Truth == policy.Undecided {
+			r := &s.rules[i]
+			out = append(out, UndecidedRule{RuleRef: r.ref(), Decision: r.outcome.Decision, Key: v.Reason.Key, Problem: v.Reason.Problem})
+		}
+	}
+	return out
+}
