@@ -15,9 +15,9 @@ import (
 	"github.com/agentgate/agentgate/internal/smtptest"
 )
 
-// financePolicy routes "pay" to the finance group; two of them must approve. It names no
-// channel, so with APPROVER_EMAILS set email is its channel, to the group's addresses.
-const financePolicy = `[{"match":{"action":"pay"},"decision":"route_to_human","approvers":["group:finance"],"requiredApprovals":2}]`
+// financePolicy routes "pay" to the finance group by email: a bare "email" channel reaches
+// the group's addresses. Two of them must approve.
+const financePolicy = `[{"match":{"action":"pay"},"decision":"route_to_human","approvers":["group:finance"],"channels":["email"],"requiredApprovals":2}]`
 
 func (s *stack) policy(rules string) {
 	s.t.Helper()
@@ -38,7 +38,7 @@ func (s *stack) policy(rules string) {
 func TestEmailEndToEnd(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, store *db.Store) {
 		in := smtptest.New()
-		s := newStack(t, store, smtptest.Start(t, in, 0), ag.Options{ApproverEmails: []string{"ops@example.com"}})
+		s := newStack(t, store, smtptest.Start(t, in, 0), ag.Options{})
 		ana := s.person("Ana", "ana@example.com", "finance")
 		bruno := s.person("Bruno", "bruno@example.com", "finance")
 		s.person("Carl", "", "finance") // no address: no email
