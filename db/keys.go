@@ -38,7 +38,7 @@ func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agent
 		}
 		_, err := tx.exec(insertKeySQL, k.ID, k.Name, k.Prefix, k.Hash, scopes, intOrNil(k.RateLimit),
 			toMicros(k.CreatedAt), toMicros(k.UpdatedAt), microsOrNil(k.LastUsedAt),
-			k.RequestCount, microsOrNil(k.RevokedAt), nullIfNone(k.PersonID))
+			k.RequestCount, microsOrNil(k.RevokedAt), nullIfEmpty(k.PersonID))
 		if isNameTaken(err) {
 			return fmt.Errorf("API key %s: %w", k.ID, agentgate.ErrNameTaken)
 		}
@@ -114,7 +114,7 @@ func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentg
 			return err
 		}
 		err := tx.execOne(notFound("API key", k.ID), updateKeySQL, k.Name, scopes, intOrNil(k.RateLimit),
-			toMicros(k.UpdatedAt), microsOrNil(k.RevokedAt), nullIfNone(k.PersonID), k.ID)
+			toMicros(k.UpdatedAt), microsOrNil(k.RevokedAt), nullIfEmpty(k.PersonID), k.ID)
 		if isNameTaken(err) {
 			return fmt.Errorf("API key %s: %w", k.ID, agentgate.ErrNameTaken)
 		}
@@ -234,12 +234,4 @@ func scanKey(sc scanner) (agentgate.APIKey, error) {
 		return k, fmt.Errorf("decode scopes of key %s: %w", k.ID, err)
 	}
 	return k, nil
-}
-
-// nullIfNone returns s, or nil (NULL) for "": a reference to nothing.
-func nullIfNone(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
