@@ -233,6 +233,20 @@ func (g *Gate) WebhookDeliveries(ctx context.Context, id string, f DeliveryFilte
 	return g.store.ListDeliveries(ctx, f)
 }
 
+// WebhookDelivery returns one delivery of a webhook's log with its attempts; another
+// webhook's delivery is not found. The log outlives the webhook, so this does not ask
+// whether the webhook still exists.
+func (g *Gate) WebhookDelivery(ctx context.Context, webhookID, deliveryID string) (*Delivery, error) {
+	d, err := lookup(ctx, "delivery", deliveryID, g.store.GetDelivery)
+	if err != nil {
+		return nil, err
+	}
+	if d.Channel != ChannelWebhook || d.Target != webhookID {
+		return nil, NotFound("delivery", deliveryID)
+	}
+	return d, nil
+}
+
 // ReplayDelivery sends a webhook's delivered or failed delivery again, with the same id
 // (receivers deduplicate by it) and the same payload, on a fresh retry schedule.
 func (g *Gate) ReplayDelivery(ctx context.Context, actor Actor, webhookID, deliveryID string) (*Delivery, error) {

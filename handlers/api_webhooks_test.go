@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -39,13 +40,23 @@ func (e *apiEnv) createWebhook(body string) apiWebhook {
 }
 
 // deliver runs a dispatcher on the env's gate until the test ends.
-func (e *apiEnv) deliver() {
-	e.t.Helper()
-	d := e.gate.Dispatcher(map[ag.ChannelKind]ag.Sender{ag.ChannelWebhook: webhook.NewSender(e.gate.WebhookTarget, webhook.Options{AllowPrivate: true})}, ag.DispatcherOptions{})
+func (e *apiEnv) deliver() { runDispatcher(e.t, e.gate, nil) }
+
+// runDispatcher delivers g's webhooks (private targets allowed) until the test ends,
+// telling attempted, when given, of each attempt once it is recorded.
+func runDispatcher(t testing.TB, g *ag.Gate, attempted func(deliveryID string)) {
+	t.Helper()
+	o := ag.DispatcherOptions{Logger: slog.New(slog.DiscardHandler), OnAttempt: func(d ag.Delivery, _ ag.DeliveryAttempt) {
+		g.DeliveryAttempted(d.ID)
+		if attempted != nil {
+			attempted(d.ID)
+		}
+	}}
+	d := g.Dispatcher(map[ag.ChannelKind]ag.Sender{ag.ChannelWebhook: webhook.NewSender(g.WebhookTarget, webhook.Options{AllowPrivate: true})}, o)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { d.Run(ctx); close(done) }()
-	e.t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() { cancel(); <-done })
 	<-d.Started()
 }
 

@@ -5,6 +5,7 @@ import (
 
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/static"
+	"github.com/agentgate/agentgate/views"
 )
 
 // routes is the one route table, read top to bottom, grouped by resource.
@@ -110,4 +111,15 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET(peoplePath+"/:id", s.webPerson, need(ag.ScopeAdmin))
 	app.POST(peoplePath+"/:id", s.webUpdatePerson, need(ag.ScopeAdmin))
 	app.POST(peoplePath+"/:id/delete", s.webDeletePerson, need(ag.ScopeAdmin))
+
+	app.GET(views.WebhooksPath, s.webWebhooks, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath, s.webCreateWebhook, need(ag.ScopeWebhookManage))
+	app.GET(views.WebhooksPath+"/:id", s.webWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id", s.webUpdateWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/enabled", s.webToggleWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/rotate-secret", s.webRotateWebhookSecret, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/delete", s.webDeleteWebhook, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/test", s.webTestWebhook, need(ag.ScopeWebhookManage))
+	app.GET(views.WebhooksPath+"/:id/deliveries/:delivery", s.webDelivery, need(ag.ScopeWebhookManage))
+	app.POST(views.WebhooksPath+"/:id/deliveries/:delivery/replay", s.webReplayDelivery, need(ag.ScopeWebhookManage))
 }

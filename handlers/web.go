@@ -127,6 +127,7 @@ func (s *Server) shell(c echo.Context, section, title string) views.Shell {
 			ReadRequests: k.Has(ag.ScopeRequestRead), Decide: k.Has(ag.ScopeRequestDecide),
 			ReadAudit: k.Has(ag.ScopeAuditRead), ReadPolicies: k.Has(ag.ScopePolicyRead),
 			WritePolicies: k.Has(ag.ScopePolicyWrite), Admin: k.Has(ag.ScopeAdmin),
+			ManageWebhooks: k.Has(ag.ScopeWebhookManage),
 		}
 	}
 	return sh
@@ -144,7 +145,7 @@ func (s *Server) renderErrorPage(c echo.Context, status int, msg string) error {
 }
 
 // dashboardScopes are the scopes that open at least one dashboard page.
-var dashboardScopes = []ag.Scope{ag.ScopeRequestRead, ag.ScopeAuditRead, ag.ScopePolicyRead}
+var dashboardScopes = []ag.Scope{ag.ScopeRequestRead, ag.ScopeAuditRead, ag.ScopePolicyRead, ag.ScopeWebhookManage}
 
 // home is the first page the key may see.
 func home(k *ag.APIKey) string {
@@ -155,6 +156,8 @@ func home(k *ag.APIKey) string {
 		return "/audit"
 	case k.Has(ag.ScopePolicyRead):
 		return "/policies"
+	case k.Has(ag.ScopeWebhookManage):
+		return views.WebhooksPath
 	}
 	return "/login"
 }

@@ -179,21 +179,7 @@ func TestBrowserDashboard(t *testing.T) {
 
 // screenshots writes every page at laptop and phone size into docs/screenshots.
 func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo) {
-	dir := filepath.Join("..", "docs", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shoot := func(ctx context.Context, name string) {
-		tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		png, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shoot := func(ctx context.Context, name string) { screenshot(t, ctx, name) }
 	settle := chromedp.Sleep(300 * time.Millisecond) // fonts and the live badge; pictures only
 	guest := person(t, browser)
 	for _, size := range []struct {
@@ -233,4 +219,22 @@ func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo
 	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(base+"/requests/"+d.deploy), live, settle)
 	shoot(ctx, "request-dark-phone")
+}
+
+// screenshot writes what the tab shows to docs/screenshots/<name>.png.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := filepath.Join("..", "docs", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

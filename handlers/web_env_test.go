@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -67,17 +68,22 @@ func (c *testClock) rewind(d time.Duration) {
 }
 
 type envOptions struct {
+	// dialect is the database: "sqlite" (the default) or "postgres" (see eachWeb).
+	dialect string
+	// checkWebhookURL is the gate's check of where webhook URLs lead (none by default).
+	checkWebhookURL func(ctx context.Context, rawURL string) error
+
 	baseURL   string
 	liveClock bool // follow the wall clock (browser tests)
 }
 
 func newWebEnv(t testing.TB, o envOptions) *webEnv {
 	t.Helper()
-	store := dbtest.Open(t, "sqlite")
+	store := dbtest.Open(t, cmp.Or(o.dialect, "sqlite"))
 	e := &webEnv{t: t, clock: &testClock{now: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)},
 		agent: ag.Actor{Name: "billing-agent", Type: ag.ActorAPIKey}, stopCh: make(chan struct{})}
 	e.clock.live = o.liveClock
-	opts := ag.Options{DefaultTTL: 2 * time.Hour, Clock: e.clock}
+	opts := ag.Options{DefaultTTL: 2 * time.Hour, Clock: e.clock, CheckWebhookURL: o.checkWebhookURL}
 	e.gate = ag.NewGate(store, opts)
 	ctx := context.Background()
 	if err := e.gate.ReloadPolicies(ctx); err != nil {

@@ -193,5 +193,16 @@
     }
   });
 
+  // "All events" covers every single event type, which then cannot be ticked apart.
+  document.addEventListener("change", function (e) {
+    var all = e.target;
+    if (!all.hasAttribute || !all.hasAttribute("data-all-events")) return;
+    all.closest("fieldset").querySelectorAll('input[name="events"]:not([data-all-events])').forEach(function (c) { c.disabled = all.checked; });
+  });
+
+  // On a narrow screen the navigation scrolls sideways: keep the current page in sight.
+  var current = document.querySelector('.nav a[aria-current="page"]');
+  if (current) current.scrollIntoView({ block: "nearest", inline: "nearest" });
+
   if (document.visibilityState !== "hidden") connect(); else liveBadge("paused");
 })();

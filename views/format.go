@@ -218,10 +218,19 @@ func Count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
+	return Comma(n) + " " + Plural(noun)
+}
+
+// Plural is the plural of a noun the dashboard counts: "rule" → "rules", "delivery" →
+// "deliveries", "person" → "people".
+func Plural(noun string) string {
 	if noun == "person" {
-		return Comma(n) + " people"
+		return "people"
 	}
-	return Comma(n) + " " + noun + "s"
+	if stem, ok := strings.CutSuffix(noun, "y"); ok && stem != "" && !strings.ContainsAny(stem[len(stem)-1:], "aeiou") {
+		return stem + "ies"
+	}
+	return noun + "s"
 }
 
 // initial is the first letter of a name, for the identity badge.

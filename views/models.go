@@ -31,6 +31,8 @@ type Can struct {
 	ReadPolicies  bool
 	WritePolicies bool
 	Admin         bool
+	// ManageWebhooks opens the webhook pages (webhook:manage).
+	ManageWebhooks bool
 }
 
 // Shell is what every page's frame shows: title, navigation, the signed-in identity.
