@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/big"
 	"strconv"
 	"strings"
 	"testing"
@@ -40,9 +41,9 @@ func TestValidateRefusesWhatCannotBeStoredFaithfully(t *testing.T) {
 		name, params, code, path string
 	}{
 		{"ordinary", `{"items":[{"amount":12.5},{"amount":-3e2}],"ok":true,"n":null}`, "", ""},
-		{"largest float", `{"a":1.7976931348623157e308,"b":-1.7976931348623157e308}`, "", ""},
-		{"smallest float", `{"a":5e-324,"b":2.2250738585072014e-308}`, "", ""},
-		{"zero with exponent", `{"a":0e999,"b":-0.0E-1000}`, "", ""},
+		{"largest in full", `{"a":1e99,"b":-9.99e99,"c":0.5e100}`, "", ""},
+		{"smallest in full", `{"a":1e-99,"b":-1.5e-98,"c":0.01e-97}`, "", ""},
+		{"zero with exponent", `{"a":0e999,"b":-0.0E-90,"c":0e99999}`, "", ""},
 		{"integer beyond 2^53", `{"a":123456789012345678901234567890}`, "", ""},
 		{"100-character integer", `{"a":` + long + `}`, "", ""},
 		{"overflow", `{"items":[1,2,3,{"amount":1e999}]}`, "number_out_of_range", "params.items[3].amount"},
@@ -50,9 +51,12 @@ func TestValidateRefusesWhatCannotBeStoredFaithfully(t *testing.T) {
 		{"negative overflow", `{"a":-1.8e308}`, "number_out_of_range", "params.a"},
 		{"underflow", `{"a":{"b":1e-400}}`, "number_out_of_range", "params.a.b"},
 		{"huge exponent", `{"a":1e999999}`, "number_out_of_range", "params.a"},
-		{"zero with a huge exponent", `{"a":0e-20000}`, "number_out_of_range", "params.a"},
 		{"101-character number", `{"a":` + long + `0}`, "number_too_long", "params.a"},
 		{"long fraction", `{"a":0.` + strings.Repeat("1", 200) + `}`, "number_too_long", "params.a"},
+		{"float64 but 101 digits in full", `{"a":1e100}`, "number_too_long", "params.a"},
+		{"largest float64", `{"a":1.7976931348623157e308}`, "number_too_long", "params.a"},
+		{"101 digits of fraction in full", `{"a":1e-100}`, "number_too_long", "params.a"},
+		{"zero with a long scale", `{"a":0e-20000}`, "number_too_long", "params.a"},
 		{"duplicate key", `{"to":"a@example.com","to":"b@example.com"}`, "duplicate_key", "params.to"},
 		{"duplicate nested", `{"user":{"id":1,"name":"x","id":2}}`, "duplicate_key", "params.user.id"},
 		{"duplicate through an escape", `{"id":1,"\u0069d":2}`, "duplicate_key", "params.id"},
@@ -110,7 +114,7 @@ func manyKeys(n int) string {
 func FuzzCheckObject(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"a":1}`, ` {"a" : [1, 2.5e3, {"b":null}], "c":"\u00e9"} `, `{"a":1,"a":2}`,
-		`{"a":1e999}`, `{"a":1e-999}`, `{"a":0e99999}`, nested(33, `1`), nested(32, `[]`),
+		`{"a":1e999}`, `{"a":1e-999}`, `{"a":0e99999}`, `{"a":1e99,"b":1e100,"c":0.0e-99,"d":-0.5e-98}`, nested(33, `1`), nested(32, `[]`),
 		`{"a":"\ud800"}`, `{"a":"\u0000"}`, `{"a\u0062":1,"ab":2}`, `{"a":-0.0}`, `{"a":[}`,
 		`{"a":` + strings.Repeat("9", 120) + `}`, `{"a":tru}`, `{"a":"x"}}`, `{"\u00e9":1,"é":2}`,
 	} {
@@ -204,28 +208,45 @@ func firstFault(t *testing.T, b []byte) string {
 				top.keys[v] = true
 			}
 		case json.Number:
-			if len(v) > MaxNumberLen {
-				return "number_too_long"
-			}
-			if outOfFloatRange(string(v)) {
-				return "number_out_of_range"
+			if code := numberFault(string(v)); code != "" {
+				return code
 			}
 		}
 	}
 }
 
-// outOfFloatRange is the range rule said plainly: a float64 must hold the number, and a
-// non-zero number must not become 0; an exponent beyond ±1000 is refused outright.
-func outOfFloatRange(s string) bool {
-	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
-	if hasExp {
-		e := strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
-		if len(e) > 4 || e != "" && mustAtoi(e) > 1000 {
-			return true
-		}
+// numberFault is the number rule said plainly, with math/big working out the integer part
+// PostgreSQL writes; the scale is the fraction's digits less the exponent.
+func numberFault(s string) string {
+	if len(s) > MaxNumberLen {
+		return "number_too_long"
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	return err != nil || f == 0 && strings.Trim(mant, "-0.") != ""
+	mant, expText, _ := strings.Cut(strings.ToLower(s), "e")
+	exp, err := strconv.Atoi(expText)
+	if expText == "" {
+		exp, err = 0, nil
+	}
+	_, frac, _ := strings.Cut(mant, ".")
+	nonZero := strings.Trim(mant, "-0.") != ""
+	var digits int
+	switch {
+	case err != nil || exp > 5000 || exp < -5000:
+		digits = MaxNumberLen + 1
+		if !nonZero && !strings.HasPrefix(expText, "-") {
+			digits = 1
+		}
+	default:
+		r, _ := new(big.Rat).SetString(s)
+		whole := new(big.Int).Quo(new(big.Int).Abs(r.Num()), r.Denom())
+		digits = len(whole.String()) + max(0, len(frac)-exp)
+	}
+	if digits <= MaxNumberLen {
+		return ""
+	}
+	if f, err := strconv.ParseFloat(s, 64); err != nil || f == 0 && nonZero {
+		return "number_out_of_range"
+	}
+	return "number_too_long"
 }
 
 func mustAtoi(s string) int {
