@@ -58,6 +58,8 @@ func (s *Server) routes(e *echo.Echo) {
 
 	app.GET("/requests", s.webRequests, need(ag.ScopeRequestRead))
 	app.GET("/requests/:id", s.webRequest, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/params.json", s.webRequestParams, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/context.json", s.webRequestContext, need(ag.ScopeRequestRead))
 	app.POST("/requests/:id/decide", s.webDecide, need(ag.ScopeRequestDecide))
 
 	app.GET("/audit", s.webAudit, need(ag.ScopeAuditRead))

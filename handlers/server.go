@@ -55,6 +55,7 @@ func New(gate *agentgate.Gate, cfg Config) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.JSONSerializer = boundedJSON{}
 	e.IPExtractor = echo.ExtractIPDirect()
 	s.routes(e)
 	return e
