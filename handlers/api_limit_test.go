@@ -1,0 +1,46 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	ag "github.com/agentgate/agentgate"
+)
+
+// Every list serves at most 100 items a page, as the original server did: a larger limit is
+// served as 100 and pagination says so; a limit that is not a whole number from 1 is refused.
+func TestAPIListLimitIsHeldTo100(t *testing.T) {
+	eachAPI(t, func(t *testing.T, e *apiEnv) {
+		ctx := context.Background()
+		for i := range 105 {
+			if _, err := e.gate.Submit(ctx, ag.Actor{Name: "agent"}, ag.NewRequest{Action: fmt.Sprintf("a%d", i)}); err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("key-%d", i)
+			if _, _, err := e.gate.CreateKey(ctx, ag.SystemActor, ag.KeyInput{Name: &name, Scopes: []ag.Scope{ag.ScopeRequestRead}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(l apiList) int { return len(l.Requests) + len(l.Entries) + len(l.Keys) + len(l.Policies) }
+		for _, path := range []string{"/api/requests", "/api/audit", "/api/api-keys", "/api/policies"} {
+			for _, tc := range []struct {
+				limit     string
+				wantLimit int
+			}{{"100", 100}, {"101", 100}, {"5000", 100}, {"99999999999999999999", 100}, {"7", 7}} {
+				var l apiList
+				e.must(http.StatusOK, http.MethodGet, path+"?limit="+tc.limit, e.admin, nil, &l)
+				if l.Pagination.Limit != tc.wantLimit || count(l) > tc.wantLimit || path != "/api/policies" && count(l) != tc.wantLimit {
+					t.Errorf("%s?limit=%s: %d items, pagination %+v", path, tc.limit, count(l), l.Pagination)
+				}
+			}
+			for _, bad := range []string{"0", "-1", "-99999999999999999999", "ten", "1.5"} {
+				ae := e.call(http.MethodGet, path+"?limit="+bad, e.admin, nil).wantError(t, http.StatusBadRequest, "invalid_query")
+				if ae.Details["param"] != "limit" {
+					t.Errorf("%s?limit=%s: details %v", path, bad, ae.Details)
+				}
+			}
+		}
+	})
+}
