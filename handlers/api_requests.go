@@ -40,7 +40,7 @@ func (s *Server) listRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"requests": nonNil(rs), "pagination": paginate(f.Page, total)})
+	return requestsJSON(c, rs, paginate(f.Page, total))
 }
 
 // getRequest returns a request; with ?wait=30s (or 30) it holds until the request is
@@ -136,6 +136,30 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// requestsJSON answers with a page of requests: what c.JSON would send for
+// {"requests": rs, "pagination": p}, written by hand, as requestJSON writes one request.
+func requestsJSON(c echo.Context, rs []ag.Request, p pagination) error {
+	if c.Request().URL.RawQuery != "" && c.QueryParams().Has("pretty") {
+		return c.JSON(http.StatusOK, map[string]any{"requests": nonNil(rs), "pagination": p})
+	}
+	b := make([]byte, 0, 1024*(len(rs)+1))
+	b = strconv.AppendInt(append(b, `{"pagination":{"total":`...), int64(p.Total), 10)
+	b = strconv.AppendInt(append(b, `,"limit":`...), int64(p.Limit), 10)
+	b = strconv.AppendInt(append(b, `,"offset":`...), int64(p.Offset), 10)
+	b = strconv.AppendBool(append(b, `,"hasMore":`...), p.HasMore)
+	b = append(b, `},"requests":[`...)
+	for i := range rs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = rs[i].AppendJSON(b); err != nil {
+			return err
+		}
+	}
+	return c.JSONBlob(http.StatusOK, append(b, "]}\n"...))
 }
 
 // requestJSON answers with one request. It is what c.JSON would send, encoded without
