@@ -2,8 +2,12 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	ag "github.com/agentgate/agentgate"
@@ -40,6 +44,47 @@ func TestAPIListLimitIsHeldTo100(t *testing.T) {
 				if ae.Details["param"] != "limit" {
 					t.Errorf("%s?limit=%s: details %v", path, bad, ae.Details)
 				}
+			}
+		}
+	})
+}
+
+// The list page, written by hand, is byte for byte what encoding/json writes for the same
+// requests and pagination, whatever the requests hold and however a database spaces JSON.
+func TestAPIListIsWhatEncodingJSONWrites(t *testing.T) {
+	eachAPI(t, func(t *testing.T, e *apiEnv) {
+		ctx := context.Background()
+		for _, body := range []string{
+			`{"action":"send_email","params":{"to":"a@example.com","html":"<b>&</b>"},"context":{"note":"é \u2028"},"urgency":"high"}`,
+			`{"action":"deploy","params":{"n":[1,2.5,{"x":null}]}}`,
+			`{"action":"x"}`,
+		} {
+			r := e.submit(e.admin, body)
+			if r.Action == "deploy" {
+				e.must(http.StatusOK, http.MethodPost, "/api/requests/"+r.ID+"/decide", e.admin, `{"decision":"denied","reason":"not <now>"}`, nil)
+			}
+		}
+		for _, query := range []string{"?limit=2", "?limit=2&offset=2", "?status=pending", "?status=approved"} {
+			res := e.must(http.StatusOK, http.MethodGet, "/api/requests"+query, e.admin, nil, nil)
+			f, _ := url.ParseQuery(strings.TrimPrefix(query, "?"))
+			limit := 50
+			if f.Has("limit") {
+				limit, _ = strconv.Atoi(f.Get("limit"))
+			}
+			offset, _ := strconv.Atoi(f.Get("offset"))
+			rs, total, err := e.gate.List(ctx, ag.RequestFilter{Status: ag.Status(f.Get("status")), Page: ag.Page{Limit: limit, Offset: offset}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			type pagination struct {
+				Total   int  `json:"total"`
+				Limit   int  `json:"limit"`
+				Offset  int  `json:"offset"`
+				HasMore bool `json:"hasMore"`
+			}
+			want, _ := json.Marshal(map[string]any{"requests": rs, "pagination": pagination{total, limit, offset, offset+limit < total}})
+			if string(res.body) != string(want)+"\n" {
+				t.Errorf("%s:\n got %s\nwant %s", query, res.body, want)
 			}
 		}
 	})
