@@ -162,10 +162,12 @@ func scanRequest(sc scanner) (agentgate.Request, error) {
 	r.Urgency, r.Status = agentgate.Urgency(urgency), agentgate.Status(status)
 	r.CreatedAt, r.UpdatedAt, r.ExpiresAt = fromMicros(createdAt), fromMicros(updatedAt), fromMicros(expireAt)
 	r.DecidedAt = fromNullMicros(decidedAt)
-	if err := json.Unmarshal(pd, &r.PolicyDecision); err != nil {
+	if r.PolicyDecision, err = agentgate.DecodeOutcome(pd); err != nil {
 		return r, fmt.Errorf("decode policy decision of request %s: %w", r.ID, err)
 	}
-	if err := json.Unmarshal(votes, &r.Votes); err != nil {
+	if string(votes) == "[]" { // most requests: no votes, and no decoder to start
+		r.Votes = []agentgate.Vote{}
+	} else if err := json.Unmarshal(votes, &r.Votes); err != nil {
 		return r, fmt.Errorf("decode votes of request %s: %w", r.ID, err)
 	}
 	return r, nil

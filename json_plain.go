@@ -1,0 +1,151 @@
+package agentgate
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// plainParser reads the plain JSON the gate and its agents usually write, without
+// reflection: strings without escapes, whole numbers, keys spelled exactly, each once. A
+// reader built on it returns false at anything else, and its caller falls back to
+// encoding/json, so the two always agree on what they accept and what it means.
+type plainParser struct {
+	b []byte
+	i int
+}
+
+func (p *plainParser) space() {
+	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
+		p.i++
+	}
+}
+
+// skip consumes c, after space, if it is next.
+func (p *plainParser) skip(c byte) bool {
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// end reports whether only space is left.
+func (p *plainParser) end() bool {
+	p.space()
+	return p.i == len(p.b)
+}
+
+// plainString reads a UTF-8 string with no escapes and no control characters.
+func (p *plainParser) plainString() (string, bool) {
+	if !p.skip('"') {
+		return "", false
+	}
+	start := p.i
+	for ; p.i < len(p.b); p.i++ {
+		switch c := p.b[p.i]; {
+		case c == '"':
+			if !utf8.Valid(p.b[start:p.i]) { // encoding/json would replace the bad bytes
+				return "", false
+			}
+			s := string(p.b[start:p.i])
+			p.i++
+			return s, true
+		case c == '\\' || c < 0x20:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// rawValue reads one JSON value, checked by json.Valid, and returns its text. The text is
+// not copied: it aliases the input.
+func (p *plainParser) rawValue() (json.RawMessage, bool) {
+	p.space()
+	start, depth, inString := p.i, 0, false
+scan:
+	for ; p.i < len(p.b); p.i++ {
+		c := p.b[p.i]
+		switch {
+		case inString:
+			if c == '\\' {
+				p.i++
+			} else if c == '"' {
+				inString = false
+				if depth == 0 {
+					p.i++
+					break scan
+				}
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 { // the end of the enclosing object: a scalar ended before it
+				break scan
+			}
+			depth--
+			if depth == 0 {
+				p.i++
+				break scan
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			break scan
+		}
+	}
+	raw := p.b[start:min(p.i, len(p.b))]
+	if len(raw) == 0 || !json.Valid(raw) {
+		return nil, false
+	}
+	return json.RawMessage(raw), true
+}
+
+// ParseNewRequest reads the gate check's body without reflection, for the plain bodies
+// agents send: the fields action, urgency (strings without escapes), params and context,
+// each at most once and spelled exactly. Anything else, expiresAt and every mistake
+// included, returns false, and the caller decodes the body with encoding/json (strictly:
+// no unknown fields, nothing after the object), which words any error. What it accepts
+// decodes exactly as that would. Params and context alias b.
+func ParseNewRequest(b []byte) (in NewRequest, ok bool) {
+	p := plainParser{b: b}
+	if !p.skip('{') {
+		return in, false
+	}
+	if p.skip('}') {
+		return in, p.end()
+	}
+	var seen [4]bool
+	for {
+		key, ok := p.plainString()
+		if !ok || !p.skip(':') {
+			return in, false
+		}
+		var field int
+		switch key {
+		case "action":
+			in.Action, ok = p.plainString()
+		case "urgency":
+			field = 1
+			in.Urgency, ok = p.plainString()
+		case "params":
+			field = 2
+			in.Params, ok = p.rawValue()
+		case "context":
+			field = 3
+			in.Context, ok = p.rawValue()
+		default:
+			return in, false
+		}
+		if !ok || seen[field] {
+			return in, false
+		}
+		seen[field] = true
+		if p.skip('}') {
+			return in, p.end()
+		}
+		if !p.skip(',') {
+			return in, false
+		}
+	}
+}
