@@ -35,7 +35,7 @@ func decodePlainOutcome(b []byte) (o Outcome, ok bool) {
 		var field int
 		switch key {
 		case "decision":
-			o.Decision, ok = p.plainString()
+			o.Decision, ok = p.word()
 		case "policyId":
 			field = 1
 			o.PolicyID, ok = p.plainString()
@@ -51,7 +51,7 @@ func decodePlainOutcome(b []byte) (o Outcome, ok bool) {
 			}
 		case "owasp":
 			field = 4
-			o.OWASP, ok = p.plainString()
+			o.OWASP, ok = p.word()
 		case "approvers":
 			field = 5
 			o.Approvers, ok = p.plainStrings()
@@ -79,6 +79,21 @@ func decodePlainOutcome(b []byte) (o Outcome, ok bool) {
 			return o, false
 		}
 	}
+}
+
+// outcomeWords are the values most stored outcomes repeat: decoded, they share one string
+// each instead of a copy per row.
+var outcomeWords = [...]string{RouteToHuman, AutoApprove, AutoDeny, DefaultOWASP}
+
+// word reads a plain string, sharing it when it is one of outcomeWords.
+func (p *plainParser) word() (string, bool) {
+	b, ok := p.plainBytes()
+	for _, w := range outcomeWords {
+		if ok && string(b) == w {
+			return w, true
+		}
+	}
+	return string(b), ok
 }
 
 // literal consumes word (true, false, null), after space, if it is next.

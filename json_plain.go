@@ -38,24 +38,29 @@ func (p *plainParser) end() bool {
 
 // plainString reads a UTF-8 string with no escapes and no control characters.
 func (p *plainParser) plainString() (string, bool) {
+	b, ok := p.plainBytes()
+	return string(b), ok
+}
+
+// plainBytes is plainString's text, not copied: it aliases the input.
+func (p *plainParser) plainBytes() ([]byte, bool) {
 	if !p.skip('"') {
-		return "", false
+		return nil, false
 	}
 	start := p.i
 	for ; p.i < len(p.b); p.i++ {
 		switch c := p.b[p.i]; {
 		case c == '"':
 			if !utf8.Valid(p.b[start:p.i]) { // encoding/json would replace the bad bytes
-				return "", false
+				return nil, false
 			}
-			s := string(p.b[start:p.i])
 			p.i++
-			return s, true
+			return p.b[start : p.i-1], true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // rawValue reads one JSON value, checked by json.Valid, and returns its text. The text is

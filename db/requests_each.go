@@ -37,9 +37,9 @@ func (s *Store) EachRequest(ctx context.Context, f agentgate.RequestFilter, fn f
 		}
 		w := requestWhere(f)
 		w.add(seen > 0, requestAfterCond, lastAt, lastAt, lastID)
-		got := 0
+		got, row := 0, newRequestRow()
 		err := s.eachRow(ctx, listRequestsSQL+w.sql()+requestsOldestOrder+` LIMIT ?`, w.argsAnd(page), func(sc scanner) error {
-			r, err := scanRequest(sc)
+			r, err := row.scan(sc)
 			if err != nil {
 				return err
 			}

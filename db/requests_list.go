@@ -58,7 +58,7 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 		order = requestsUrgencyOrder
 	}
 	limit, offset := pageBounds(f.Page)
-	list, err := queryAll(ctx, s, limit, scanRequest,
+	list, err := queryAll(ctx, s, limit, newRequestRow().scan,
 		listRequestsSQL+w.sql()+order+pageSuffix, w.argsAnd(limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list requests: %w", err)
@@ -116,7 +116,7 @@ const listOverdueSQL = `SELECT ` + requestColumns + ` FROM requests
 // the earliest expiry first.
 func (s *Store) ListOverdue(ctx context.Context, now time.Time, limit int) ([]agentgate.Request, error) {
 	limit, _ = pageBounds(agentgate.Page{Limit: limit})
-	list, err := queryAll(ctx, s, 0, scanRequest, listOverdueSQL, toMicros(now), limit)
+	list, err := queryAll(ctx, s, 0, newRequestRow().scan, listOverdueSQL, toMicros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list overdue requests: %w", err)
 	}
@@ -132,7 +132,7 @@ const recentDecisionsSQL = `SELECT ` + requestColumns + ` FROM requests
 // arrival are left out: at gate-check rates they would crowd out every other decision.
 func (s *Store) RecentDecisions(ctx context.Context, limit int) ([]agentgate.Request, error) {
 	limit, _ = pageBounds(agentgate.Page{Limit: limit})
-	list, err := queryAll(ctx, s, limit, scanRequest, recentDecisionsSQL, limit)
+	list, err := queryAll(ctx, s, limit, newRequestRow().scan, recentDecisionsSQL, limit)
 	if err != nil {
 		return nil, fmt.Errorf("recent decisions: %w", err)
 	}

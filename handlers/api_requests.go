@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -144,7 +145,13 @@ func requestsJSON(c echo.Context, rs []ag.Request, p pagination) error {
 	if c.Request().URL.RawQuery != "" && c.QueryParams().Has("pretty") {
 		return c.JSON(http.StatusOK, map[string]any{"requests": nonNil(rs), "pagination": p})
 	}
-	b := make([]byte, 0, 1024*(len(rs)+1))
+	bp := listBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledList { // a page of large requests is not kept for the next
+			listBuffers.Put(bp)
+		}
+	}()
+	b := (*bp)[:0]
 	b = strconv.AppendInt(append(b, `{"pagination":{"total":`...), int64(p.Total), 10)
 	b = strconv.AppendInt(append(b, `,"limit":`...), int64(p.Limit), 10)
 	b = strconv.AppendInt(append(b, `,"offset":`...), int64(p.Offset), 10)
@@ -159,8 +166,18 @@ func requestsJSON(c echo.Context, rs []ag.Request, p pagination) error {
 			return err
 		}
 	}
-	return c.JSONBlob(http.StatusOK, append(b, "]}\n"...))
+	b = append(b, "]}\n"...)
+	*bp = b
+	// With its length known, net/http sends the page in one write instead of in chunks.
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	return c.JSONBlob(http.StatusOK, b)
 }
+
+// listBuffers keeps the buffers list pages are written in; maxPooledList bounds what one
+// may keep between pages.
+var listBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+const maxPooledList = 1 << 20
 
 // requestJSON answers with one request. It is what c.JSON would send, encoded without
 // reflection and without a second pass to check the encoder's output: the gate check
