@@ -20,20 +20,8 @@ func DecodeOutcome(b []byte) (Outcome, error) {
 
 func decodePlainOutcome(b []byte) (o Outcome, ok bool) {
 	p := plainParser{b: b}
-	if !p.skip('{') {
-		return o, false
-	}
-	if p.skip('}') {
-		return o, p.end()
-	}
-	var seen [9]bool
-	for {
-		key, ok := p.plainString()
-		if !ok || !p.skip(':') {
-			return o, false
-		}
-		var field int
-		switch key {
+	ok = p.object(func(key []byte) (field int, ok bool) {
+		switch string(key) {
 		case "decision":
 			o.Decision, ok = p.word()
 		case "policyId":
@@ -43,7 +31,7 @@ func decodePlainOutcome(b []byte) (o Outcome, ok bool) {
 			field = 2
 			o.PolicyName, ok = p.plainString()
 		case "ruleIndex":
-			field = 3
+			field, ok = 3, true
 			if !p.literal("null") {
 				var n int
 				n, ok = p.wholeNumber()
@@ -65,20 +53,10 @@ func decodePlainOutcome(b []byte) (o Outcome, ok bool) {
 		case "requiredApprovals":
 			field = 8
 			o.RequiredApprovals, ok = p.wholeNumber()
-		default:
-			return o, false
 		}
-		if !ok || seen[field] {
-			return o, false
-		}
-		seen[field] = true
-		if p.skip('}') {
-			return o, p.end()
-		}
-		if !p.skip(',') {
-			return o, false
-		}
-	}
+		return field, ok
+	})
+	return o, ok
 }
 
 // outcomeWords are the values most stored outcomes repeat: decoded, they share one string

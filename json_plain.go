@@ -106,6 +106,36 @@ scan:
 	return json.RawMessage(raw), true
 }
 
+// object reads an object with known keys: member reads the value of each key and says
+// which field (0 to 63) it set and whether it could. An unknown key (member says false), a
+// key given twice, or anything that is not an object with nothing after it returns false.
+func (p *plainParser) object(member func(key []byte) (field int, ok bool)) bool {
+	if !p.skip('{') {
+		return false
+	}
+	if p.skip('}') {
+		return p.end()
+	}
+	var seen uint64
+	for {
+		key, ok := p.plainBytes()
+		if !ok || !p.skip(':') {
+			return false
+		}
+		field, ok := member(key)
+		if !ok || seen&(1<<field) != 0 {
+			return false
+		}
+		seen |= 1 << field
+		if p.skip('}') {
+			return p.end()
+		}
+		if !p.skip(',') {
+			return false
+		}
+	}
+}
+
 // ParseNewRequest reads the gate check's body without reflection, for the plain bodies
 // agents send: the fields action, urgency (strings without escapes), params and context,
 // each at most once and spelled exactly. Anything else, expiresAt and every mistake
@@ -114,43 +144,26 @@ scan:
 // decodes exactly as that would. Params and context alias b.
 func ParseNewRequest(b []byte) (in NewRequest, ok bool) {
 	p := plainParser{b: b}
-	if !p.skip('{') {
-		return in, false
-	}
-	if p.skip('}') {
-		return in, p.end()
-	}
-	var seen [4]bool
-	for {
-		key, ok := p.plainString()
-		if !ok || !p.skip(':') {
-			return in, false
-		}
-		var field int
-		switch key {
+	ok = p.object(func(key []byte) (int, bool) {
+		switch string(key) {
 		case "action":
-			in.Action, ok = p.plainString()
+			a, ok := p.plainString()
+			in.Action = a
+			return 0, ok
 		case "urgency":
-			field = 1
-			in.Urgency, ok = p.plainString()
+			u, ok := p.plainString()
+			in.Urgency = u
+			return 1, ok
 		case "params":
-			field = 2
-			in.Params, ok = p.rawValue()
+			raw, ok := p.rawValue()
+			in.Params = raw
+			return 2, ok
 		case "context":
-			field = 3
-			in.Context, ok = p.rawValue()
-		default:
-			return in, false
+			raw, ok := p.rawValue()
+			in.Context = raw
+			return 3, ok
 		}
-		if !ok || seen[field] {
-			return in, false
-		}
-		seen[field] = true
-		if p.skip('}') {
-			return in, p.end()
-		}
-		if !p.skip(',') {
-			return in, false
-		}
-	}
+		return 0, false
+	})
+	return in, ok
 }

@@ -32,23 +32,7 @@ func BenchmarkGateCheck(b *testing.B) {
 	if _, err := g.CreatePolicy(ctx, ag.Actor{Name: "bench"}, p); err != nil {
 		b.Fatal(err)
 	}
-	e := handlers.New(g, handlers.Config{})
-	b.ReportAllocs()
-	b.SetParallelism(8)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req := httptest.NewRequest(http.MethodPost, "/api/requests", strings.NewReader(gateCheckBody))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+secret)
-			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, req)
-			if rec.Code != http.StatusCreated {
-				b.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			_, _ = io.Copy(io.Discard, rec.Body)
-		}
-	})
+	serveParallel(b, handlers.New(g, handlers.Config{}), http.MethodPost, "/api/requests", gateCheckBody, secret, http.StatusCreated)
 }
 
 // BenchmarkDecisionToWaiter measures, over real HTTP on loopback, the time from a decide
