@@ -63,46 +63,17 @@ func (p *plainParser) plainBytes() ([]byte, bool) {
 	return nil, false
 }
 
-// rawValue reads one JSON value, checked by json.Valid, and returns its text. The text is
-// not copied: it aliases the input.
+// rawValue reads one JSON value and returns its text, not copied: it aliases the input.
+// The value must pass jsonChecker, which reads it once; one that does not (not JSON, or
+// JSON the intake refuses) returns false, and the caller's slower path words the error.
 func (p *plainParser) rawValue() (json.RawMessage, bool) {
 	p.space()
-	start, depth, inString := p.i, 0, false
-scan:
-	for ; p.i < len(p.b); p.i++ {
-		c := p.b[p.i]
-		switch {
-		case inString:
-			if c == '\\' {
-				p.i++
-			} else if c == '"' {
-				inString = false
-				if depth == 0 {
-					p.i++
-					break scan
-				}
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-		case c == '}' || c == ']':
-			if depth == 0 { // the end of the enclosing object: a scalar ended before it
-				break scan
-			}
-			depth--
-			if depth == 0 {
-				p.i++
-				break scan
-			}
-		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
-			break scan
-		}
-	}
-	raw := p.b[start:min(p.i, len(p.b))]
-	if len(raw) == 0 || !json.Valid(raw) {
+	c := jsonChecker{b: p.b, i: p.i}
+	if c.value(0) != nil {
 		return nil, false
 	}
+	raw := p.b[p.i:c.i]
+	p.i = c.i
 	return json.RawMessage(raw), true
 }
 
