@@ -20,7 +20,7 @@ func FuzzDecodeOutcome(f *testing.F) {
 	for _, s := range []string{
 		`{"owasp": "LLM06:2025 Excessive Agency", "decision": "route_to_human", "ruleIndex": null}`,
 		`{"decision":"x","decision":"y"}`, `{"Decision":"x"}`, `{"decision":null}`, `{"ruleIndex":1.0}`,
-		`{"ruleIndex":-0}`, `{"ruleIndex":0123}`, `{"requiredApprovals":99999999999999999999}`, `{"approvers":null}`,
+		`{"approvers":[],"channels":["email","slack:#ops"]}`, `{"ruleIndex":-0}`, `{"ruleIndex":0123}`, `{"requiredApprovals":99999999999999999999}`, `{"approvers":null}`,
 		`{"approvers":["a\u0062"]}`, `{"channels":[1]}`, `{"requireReason":"true"}`, `{} x`, `[]`, `{"decision":"\xff"}`,
 	} {
 		f.Add([]byte(s))
