@@ -18,14 +18,18 @@ import (
 // pending requests through the whole stack (auth, query, count, JSON), no network, 16
 // callers: the listing of issue 9's load run.
 func BenchmarkListPending(b *testing.B) {
-	ctx := context.Background()
-	g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{})
-	secret, err := g.BootstrapKey(ctx, "bench", false)
-	if err != nil {
-		b.Fatal(err)
+	for _, d := range dbtest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			ctx := context.Background()
+			g := ag.NewGate(dbtest.Open(b, d), ag.Options{})
+			secret, err := g.BootstrapKey(ctx, "bench", false)
+			if err != nil {
+				b.Fatal(err)
+			}
+			seedPendingRequests(b, g, 50_000)
+			serveParallel(b, handlers.New(g, handlers.Config{}), http.MethodGet, "/api/requests?status=pending&limit=50", "", secret, http.StatusOK)
+		})
 	}
-	seedPendingRequests(b, g, 50_000)
-	serveParallel(b, handlers.New(g, handlers.Config{}), http.MethodGet, "/api/requests?status=pending&limit=50", "", secret, http.StatusOK)
 }
 
 // serveParallel measures one call through h from 16 callers (8 per CPU on two CPUs, as the
