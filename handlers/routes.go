@@ -77,6 +77,8 @@ func (s *Server) routes(e *echo.Echo) {
 
 	app.GET("/requests", s.webRequests, need(ag.ScopeRequestRead))
 	app.GET("/requests/:id", s.webRequest, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/params.json", s.webRequestParams, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/context.json", s.webRequestContext, need(ag.ScopeRequestRead))
 	app.POST("/requests/:id/decide", s.webDecide, s.rateLimit, need(ag.ScopeRequestDecide)) // the key's limit, as on the API
 
 	app.GET("/audit", s.webAudit, need(ag.ScopeAuditRead))
