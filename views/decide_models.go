@@ -79,7 +79,11 @@ func Revealed(s string) string {
 }
 
 // revealedJSON is PrettyJSON with hidden characters revealed.
-func revealedJSON(raw []byte) string { return Revealed(PrettyJSON(raw)) }
+func revealedJSON(raw []byte) Pretty {
+	p := PrettyJSON(raw)
+	p.Text = Revealed(p.Text)
+	return p
+}
 
 // hasFields reports whether raw is a JSON object with at least one member.
 func hasFields(raw []byte) bool {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/agentgate/agentgate"
+	chatslack "github.com/agentgate/agentgate/chat/slack"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/mail"
 )
@@ -42,6 +43,8 @@ type config struct {
 	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (never cloud
 	// metadata), for local receivers and tests.
 	WebhookAllowPrivate bool
+	// Slack is the SLACK_* settings; nil when Slack is not configured.
+	Slack *chatslack.Config
 	// Warnings are problems that do not stop the start, logged once the logger exists.
 	Warnings []string
 }
@@ -138,6 +141,9 @@ func loadConfig(e env) (*config, error) {
 		return nil, fmt.Errorf("READ_TIMEOUT: %w", err)
 	}
 	if err := c.loadMail(e); err != nil {
+		return nil, err
+	}
+	if c.Slack, err = loadSlackConfig(c, e); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -68,6 +68,14 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 
+	slack, err := newSlackApp(cfg, gate, store, log)
+	if err != nil {
+		return err
+	}
+	if slack != nil {
+		senders[agentgate.ChannelSlack] = slack.sender
+	}
+
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
@@ -85,9 +93,17 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		stopBG()
 		return err
 	}
-	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
+	slackStopped := slack.run(bg, log)
+	hcfg := handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
-		DiscordInteractions: chatDiscord.interactions()})
+		DiscordInteractions: chatDiscord.interactions(), ChannelTesters: map[agentgate.ChannelKind]handlers.ChannelTester{}}
+	if slack != nil {
+		hcfg.SlackInteractions, hcfg.ChannelTesters[agentgate.ChannelSlack] = slack.interactions, slack.sender
+	}
+	if chatDiscord != nil {
+		hcfg.ChannelTesters[agentgate.ChannelDiscord] = chatDiscord.Sender
+	}
+	e := handlers.New(gate, hcfg)
 	srv := newHTTPServer(e, cfg, log)
 	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
@@ -117,6 +133,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	<-done
 	<-done
 	<-delivered
+	<-slackStopped
 	log.Info("Stopped.")
 	return nil
 }
