@@ -10,23 +10,36 @@ import (
 // What the approver's desk asks of the gate beyond the core calls: who may decide what,
 // deciding several requests at once, and the next request to look at.
 
-// MayDecide says whether a may decide r now: nil when it may, else the refusal Decide would
-// give (already decided, expired, not an approver, already voted). Pages use it to offer
-// Approve and Deny only to those whose decision would count, and to say why to the rest.
-func (g *Gate) MayDecide(r *Request, a Actor) error {
+// CheckDecider says whether a may decide r now: nil when it may, else the refusal Decide
+// would give (already decided, expired, not an approver, already voted), in words for the
+// person. Pages use it to offer Approve and Deny only to those whose decision would count,
+// and to say why to the rest. The approvers are matched as Decide matches them (MayDecide).
+func (g *Gate) CheckDecider(r *Request, a Actor) error {
 	if r.Status != StatusPending {
 		return r.alreadyDecided()
 	}
 	if !g.clock.Now().Before(r.ExpiresAt) {
 		return Errorf(KindConflict, CodeRequestExpired, "request %s expired; it can no longer be decided", r.ID)
 	}
-	if ap := r.PolicyDecision.Approvers; len(ap) > 0 && !slices.Contains(ap, a.Name) {
-		return Errorf(KindForbidden, "not_an_approver", "only %s may decide this request", joinNames(ap))
+	if !g.MayDecide(r, a) {
+		return Errorf(KindForbidden, "not_an_approver", "only %s may decide this request", approverNames(g.Approvers(r)))
 	}
 	if v := r.VoteOf(a); v != nil {
 		return Errorf(KindConflict, "already_voted", "you already voted %s on this request", v.Decision)
 	}
 	return nil
+}
+
+// approverNames says who the approvers are: "cfo, the finance group and alice@example.com".
+func approverNames(as []Approver) string {
+	names := make([]string, len(as))
+	for i, a := range as {
+		names[i] = a.Name
+		if a.Kind == ApproverGroup {
+			names[i] = "the " + a.Name + " group"
+		}
+	}
+	return joinNames(names)
 }
 
 // VoteOf returns a's vote on r, or nil. Ids decide, so a key renamed since its vote is
@@ -100,7 +113,7 @@ func (g *Gate) NextPending(ctx context.Context, f RequestFilter, a Actor, skip s
 		return nil, fmt.Errorf("list pending: %w", err)
 	}
 	for i := range rs {
-		if rs[i].ID != skip && g.MayDecide(&rs[i], a) == nil {
+		if rs[i].ID != skip && g.CheckDecider(&rs[i], a) == nil {
 			return &rs[i], nil
 		}
 	}
@@ -113,8 +126,10 @@ type RequestDesk struct {
 	Request   *Request
 	Trail     []AuditEvent
 	Precedent *Precedent
-	// Refusal is why a may not decide the request now (see MayDecide); nil when it may.
+	// Refusal is why a may not decide the request now (see CheckDecider); nil when it may.
 	Refusal error
+	// Approvers says who the rule lets decide, as the directory resolves them now.
+	Approvers []Approver
 }
 
 // RequestDesk gathers the page of request id for a.
@@ -127,5 +142,5 @@ func (g *Gate) RequestDesk(ctx context.Context, id string, a Actor) (*RequestDes
 	if err != nil {
 		return nil, err
 	}
-	return &RequestDesk{Request: r, Trail: trail, Precedent: p, Refusal: g.MayDecide(r, a)}, nil
+	return &RequestDesk{Request: r, Trail: trail, Precedent: p, Refusal: g.CheckDecider(r, a), Approvers: g.Approvers(r)}, nil
 }

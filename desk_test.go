@@ -23,7 +23,7 @@ func routeRule(t *testing.T, g *ag.Gate, action, extra string) {
 	}
 }
 
-func TestMayDecideSaysWhyNot(t *testing.T) {
+func TestCheckDeciderSaysWhyNot(t *testing.T) {
 	eachGate(t, func(t *testing.T, g *ag.Gate, clock *testClock) {
 		routeRule(t, g, "pay", `, "approvers": ["cfo", "finance-approver"]`)
 		routeRule(t, g, "deploy", `, "requiredApprovals": 2`)
@@ -52,13 +52,13 @@ func TestMayDecideSaysWhyNot(t *testing.T) {
 			{"the first voter again", deploy, alice, "already_voted", "you already voted approved"},
 			{"a decided request", done, alice, ag.CodeAlreadyDecided, "already approved"},
 		} {
-			err := g.MayDecide(tc.r, tc.a)
+			err := g.CheckDecider(tc.r, tc.a)
 			if codeOf(err) != tc.code || (tc.says != "" && !strings.Contains(ag.ErrorMessage(err), tc.says)) {
-				t.Errorf("%s: MayDecide = %v (%s), want %q saying %q", tc.name, err, codeOf(err), tc.code, tc.says)
+				t.Errorf("%s: CheckDecider = %v (%s), want %q saying %q", tc.name, err, codeOf(err), tc.code, tc.says)
 			}
 		}
 		clock.Advance(2 * time.Hour) // past the default expiry
-		if err := g.MayDecide(pay, cfo); ag.ErrorCode(err) != ag.CodeRequestExpired {
+		if err := g.CheckDecider(pay, cfo); ag.ErrorCode(err) != ag.CodeRequestExpired {
 			t.Errorf("an expired request: %v", err)
 		}
 	})

@@ -148,27 +148,25 @@ func (n NewRequest) Validate(now time.Time) (NewRequest, error) {
 	return n, nil
 }
 
-// objectText checks that raw is one JSON object and returns it without insignificant
-// space; absent or null gives {}.
+// objectText checks that raw is one JSON object that the stores and the policy engine
+// read back as sent (checkObject) and returns it without insignificant space; absent or
+// null gives {}.
 func objectText(field string, raw json.RawMessage) (json.RawMessage, error) {
 	t := bytes.Trim(raw, " \t\r\n")
 	if len(t) == 0 || string(t) == "null" {
 		return json.RawMessage("{}"), nil
 	}
-	bad := func() error { return Errorf(KindInvalid, "invalid_"+field, "%s must be a JSON object", field) }
-	if t[0] != '{' {
-		return nil, bad()
+	compact, err := checkObject(field, t)
+	if err != nil {
+		return nil, err
 	}
-	if compact, _ := rawText(t); compact {
-		if !json.Valid(t) {
-			return nil, bad()
-		}
+	if compact {
 		return t, nil
 	}
 	var b bytes.Buffer
 	b.Grow(len(t))
-	if json.Compact(&b, t) != nil {
-		return nil, bad()
+	if err := json.Compact(&b, t); err != nil { // checked above; cannot fail
+		return nil, Errorf(KindInvalid, "invalid_"+field, "%s must be a JSON object", field)
 	}
 	return b.Bytes(), nil
 }
@@ -204,6 +202,8 @@ type Decide struct {
 	ClaimedBy string
 	// Channel says where the decision was made (DecidedViaAPI, DecidedViaDashboard, ...).
 	Channel string
+	// people resolves the approvers the rule names; the gate sets it (nil: key names only).
+	people *Directory
 }
 
 // Actor is an authenticated identity: who did something, and through what.
@@ -213,6 +213,9 @@ type Actor struct {
 	ID   string    `json:"id,omitempty"`
 	Name string    `json:"name"` // key name, user email, slack:U123, policy, system: for display
 	Type ActorType `json:"type"`
+	// KeyName is the name of the API key a person acts through, so that approvers naming
+	// the key still match once the key belongs to a person; empty otherwise.
+	KeyName string `json:"-"`
 }
 
 // Is reports whether a is the identity recorded as (id, name). Ids decide; a record or an
@@ -285,14 +288,11 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	if r.PolicyDecision.RequireReason && strings.TrimSpace(d.Reason) == "" {
 		return "", Errorf(KindUnprocessable, "reason_required", "the policy rule that routed this request requires a reason with the decision")
 	}
-	if ap := r.PolicyDecision.Approvers; len(ap) > 0 && !slices.Contains(ap, d.Actor.Name) {
-		return "", Errorf(KindForbidden, "not_an_approver", "%s is not one of the approvers this request's policy names", d.Actor.Name)
+	if !d.people.MayDecide(r.PolicyDecision.Approvers, d.Actor) {
+		return "", notAnApprover(d.Actor)
 	}
-	// By id, so a key renamed since its vote is still the key that voted.
-	for _, v := range r.Votes {
-		if d.Actor.Is(v.VoterID, v.Voter) {
-			return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", d.Actor.Name, v.Decision)
-		}
+	if v := r.VoteOf(d.Actor); v != nil {
+		return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", d.Actor.Name, v.Decision)
 	}
 	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, VoterID: d.Actor.ID, Decision: d.Decision, Reason: d.Reason, Channel: d.Channel, CreatedAt: now})
 	r.UpdatedAt = now

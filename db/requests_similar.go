@@ -11,11 +11,11 @@ import (
 // action index read backwards, so the cost is bounded however busy the action is), of which
 // those by the same creator. The creator is its key's id when recorded, else its name.
 const (
-	similarRequestsSQL = `SELECT ` + requestColumns + ` FROM requests WHERE id IN (
-		SELECT id FROM requests WHERE action = ? AND created_at < ?
-		ORDER BY created_at DESC, id DESC LIMIT ?)`
-	similarByIDCond   = ` AND created_by_id = ?`
-	similarByNameCond = ` AND created_by = ?`
+	similarRequestsSQL = `SELECT ` + requestColumns + ` FROM (
+		SELECT ` + requestColumns + ` FROM requests WHERE action = ? AND created_at < ?
+		ORDER BY created_at DESC, id DESC LIMIT ?) AS recent`
+	similarByIDCond   = ` WHERE created_by_id = ?`
+	similarByNameCond = ` WHERE created_by = ?`
 	similarOrder      = ` ORDER BY created_at DESC, id DESC LIMIT ?`
 )
 

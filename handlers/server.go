@@ -70,6 +70,7 @@ func New(gate *agentgate.Gate, cfg Config) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.JSONSerializer = boundedJSON{}
 	e.IPExtractor = clientAddr(cfg.TrustedProxies)
 	s.routes(e)
 	return e

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/views"
 )
 
@@ -94,8 +95,15 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"api-keys", "/settings/api-keys", `!!document.querySelector('[data-testid="key-table"]')`},
 		{"webhooks", "/settings/webhooks", `!!document.querySelector('main h1')`},
 		{"channels", views.ChannelsPath, `!!document.querySelector('main h1')`},
+		{"people", "/settings/people", `!!document.querySelector('main h1')`},
 		{"not-found", "/requests/req_missing", `!!document.querySelector('[data-testid="error-page"]')`},
 	}
+	links, err := e.gate.EmailLinks(context.Background(), ag.Delivery{ID: "dlv_axe", Channel: ag.ChannelEmail,
+		Target: "cfo@example.com", Event: ag.EventRequestCreated, RequestID: d.transfer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := base + ag.DecisionLinkPath + "/" + links.Approve
 	if keys != "" {
 		pages = append(pages, struct{ name, path, ready string }{"api-key-edit", "/settings/api-keys/" + keys, `!!document.querySelector("form")`})
 	}
@@ -120,6 +128,11 @@ func TestBrowserAccessibility(t *testing.T) {
 			do(t, admin, chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="identity"]').open = true`))
 			do(t, guest, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#key")))
 			checkAxe(t, guest, at("login"))
+			do(t, guest, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-testid="decide-link"]`)))
+			checkAxe(t, guest, at("decision link"))
+			do(t, admin, chromedp.Navigate(base+"/requests"), until(`!!document.querySelector('[data-testid="request-table"]')`),
+				key("?"), until(`document.querySelector('#shortcuts-dialog').open`))
+			checkAxe(t, admin, at("shortcuts"))
 		}
 	}
 }

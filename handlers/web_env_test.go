@@ -29,6 +29,7 @@ import (
 type webEnv struct {
 	t      testing.TB
 	gate   *ag.Gate
+	store  *db.Store // to plant rows the gate would refuse today
 	srv    *httptest.Server
 	clock  *testClock
 	admin  string // an admin key's secret
@@ -87,6 +88,7 @@ func newWebEnv(t testing.TB, o envOptions) *webEnv {
 	e := &webEnv{t: t, clock: &testClock{now: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)},
 		agent: ag.Actor{Name: "billing-agent", Type: ag.ActorAPIKey}, stopCh: make(chan struct{})}
 	e.clock.live = o.liveClock
+	e.store = store
 	opts := ag.Options{DefaultTTL: 2 * time.Hour, Clock: e.clock, CheckWebhookURL: o.checkWebhookURL}
 	e.gate = ag.NewGate(store, opts)
 	ctx := context.Background()

@@ -61,7 +61,7 @@ func (s *Server) queueView(c echo.Context, q url.Values) (views.RequestsPage, er
 	}
 	if k.Has(ag.ScopeRequestDecide) {
 		for i := range rows {
-			if s.gate.MayDecide(&rows[i], k.Actor()) == nil {
+			if s.gate.CheckDecider(&rows[i], k.Actor()) == nil {
 				p.Yours[rows[i].ID] = true
 			}
 		}

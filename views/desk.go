@@ -1,7 +1,6 @@
 package views
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"slices"
@@ -17,13 +16,6 @@ func yesNo(b bool) string {
 		return "true"
 	}
 	return "false"
-}
-
-// hasFields reports whether raw is a JSON object with at least one field: an empty context
-// is not worth a card.
-func hasFields(raw []byte) bool {
-	raw = bytes.TrimSpace(raw)
-	return len(raw) > 2 && raw[0] == '{' && len(bytes.TrimSpace(raw[1:len(raw)-1])) > 0
 }
 
 // waitingOn lists the approvers a quorum still waits for: those the rule names who have

@@ -96,6 +96,10 @@ func policyLine(o ag.Outcome) string {
 	return d + " · " + o.PolicyName
 }
 
+func approvalsLine(r *ag.Request) string {
+	return fmt.Sprintf("%d of %d", r.Approvals(), r.ApprovalsNeeded())
+}
+
 // timelineEntry is one line of a request's timeline.
 type timelineEntry struct {
 	What, When, Note, Tone string

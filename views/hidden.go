@@ -103,13 +103,6 @@ func wordEnd(s string, i int) int {
 	return i
 }
 
-// Shown is s with its hidden characters as marks, for places that take plain text only
-// (attributes, option labels).
-func Shown(s string) string {
-	shown, _ := reveal.String(s)
-	return shown
-}
-
 // Suspicious reports whether s holds a hidden character or a word that mixes scripts (a
 // Cyrillic letter among Latin ones): text that may not say what it seems to.
 func Suspicious(s string) bool {

@@ -13,8 +13,9 @@ import (
 // TreeLimit bytes of text or treeNodes values the rest is left out, and the page says how
 // much.
 
-// TreeLimit is the most text (keys and values, in bytes) one tree shows.
-const TreeLimit = 256 << 10
+// TreeLimit is the most text (keys and values, in bytes) one tree shows: as much as a
+// pretty-printed value (PrettyLimit).
+const TreeLimit = PrettyLimit
 
 // treeNodes is the most values one tree shows; maxTreeDepth the deepest level laid out as
 // fields (deeper values are shown as their JSON text).
@@ -131,7 +132,10 @@ func (b *treeBuilder) value(key string, depth int) (Node, bool) {
 			n.Copy = compactJSON(b.raw[start:end])
 		}
 	case string:
-		n.Kind, n.Copy = KindString, t
+		n.Kind = KindString
+		if len(t) <= copyLimit {
+			n.Copy = t
+		}
 		n.Text, n.Block, n.Lang, n.Danger = b.text(key, t)
 	case json.Number:
 		n.Kind, n.Copy, n.Text = KindNumber, t.String(), []Segment{{Text: t.String()}}
@@ -147,8 +151,9 @@ func (b *treeBuilder) value(key string, depth int) (Node, bool) {
 	return n, true
 }
 
-// copyLimit is the largest object or array (compact JSON bytes) given a copy button: the
-// text rides in the page, so huge ones would double its size.
+// copyLimit is the largest value (a string's bytes, an object's or array's compact JSON)
+// given a copy button: the text rides in the page, so huge ones would double its size. The
+// whole of a larger value is at the raw link.
 const copyLimit = 16 << 10
 
 // kids reads an object's fields or an array's items, up to the closing delimiter.
@@ -223,7 +228,11 @@ func (b *treeBuilder) plain(raw []byte) Node {
 		b.stop()
 	}
 	b.budget -= len(s)
-	return Node{Kind: KindJSON, Text: Reveal(s), Block: true, Copy: s}
+	n := Node{Kind: KindJSON, Text: Reveal(s), Block: true}
+	if !b.cut && len(s) <= copyLimit {
+		n.Copy = s
+	}
+	return n
 }
 
 // compactJSON is raw without insignificant space.

@@ -301,12 +301,12 @@ func RequestRegion(p RequestPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = TreeCard("Parameters", "params", LayOut(p.Request.Params)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TreeCard("Parameters", "params", LayOut(p.Request.Params), RawHref(p.Request.ID, "params")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		if hasFields(p.Request.Context) {
-			templ_7745c5c3_Err = TreeCard("Context", "context", LayOut(p.Request.Context)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TreeCard("Context", "context", LayOut(p.Request.Context), RawHref(p.Request.ID, "context")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
