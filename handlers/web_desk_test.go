@@ -284,3 +284,48 @@ func TestReadWhatYouApprove(t *testing.T) {
 		t.Errorf("the audit log shows a reason as %q", got)
 	}
 }
+
+// TestGroupApproversByPerson: with a rule naming a group, the group's people are offered
+// the decision through their keys, everyone else reads who may decide, and one person's
+// vote counts once whichever key it comes through.
+func TestGroupApproversByPerson(t *testing.T) {
+	e := newWebEnv(t, envOptions{})
+	ctx := context.Background()
+	person := func(name string, groups ...string) string {
+		p, err := e.gate.CreatePerson(ctx, ag.SystemActor, ag.PersonInput{Name: &name, Groups: &groups})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	keyOf := func(name, personID string) string {
+		_, secret, err := e.gate.CreateKey(ctx, ag.SystemActor, ag.KeyInput{Name: &name, Scopes: []ag.Scope{ag.ScopeRequestRead, ag.ScopeRequestDecide},
+			PersonID: ag.NullString{Set: true, Value: personID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	ana := person("Ana", "finance")
+	person("Bo", "finance")
+	e.policy("money", 10, `[{"match": {"action": "pay_invoice"}, "decision": "route_to_human", "requiredApprovals": 2, "approvers": ["group:finance"]}]`)
+	r := e.submit("pay_invoice", ag.UrgencyHigh, nil)
+
+	_, p := e.login(e.admin).get("/requests/"+r.ID, false)
+	if p.byTestID("approve").Length() != 0 || text(p.must(t, "cannot-decide", 1)) != "Only the finance group may decide this request." {
+		t.Errorf("an admin outside the group reads %q", text(p.byTestID("cannot-decide")))
+	}
+	if got := text(p.must(t, "approvals", 1)); got != "0 of 2 — waiting on the finance group" {
+		t.Errorf("approvals %q", got)
+	}
+	laptop, phone := e.login(keyOf("ana-laptop", ana)), e.login(keyOf("ana-phone", ana))
+	_, p = laptop.get("/requests", false)
+	p.must(t, "needs-you", 1)
+	if _, p = laptop.post("/requests/"+r.ID+"/decide", url.Values{"decision": {"approved"}}, true); p.byTestID("decide-error").Length() != 0 {
+		t.Fatalf("Ana's approval: %s", text(p.byTestID("decide-error")))
+	}
+	_, p = phone.get("/requests/"+r.ID, false)
+	if p.byTestID("approve").Length() != 0 || !strings.Contains(text(p.must(t, "cannot-decide", 1)), "already voted approved") {
+		t.Error("Ana is offered a second vote through her other key")
+	}
+}

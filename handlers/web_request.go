@@ -30,7 +30,7 @@ func (s *Server) requestView(c echo.Context, id string) (views.RequestPage, erro
 		return views.RequestPage{}, err
 	}
 	p := views.RequestPage{Shell: s.shell(c, views.SectionRequests, d.Request.Action), Request: d.Request,
-		Trail: d.Trail, Precedent: d.Precedent}
+		Trail: d.Trail, Precedent: d.Precedent, Approvers: d.Approvers}
 	p.Live = eventsPath
 	switch {
 	case d.Request.Status != ag.StatusPending || ag.ErrorCode(d.Refusal) == ag.CodeRequestExpired:

@@ -57,7 +57,12 @@ func (s *Server) queueView(c echo.Context, q url.Values) (views.RequestsPage, er
 	p := views.RequestsPage{
 		Shell: s.shell(c, views.SectionRequests, "Requests"), Query: q, Filter: f, Rows: rows, Pending: pending,
 		Pager: views.Pager{Path: "/requests", Query: q, Total: total, Offset: f.Page.Offset, Limit: f.Page.Limit, Target: "#requests"},
-		Yours: map[string]bool{},
+		Yours: map[string]bool{}, Approvers: map[string][]ag.Approver{},
+	}
+	for i := range rows {
+		if rows[i].Status == ag.StatusPending && rows[i].ApprovalsNeeded() > 1 {
+			p.Approvers[rows[i].ID] = s.gate.Approvers(&rows[i])
+		}
 	}
 	if k.Has(ag.ScopeRequestDecide) {
 		for i := range rows {

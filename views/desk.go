@@ -18,25 +18,45 @@ func yesNo(b bool) string {
 	return "false"
 }
 
-// waitingOn lists the approvers a quorum still waits for: those the rule names who have
-// not voted. Empty when the rule names nobody (anyone allowed may vote).
-func waitingOn(r *ag.Request) []string {
+// waitingOn lists the approvers a quorum still waits for: those the rule names (as the
+// directory describes them) who have not voted; a group waits until the request is decided.
+// Empty when the rule names nobody (anyone allowed may vote).
+func waitingOn(r *ag.Request, approvers []ag.Approver) []string {
 	var out []string
-	for _, a := range r.PolicyDecision.Approvers {
-		if !slices.ContainsFunc(r.Votes, func(v ag.Vote) bool { return v.Voter == a }) {
-			out = append(out, a)
+	for _, a := range approvers {
+		if a.Kind == ag.ApproverGroup {
+			out = append(out, "the "+a.Name+" group")
+			continue
+		}
+		if !slices.ContainsFunc(r.Votes, func(v ag.Vote) bool { return v.Voter == a.Name }) {
+			out = append(out, a.Name)
 		}
 	}
 	return out
 }
 
 // quorumLine is where a quorum stands: "1 of 2 — waiting on cfo".
-func quorumLine(r *ag.Request) string {
+func quorumLine(r *ag.Request, approvers []ag.Approver) string {
 	s := fmt.Sprintf("%d of %d", r.Approvals(), r.ApprovalsNeeded())
-	if w := waitingOn(r); len(w) > 0 && r.Status == ag.StatusPending {
+	if w := waitingOn(r, approvers); len(w) > 0 && r.Status == ag.StatusPending {
 		s += " — waiting on " + joinList(w)
 	}
 	return s
+}
+
+// approverList says who may decide, groups with their people: "cfo, finance (ana, bo)".
+func approverList(approvers []ag.Approver) string {
+	names := make([]string, len(approvers))
+	for i, a := range approvers {
+		names[i] = a.Name
+		if a.Kind == ag.ApproverGroup {
+			names[i] = "group " + a.Name
+			if len(a.Members) > 0 {
+				names[i] += " (" + joinList(a.Members) + ")"
+			}
+		}
+	}
+	return joinList(names)
 }
 
 // quorumSentence says, in the dialog, what this decision does to the request.

@@ -72,6 +72,8 @@ type RequestsPage struct {
 	Pending int // pending requests the other filters match, for the tab badge
 	// Yours marks the rows the signed-in key may decide now: "needs your vote".
 	Yours map[string]bool
+	// Approvers describes who may decide each pending row that needs several approvals.
+	Approvers map[string][]ag.Approver
 	// Batch is what became of each request of a batch decision just made; nil otherwise.
 	Batch *BatchView
 }
@@ -98,6 +100,8 @@ type RequestPage struct {
 	// offered only then); Refusal says why not, for a pending request.
 	May     bool
 	Refusal string
+	// Approvers says who the request's rule lets decide, as the directory resolves them.
+	Approvers []ag.Approver
 	// Precedent is how this agent's earlier requests for the action went; nil if unknown.
 	Precedent *ag.Precedent
 	// Reason is the reason typed into a decision that was refused, offered again in Reopen,
