@@ -137,7 +137,7 @@ func TestBrowserDashboard(t *testing.T) {
 	for i := 0; i < 40 && eval[string](t, alice, `document.activeElement.id`) != "row-"+r.ID; i++ {
 		do(t, alice, key(kb.Tab))
 	}
-	do(t, alice, key(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)))
+	do(t, alice, key(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)), until(scriptsReady))
 
 	// The dialog: opens on "a" with focus inside, keeps Tab inside, closes on Escape and
 	// gives focus back to the Approve button.
@@ -199,7 +199,7 @@ func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo
 			do(t, ctx, chromedp.Navigate(base+p.path), until(p.ready), settle)
 			shoot(ctx, p.name+"-"+size.name)
 		}
-		do(t, ctx, chromedp.Navigate(base+"/requests/"+d.transfer), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)),
+		do(t, ctx, chromedp.Navigate(base+"/requests/"+d.transfer), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)), until(scriptsReady),
 			key("a"), until(`document.querySelector('#approve-dialog').open`), clearField(), settle)
 		shoot(ctx, "request-dialog-"+size.name)
 		do(t, guest, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#key")), settle)
@@ -227,7 +227,7 @@ func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo
 			shoot(ctx, p.name+"-"+size.name)
 		}
 	}
-	do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/requests/"+d.hidden), live,
+	do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/requests/"+d.hidden), live, until(scriptsReady),
 		key("a"), until(`document.querySelector('#approve-dialog').open`), clearField(), settle)
 	shoot(ctx, "request-hidden-dialog-laptop")
 }

@@ -19,6 +19,9 @@ func clickAt(t *testing.T, ctx context.Context, css string, mods ...chromedp.Mod
 	return chromedp.MouseClickXY(xy[0], xy[1], chromedp.ButtonModifiers(mods...))
 }
 
+// scriptsReady is true once app.js and desk.js have run, so that keys are answered.
+const scriptsReady = `!!(window.agentgate && window.agentgate.desk)`
+
 // settled waits until js is true on the page, across a navigation that the last action may
 // have started (a poll fails while the old page goes); the limit only guards a hung test.
 func settled(t *testing.T, ctx context.Context, js string) {
@@ -54,7 +57,7 @@ func TestBrowserReadWhatYouApprove(t *testing.T) {
 	p := person(t, browser)
 	signIn(t, p, e.srv.URL, e.admin)
 
-	do(t, p, chromedp.Navigate(e.srv.URL+"/requests/"+d.hidden), until(`!!document.querySelector('[data-testid="hidden-warning"]')`))
+	do(t, p, chromedp.Navigate(e.srv.URL+"/requests/"+d.hidden), until(`!!document.querySelector('[data-testid="hidden-warning"]') && `+scriptsReady))
 	marks := eval[[]string](t, p, `[...document.querySelectorAll('[data-testid="params"] [data-testid="hidden-char"]')].filter(m => m.getBoundingClientRect().width > 8).map(m => m.textContent)`)
 	if strings.Join(marks, " ") != "⟨U+200B⟩ ⟨U+202E⟩" {
 		t.Errorf("visible marks in the params: %q", marks)
@@ -107,14 +110,14 @@ func TestBrowserKeyboardTriage(t *testing.T) {
 	third := e.submit("delete_file", ag.UrgencyLow, map[string]any{"path": "/tmp/x"})
 	p := person(t, browser)
 	signIn(t, p, e.srv.URL, e.admin)
-	do(t, p, until(`document.querySelectorAll('[data-testid="urgent-row"]').length === 3`))
+	do(t, p, until(`document.querySelectorAll('[data-testid="urgent-row"]').length === 3 && `+scriptsReady))
 
 	keys := 0
 	press := func(k string, mods ...chromedp.Modifier) { keys++; do(t, p, key(k, mods...)) }
 	press("j")
 	do(t, p, until(`document.activeElement.id === "urgent-`+first.ID+`"`))
 	press(kb.Enter)
-	settled(t, p, `location.pathname === "/requests/`+first.ID+`" && !!document.querySelector('[data-testid="approve"]')`)
+	settled(t, p, `location.pathname === "/requests/`+first.ID+`" && !!document.querySelector('[data-testid="approve"]') && `+scriptsReady)
 	press("a")
 	do(t, p, until(`document.querySelector('#approve-dialog').open`))
 	press(kb.Enter, chromedp.ModifierCtrl)
@@ -136,7 +139,7 @@ func TestBrowserKeyboardTriage(t *testing.T) {
 
 	press("?")
 	do(t, p, until(`document.querySelector('#shortcuts-dialog').open`), key(kb.Escape), until(`!document.querySelector('dialog[open]')`))
-	do(t, p, chromedp.Navigate(e.srv.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="request-table"]`)),
+	do(t, p, chromedp.Navigate(e.srv.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="request-table"]`)), until(scriptsReady),
 		key("/"), until(`document.activeElement.id === "f-q"`), key("j"), key("a"))
 	if eval[bool](t, p, `!!document.querySelector('dialog[open]') || !!document.querySelector('.is-cursor')`) {
 		t.Error("shortcuts fired while typing in the search field")
@@ -156,7 +159,7 @@ func TestBrowserBatchWithALostRace(t *testing.T) {
 	e.clock.rewind(0)
 	p := person(t, browser)
 	signIn(t, p, e.srv.URL, e.admin)
-	do(t, p, chromedp.Navigate(e.srv.URL+"/requests?sort=oldest"), until(`document.querySelectorAll('[data-testid="pick"]').length === 5`))
+	do(t, p, chromedp.Navigate(e.srv.URL+"/requests?sort=oldest"), until(`document.querySelectorAll('[data-testid="pick"]').length === 5 && `+scriptsReady))
 	// X picks the first; a click the second; Shift-click the fourth picks the third too.
 	do(t, p, key("j"), key("x"), until(`document.querySelector('[data-testid="batch-count"]').textContent === "1 selected"`),
 		clickAt(t, p, `[data-row-id="`+ids[1]+`"] [data-testid="pick"]`), until(`document.querySelector('[data-testid="batch-count"]').textContent === "2 selected"`),

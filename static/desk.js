@@ -153,4 +153,5 @@
   rememberQueue();
   tick();
   setInterval(tick, 1000);
+  if (window.agentgate) window.agentgate.desk = true; // the page answers keys from here on
 })();
