@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -35,34 +36,48 @@ func TestBrowserPhoneBarAndTargets(t *testing.T) {
 		.map(el => [el, el.getBoundingClientRect()]).filter(([el, r]) => r.width < 43.5 || r.height < 43.5)
 		.map(([el, r]) => (el.dataset.testid || el.className || el.tagName) + " " + Math.round(r.width) + "x" + Math.round(r.height))`
 	for _, path := range []string{"/", "/requests", "/requests/" + d.sql, "/requests/" + d.config, "/audit", "/policies", "/policies/new", "/settings/api-keys", "/settings/webhooks", views.ChannelsPath} {
-		do(t, p, chromedp.Navigate(e.srv.URL+path), until(`!!document.querySelector('main h1, main h2')`))
-		if got := eval[[]string](t, p, small); len(got) > 0 {
+		do(t, p, chromedp.Navigate(e.srv.URL+path), until(`!!document.querySelector('main h1, main h2') && `+scriptsReady))
+		if got := settledList(t, p, small); len(got) > 0 {
 			t.Errorf("%s: controls under 44 px: %v", path, got)
 		}
 		if eval[bool](t, p, `document.documentElement.scrollWidth > innerWidth`) {
 			t.Errorf("%s scrolls sideways", path)
 		}
 	}
-	do(t, p, chromedp.Navigate(e.srv.URL+"/requests/"+d.sql), until(`!!document.querySelector('[data-testid="approve"]')`))
+	do(t, p, chromedp.Navigate(e.srv.URL+"/requests/"+d.sql), until(`!!document.querySelector('[data-testid="approve"]') && `+scriptsReady))
 	if eval[bool](t, p, `document.querySelector('[data-testid="params"]').getBoundingClientRect().top > document.querySelector('[data-testid="facts"]').getBoundingClientRect().top`) {
 		t.Error("the details come before the parameters")
 	}
 	bar := `(r => Math.abs(r.bottom - innerHeight) < 1 && r.top > innerHeight / 2)(document.querySelector('[data-testid="decide-actions"]').getBoundingClientRect())`
 	for _, y := range []string{"0", "2000", "document.body.scrollHeight"} {
 		do(t, p, chromedp.Evaluate[chromedp.Void](`scrollTo(0, `+y+`)`))
-		if !eval[bool](t, p, bar) {
-			t.Errorf("scrolled to %s: Approve and Deny are not in the bar at the bottom", y)
+		if got := settledList(t, p, `(`+bar+`) ? [] : [JSON.stringify(document.querySelector('[data-testid="decide-actions"]').getBoundingClientRect()), innerHeight]`); len(got) > 0 {
+			t.Errorf("scrolled to %s: Approve and Deny are not in the bar at the bottom: %v", y, got)
 		}
 	}
 	do(t, p, chromedp.Evaluate[chromedp.Void](`scrollTo(0, 0)`), chromedp.Click(chromedp.CSS(`[data-testid="approve"]`)),
 		until(`document.querySelector('#approve-dialog').open`))
-	if got := eval[[]string](t, p, small); len(got) > 0 {
+	if got := settledList(t, p, small); len(got) > 0 {
 		t.Errorf("the open dialog: controls under 44 px %v", got)
 	}
 	do(t, p, key(kb.Escape), chromedp.Click(chromedp.CSS(`[data-testid="nav-toggle"]`)),
 		until(`document.querySelector('#main-nav').getBoundingClientRect().height > 0`))
-	if got := eval[[]string](t, p, small); len(got) > 0 || eval[bool](t, p, `document.documentElement.scrollWidth > innerWidth`) {
+	if got := settledList(t, p, small); len(got) > 0 || eval[bool](t, p, `document.documentElement.scrollWidth > innerWidth`) {
 		t.Errorf("the open menu: controls under 44 px %v, or it overflows", got)
+	}
+}
+
+// settledList evaluates js, a list of problems, until it is empty or a few seconds pass
+// (layout may still be settling after a navigation), and returns the last answer.
+func settledList(t *testing.T, ctx context.Context, js string) []string {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		got := eval[[]string](t, ctx, js)
+		if len(got) == 0 || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
