@@ -170,7 +170,7 @@ func TestPrecedentCountsTheAgentsEarlierRequests(t *testing.T) {
 func TestRuleLikeMatchesIdentifiersOnly(t *testing.T) {
 	r := &ag.Request{Action: "send_email", Params: json.RawMessage(`{"to": "ceo@example.com", "amount": 120.5,
 		"env": "staging", "urgent": true, "subject": "Quarterly numbers for the board", "tags": ["a"],
-		"file": "x\u202eexe", "a.b": "dotted"}`)}
+		"file": "x\u202eexe", "a.b": "dotted", "invoice": "INV-2291", "version": "v2.14.0"}`)}
 	got := ag.RuleLike(r)
 	want := map[string]string{
 		"action":        `"send_email"`,

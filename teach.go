@@ -66,10 +66,11 @@ func (g *Gate) Teach(ctx context.Context, id string) (*Teaching, error) {
 }
 
 // RuleLike is an auto-approve rule for requests like r: the same action, and for each
-// top-level param that looks like an identifier, the same value. An email address matches
-// its domain ($glob "*@example.com"), a number matches up to r's ($lte), a short string
-// without spaces and a boolean match exactly; long text, lists, objects and values with
-// hidden characters are left out. The rule is a starting point a person edits.
+// top-level param that names a kind of thing, the same value. An email address matches
+// its domain ($glob "*@example.com"), a number matches up to r's ($lte), a boolean and a
+// short word without spaces or digits ("staging", "EUR") match exactly. Numbered ids
+// ("INV-2291"), text, lists, objects and values with hidden characters are left out: they
+// tell one request from the next. The rule is a starting point a person edits.
 func RuleLike(r *Request) Rule {
 	match := map[string]json.RawMessage{"action": quoteJSON(r.Action)}
 	dec := json.NewDecoder(bytes.NewReader(r.Params))
@@ -100,6 +101,9 @@ func likeValue(v any) json.RawMessage {
 		if at := strings.LastIndexByte(v, '@'); at > 0 && at < len(v)-1 && !strings.ContainsAny(v, "*?[]\\") {
 			g, _ := json.Marshal(map[string]string{"$glob": "*@" + v[at+1:]})
 			return g
+		}
+		if strings.ContainsFunc(v, unicode.IsDigit) {
+			return nil
 		}
 		return quoteJSON(v)
 	}

@@ -230,6 +230,8 @@ func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo
 	do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/requests/"+d.hidden), live, until(scriptsReady),
 		key("a"), until(`document.querySelector('#approve-dialog').open`), clearField(), settle)
 	shoot(ctx, "request-hidden-dialog-laptop")
+	do(t, ctx, chromedp.Navigate(base+"/requests/"+d.decided+"/teach"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="teach-banner"]`)), settle)
+	shoot(ctx, "teach-laptop")
 }
 
 // screenshot writes what the tab shows to docs/screenshots/<name>.png.

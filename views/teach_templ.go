@@ -49,7 +49,7 @@ func teachBanner(p PolicyForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</a>.</strong> It matches the same action, the same short values, the same email domain and at most the same amounts. Edit it as you like; nothing is saved until you press Save policy.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</a>.</strong> It matches the same action, the same one-word values (not numbered ids), the same email domain and at most the same amounts. Edit it as you like; nothing is saved until you press Save policy.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
