@@ -120,6 +120,12 @@ func TestBrowserKeyboardTriage(t *testing.T) {
 	settled(t, p, `location.pathname === "/requests/`+first.ID+`" && !!document.querySelector('[data-testid="approve"]') && `+scriptsReady)
 	press("a")
 	do(t, p, until(`document.querySelector('#approve-dialog').open`))
+	// While a decision is on its way (htmx marks the form), the button says so.
+	busy := eval[string](t, p, `(f => { f.classList.add("htmx-request"); const b = f.querySelector('button[type=submit]').innerText;
+		f.classList.remove("htmx-request"); return b + "|" + f.querySelector('button[type=submit]').innerText; })(document.querySelector('#approve-dialog form'))`)
+	if busy != "Approving…|Approve" {
+		t.Errorf("the confirm button reads %q while sending and after", busy)
+	}
 	press(kb.Enter, chromedp.ModifierCtrl)
 	do(t, p, until(`location.pathname === "/requests/`+second.ID+`" && !!document.querySelector('[data-testid="advanced"]') && document.activeElement.id === "request-status"`))
 	toFirst := keys
