@@ -223,6 +223,9 @@ func (r *apiResponse) wantError(t testing.TB, status int, code string) apiError 
 	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("%s %s: error Content-Type %q", r.method, r.path, ct)
 	}
+	if status == http.StatusUnauthorized && !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer ") {
+		t.Errorf("%s %s: a 401 without a Bearer challenge (WWW-Authenticate %q)", r.method, r.path, r.header.Get("WWW-Authenticate"))
+	}
 	return ae
 }
 
