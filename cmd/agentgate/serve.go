@@ -51,6 +51,13 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err != nil {
 		return err
 	}
+	// Bind first: a port another process holds stops the start before anything is
+	// created, and before a first admin key is printed that no server will accept.
+	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	if err != nil {
+		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+	}
+	defer tcp.Close() // on the way out early; Shutdown closes it otherwise
 	store, gate, err := openGate(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -85,11 +92,6 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
 		DiscordInteractions: chatDiscord.interactions()})
 	srv := newHTTPServer(e, cfg, log)
-	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
-	if err != nil {
-		stopBG()
-		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
-	}
 	ln := newLimitListener(tcp, cfg.MaxConnections, log)
 	log.Info("AgentGate is listening.", "addr", ln.Addr().String(), "database", store.Dialect(), "base_url", cfg.BaseURL, "version", version)
 	serveErr := make(chan error, 1)
