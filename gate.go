@@ -22,6 +22,11 @@ type Options struct {
 	// CheckWebhookURL refuses webhook URLs that must not be reached (private addresses and
 	// the like), with an error that says why; nil checks only the URL's form.
 	CheckWebhookURL func(ctx context.Context, rawURL string) error
+	// Observer is told what the gate does, for metrics; nil tells no one.
+	Observer Observer
+	// Retention is how long finished deliveries and spent decision links are kept (see
+	// Prune); 0 keeps them.
+	Retention time.Duration
 }
 
 // Gate is the approval service: every surface (JSON API, dashboard, chat, links) goes through
@@ -51,6 +56,8 @@ type Gate struct {
 	outboxWake chan struct{} // a change wrote deliveries
 	attempts   *Broker       // announces delivery attempts, by delivery id
 	delivering atomic.Int32  // dispatchers of this gate that are running
+	observer   Observer
+	retention  time.Duration
 }
 
 // NewGate returns a Gate over store. Call ReloadPolicies before serving.
@@ -73,12 +80,16 @@ func NewGate(store Store, o Options) *Gate {
 	if o.KeyTTL <= 0 {
 		o.KeyTTL = 60 * time.Second
 	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
 	return &Gate{
 		store: store, clock: o.Clock, log: o.Logger, broker: o.Broker,
 		ttl: o.DefaultTTL, maxWait: o.MaxWait,
 		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(),
 		stopped:  make(chan struct{}),
 		checkURL: o.CheckWebhookURL, outboxWake: make(chan struct{}, 1), attempts: NewBroker(),
+		observer: o.Observer, retention: max(o.Retention, 0),
 	}
 }
 
@@ -102,6 +113,7 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 
 // submit is Submit, storing idem (when not nil) in the request's transaction.
 func (g *Gate) submit(ctx context.Context, actor Actor, in NewRequest, idem *Idempotency) (*Request, error) {
+	began := time.Now() // the monotonic clock, for the gate check's latency
 	now := g.clock.Now()
 	in, err := in.Validate(now)
 	if err != nil {
@@ -110,7 +122,11 @@ func (g *Gate) submit(ctx context.Context, actor Actor, in NewRequest, idem *Ide
 	urgency := Urgency(in.Urgency)
 	set := g.policies.Load()
 	out := set.Evaluate(policyInput(set, in.Action, urgency, in.Params, in.Context))
-	return g.create(ctx, actor, in, out, now, idem)
+	r, err := g.create(ctx, actor, in, out, now, idem)
+	if err == nil {
+		g.observer.RequestCreated(set.ActionLabel(r.Action), out.Decision, time.Since(began))
+	}
+	return r, err
 }
 
 // create stores a validated submission with its policy outcome, already decided when a rule
@@ -211,7 +227,7 @@ const maxAttempts = 16
 // exactly one wins; the others get already_decided. A decision after expiry expires the
 // request and is refused.
 func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error) {
-	return g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
+	r, err := g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
 		typ, err := r.ApplyDecision(d, now)
 		if err != nil {
 			return AuditEvent{}, err
@@ -232,6 +248,10 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		}
 		return requestEvent(now, r, typ, d.Actor, details), nil
 	})
+	if err == nil && r.Status != StatusPending && r.DecidedAt != nil { // a vote short of the quorum decides nothing yet
+		g.observer.RequestDecided(r.Status, r.DecidedAt.Sub(r.CreatedAt))
+	}
+	return r, err
 }
 
 // Cancel withdraws a pending request. Only the key that created it may, unless asAdmin is set
@@ -382,8 +402,8 @@ func (g *Gate) AuditActions(ctx context.Context) ([]string, error) { return g.st
 func (g *Gate) Ready(ctx context.Context) error { return g.store.Ping(ctx) }
 
 // Run does the gate's background work until ctx ends: expiring overdue requests every
-// interval and flushing key usage; hourly, deleting old sessions and idempotency keys. It
-// flushes once more on the way out.
+// interval and flushing key usage; hourly, deleting old sessions and idempotency keys, and
+// what the retention period has outlived (Prune). It flushes once more on the way out.
 func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -404,6 +424,7 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 				swept = now
 				g.DeleteOldSessions(ctx)
 				g.ForgetIdempotencyKeys(ctx)
+				g.prune(ctx)
 			}
 		}
 	}

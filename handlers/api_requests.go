@@ -30,7 +30,6 @@ func (s *Server) createRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.metrics.gateOutcome(r.PolicyDecision.Decision)
 	return requestJSON(c, http.StatusCreated, r)
 }
 
@@ -53,8 +52,6 @@ func (s *Server) createRequestOnce(c echo.Context, values []string, in ag.NewReq
 	}
 	if replayed {
 		c.Response().Header().Set(idempotentReplayedHeader, "true")
-	} else {
-		s.metrics.gateOutcome(r.PolicyDecision.Decision)
 	}
 	return requestJSON(c, http.StatusCreated, r)
 }

@@ -122,7 +122,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 // bearerChallenge is the WWW-Authenticate of an API 401 (RFC 6750): a request that sent no
 // key is only told the scheme, one whose key was refused is also told error="invalid_token".
 func bearerChallenge(code string) string {
-	if code == codeMissingAPIKey {
+	if code == codeMissingAPIKey || code == codeMissingMetricsToken {
 		return `Bearer realm="agentgate"`
 	}
 	return `Bearer realm="agentgate", error="invalid_token"`

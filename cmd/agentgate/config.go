@@ -37,6 +37,11 @@ type config struct {
 	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (never cloud
 	// metadata), for local receivers and tests.
 	WebhookAllowPrivate bool
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// Retention is how long finished deliveries and spent decision links are kept
+	// (RETENTION_DAYS); 0 keeps them.
+	Retention time.Duration
 	// Warnings are problems that do not stop the start, logged once the logger exists.
 	Warnings []string
 }
@@ -132,6 +137,12 @@ func loadConfig(e env) (*config, error) {
 	if c.ReadTimeout, err = durationVar(c.get(e, "READ_TIMEOUT"), 30*time.Second); err != nil {
 		return nil, fmt.Errorf("READ_TIMEOUT: %w", err)
 	}
+	c.MetricsToken = c.get(e, "METRICS_TOKEN")
+	days, err := intVar(c.get(e, "RETENTION_DAYS"), 30, 0, 36500)
+	if err != nil {
+		return nil, fmt.Errorf("RETENTION_DAYS: %w", err)
+	}
+	c.Retention = time.Duration(days) * 24 * time.Hour
 	return c, nil
 }
 

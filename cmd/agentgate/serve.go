@@ -18,6 +18,7 @@ import (
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
 	"github.com/agentgate/agentgate/internal/app"
+	"github.com/agentgate/agentgate/metrics"
 )
 
 // shutdownGrace bounds how long in-flight requests get to finish at shutdown.
@@ -58,11 +59,13 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	}
 	defer tcp.Close() // on the way out early; Shutdown closes it otherwise
-	store, gate, err := openGate(ctx, cfg, log)
+	reg := prometheus.NewRegistry()
+	store, gate, err := openGate(ctx, cfg, log, metrics.New(reg))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	metrics.Watch(reg, gate, log)
 	if err := ensureFirstKey(ctx, cfg, gate, io, log); err != nil {
 		return err
 	}
@@ -88,7 +91,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		stopBG()
 		return err
 	}
-	e := handlers.New(gate, handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
+	e := handlers.New(gate, handlers.Config{Logger: log, Registry: reg, MetricsToken: cfg.MetricsToken, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
 		DiscordInteractions: chatDiscord.interactions()})
 	srv := newHTTPServer(e, cfg, log)
@@ -150,10 +153,10 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 }
 
 // openGate opens and migrates the database and builds the gate, with the configuration's
-// database and request expiry.
-func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
+// database, request expiry and retention, telling observer (nil: no one) what it does.
+func openGate(ctx context.Context, cfg *config, log *slog.Logger, observer agentgate.Observer) (*db.Store, *agentgate.Gate, error) {
 	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout,
-		CheckWebhookURL: webhookURLCheck(cfg)})
+		CheckWebhookURL: webhookURLCheck(cfg), Observer: observer, Retention: cfg.Retention})
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
