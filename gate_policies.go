@@ -174,12 +174,16 @@ func (g *Gate) Simulate(ctx context.Context, draft Policy, from, to time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	rs, total, err := g.store.ListRequests(ctx, RequestFilter{From: from, To: to, Sort: SortOldest, Page: Page{Limit: SimulateLimit}})
+	// Stored requests are replayed one at a time, as the store reads them: thousands of
+	// large ones must not be held at once.
+	f := RequestFilter{From: from, To: to, Sort: SortOldest, Page: Page{Limit: SimulateLimit}}
+	total, err := g.store.CountRequests(ctx, f)
 	if err != nil {
-		return nil, fmt.Errorf("list requests: %w", err)
+		return nil, fmt.Errorf("count requests: %w", err)
 	}
-	sim := &Simulation{From: from, To: to, Total: total, Evaluated: len(rs), Before: map[string]int{}, After: map[string]int{}, Changes: []SimulateChange{}}
-	for _, r := range rs {
+	sim := &Simulation{From: from, To: to, Total: total, Before: map[string]int{}, After: map[string]int{}, Changes: []SimulateChange{}}
+	err = g.store.EachRequest(ctx, f, func(r *Request) error {
+		sim.Evaluated++
 		after := compiled.Evaluate(policyInput(compiled, r.Action, r.Urgency, r.Params, r.Context))
 		before := r.PolicyDecision
 		sim.Before[before.Decision]++
@@ -193,6 +197,11 @@ func (g *Gate) Simulate(ctx context.Context, draft Policy, from, to time.Time) (
 				sim.Changes = append(sim.Changes, SimulateChange{RequestID: r.ID, Action: r.Action, CreatedAt: r.CreatedAt, Before: before, After: after})
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("replay requests: %w", err)
 	}
+	sim.Total = max(sim.Total, sim.Evaluated) // requests may arrive between the count and the replay
 	return sim, nil
 }

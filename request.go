@@ -148,27 +148,25 @@ func (n NewRequest) Validate(now time.Time) (NewRequest, error) {
 	return n, nil
 }
 
-// objectText checks that raw is one JSON object and returns it without insignificant
-// space; absent or null gives {}.
+// objectText checks that raw is one JSON object that the stores and the policy engine
+// read back as sent (checkObject) and returns it without insignificant space; absent or
+// null gives {}.
 func objectText(field string, raw json.RawMessage) (json.RawMessage, error) {
 	t := bytes.Trim(raw, " \t\r\n")
 	if len(t) == 0 || string(t) == "null" {
 		return json.RawMessage("{}"), nil
 	}
-	bad := func() error { return Errorf(KindInvalid, "invalid_"+field, "%s must be a JSON object", field) }
-	if t[0] != '{' {
-		return nil, bad()
+	compact, err := checkObject(field, t)
+	if err != nil {
+		return nil, err
 	}
-	if compact, _ := rawText(t); compact {
-		if !json.Valid(t) {
-			return nil, bad()
-		}
+	if compact {
 		return t, nil
 	}
 	var b bytes.Buffer
 	b.Grow(len(t))
-	if json.Compact(&b, t) != nil {
-		return nil, bad()
+	if err := json.Compact(&b, t); err != nil { // checked above; cannot fail
+		return nil, Errorf(KindInvalid, "invalid_"+field, "%s must be a JSON object", field)
 	}
 	return b.Bytes(), nil
 }

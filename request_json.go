@@ -1,6 +1,7 @@
 package agentgate
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -162,8 +163,14 @@ func appendRawJSON(b []byte, raw json.RawMessage) ([]byte, error) {
 	if len(raw) == 0 {
 		return append(b, "null"...), nil
 	}
-	if compact, plain := rawText(raw); compact && plain {
+	compact, plain := rawText(raw)
+	switch {
+	case compact && plain:
 		return append(b, raw...), nil
+	case plain: // PostgreSQL's jsonb comes back spaced: compact it in place
+		buf := bytes.NewBuffer(b)
+		err := json.Compact(buf, raw)
+		return buf.Bytes(), err
 	}
 	q, err := json.Marshal(raw)
 	if err != nil {

@@ -76,6 +76,11 @@ type Store interface {
 	UpdateRequest(ctx context.Context, r *Request, prevVersion int, fx Effects) error
 	// ListRequests returns one page of matching requests and the total number that match.
 	ListRequests(ctx context.Context, f RequestFilter) ([]Request, int, error)
+	// EachRequest calls fn with each matching request, oldest first, up to f.Limit (all
+	// when 0), holding one at a time; it returns fn's first error. fn must not use the store.
+	EachRequest(ctx context.Context, f RequestFilter, fn func(*Request) error) error
+	// CountRequests returns how many requests match f.
+	CountRequests(ctx context.Context, f RequestFilter) (int, error)
 	// ListOverdue returns up to limit pending requests whose ExpiresAt <= now, oldest first.
 	ListOverdue(ctx context.Context, now time.Time, limit int) ([]Request, error)
 	// CountPendingByUrgency counts pending requests per urgency.

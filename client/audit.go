@@ -17,7 +17,7 @@ type AuditOptions struct {
 	RequestID string
 	From      time.Time
 	To        time.Time
-	Limit     int // the server's default is 50, its maximum 200
+	Limit     int // the server's default is 50, its maximum 100
 	Offset    int
 }
 

@@ -109,7 +109,7 @@ type ListOptions struct {
 	To      time.Time // created before
 	Query   string    // substring of the action
 	Sort    string    // agentgate.SortNewest (default), SortOldest or SortUrgency
-	Limit   int       // page size; the server's default is 50, its maximum 200
+	Limit   int       // page size; the server's default is 50, its maximum 100
 	Offset  int
 }
 

@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,6 +32,10 @@ func TestQueryPlans(t *testing.T) {
 		{"action and urgency", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"x", 3, 50, 0}, "requests_action_created"},
 		{"action and urgency count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "COVERING INDEX requests_action_created"},
 		{"status and urgency", db.ListRequestsSQL + where + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"approved", 3, 50, 0}, "requests_status_created"},
+		// q matches inside the action: no index finds it, so the page walks the time index.
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 50, 0}, "requests_created"},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond, []any{"%x%"}, "COVERING INDEX"},
+		{"replay page", eachPageSQL, []any{0, 1, 0, 0, "req_1", 100}, "requests_created"},
 		{"overdue", db.ListOverdueSQL, []any{0, 50}, "requests_pending_expires"},
 		{"recent decisions", db.RecentDecisionsSQL, []any{10}, "requests_decided_later"},
 		{"audit newest", db.ListAuditSQL + db.AuditNewestOrder + db.PageSuffix, []any{50, 0}, "audit_events_created"},
@@ -56,6 +61,51 @@ func TestQueryPlans(t *testing.T) {
 			if fullScan || (strings.Contains(line, "TEMP B-TREE") && !strings.Contains(line, "RIGHT PART") && !strings.Contains(line, "LAST TERM")) {
 				t.Errorf("%s: %q in plan:\n%s", tt.name, line, text)
 			}
+		}
+	}
+}
+
+// eachPageSQL is a page of Store.EachRequest after the first: a time range, continued after
+// the last request read.
+var eachPageSQL = db.ListRequestsSQL + " WHERE " + db.RequestFromCond + " AND " + db.RequestToCond + " AND " +
+	db.RequestAfterCond + db.RequestsOldestOrder + " LIMIT ?"
+
+// TestQueryPlansPostgres checks that PostgreSQL answers every request list and count from
+// the index meant for it. Sequential scans are disabled, so that the test's near-empty
+// tables plan as large ones do: a plan that still scans the table has no index to use.
+func TestQueryPlansPostgres(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(), db.DialectPostgres) {
+		t.Skip("set " + dbtest.PostgresURLEnv + " to check PostgreSQL's plans")
+	}
+	s := dbtest.Open(t, db.DialectPostgres)
+	pending := " WHERE " + db.RequestPendingCond
+	for _, tt := range []struct {
+		name, query string
+		args        []any
+		want        string // in the plan
+	}{
+		{"pending newest", db.ListRequestsSQL + pending + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "Index Scan using requests_pending_rank_created"},
+		{"pending by urgency", db.ListRequestsSQL + pending + db.RequestsUrgencyOrder + db.PageSuffix, []any{50, 0}, "Index Scan using requests_pending_rank_created"},
+		{"pending and urgency", db.ListRequestsSQL + pending + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{3, 50, 0}, "Index Cond: (urgency_rank = 3)"},
+		{"status", db.ListRequestsSQL + " WHERE " + db.RequestStatusCond + db.RequestsNewestOrder + db.PageSuffix, []any{"approved", 50, 0}, "Index Cond: (status = 'approved'::text)"},
+		{"action", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + db.RequestsNewestOrder + db.PageSuffix, []any{"x", 50, 0}, "Index Cond: (action = 'x'::text)"},
+		{"action and urgency", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond + db.RequestsOldestOrder + db.PageSuffix, []any{"x", 3, 50, 0}, "Index Cond: ((action = 'x'::text) AND (urgency_rank = 3))"},
+		{"action count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "Index Only Scan using requests_action_created"},
+		// q matches inside the action: no index finds it; the page walks the time index and
+		// the count the action index.
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 50, 0}, "Index Scan Backward using requests_created"},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond, []any{"%x%"}, "requests_action_created"},
+		{"all newest", db.ListRequestsSQL + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "Index Scan Backward using requests_created"},
+		{"replay page", eachPageSQL, []any{0, 1, 0, 0, "req_1", 100}, "Index Cond: ((created_at >="},
+		{"overdue", db.ListOverdueSQL, []any{0, 50}, "Index Scan using requests_pending_expires"},
+		{"recent decisions", db.RecentDecisionsSQL, []any{10}, "requests_decided_later"},
+	} {
+		plan, err := db.ExplainPostgres(s, tt.query, tt.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if text := strings.Join(plan, "\n"); strings.Contains(text, "Seq Scan") || !strings.Contains(text, tt.want) {
+			t.Errorf("%s: plan does not use %q:\n%s", tt.name, tt.want, text)
 		}
 	}
 }

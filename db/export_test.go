@@ -81,6 +81,22 @@ func ExplainQueryPlan(s *Store, query string, args ...any) ([]string, error) {
 	return out, rows.Err()
 }
 
+// ExplainPostgres returns PostgreSQL's plan for a package query, one line per row, with
+// sequential scans disabled: a plan that still scans a table has no index to use.
+func ExplainPostgres(s *Store, query string, args ...any) ([]string, error) {
+	tx, err := s.rdb.Beginx()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.Exec(`SET LOCAL enable_seqscan = off`); err != nil {
+		return nil, err
+	}
+	var out []string
+	err = tx.Select(&out, `EXPLAIN `+s.rdb.Rebind(query), args...)
+	return out, err
+}
+
 // Exported for tests.
 const (
 	ListRequestsSQL      = listRequestsSQL
@@ -94,6 +110,10 @@ const (
 	RequestsOldestOrder  = requestsOldestOrder
 	RequestsUrgencyOrder = requestsUrgencyOrder
 	PageSuffix           = pageSuffix
+	RequestQueryCond     = requestQueryCond
+	RequestFromCond      = requestFromCond
+	RequestToCond        = requestToCond
+	RequestAfterCond     = requestAfterCond
 	ListOverdueSQL       = listOverdueSQL
 	ListAuditSQL         = listAuditSQL
 	AuditNewestOrder     = auditNewestOrder

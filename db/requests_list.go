@@ -30,9 +30,8 @@ const (
 	pageSuffix = ` LIMIT ? OFFSET ?`
 )
 
-// ListRequests returns one page of the requests that match f, in f.Sort order, and the
-// number of requests that match.
-func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]agentgate.Request, int, error) {
+// requestWhere returns the conditions of f's filters.
+func requestWhere(f agentgate.RequestFilter) where {
 	var w where
 	if f.Status == agentgate.StatusPending {
 		w.add(true, requestPendingCond)
@@ -44,7 +43,13 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
 	w.add(!f.To.IsZero(), requestToCond, toMicros(f.To))
 	w.add(f.Query != "", requestQueryCond, likeContains(f.Query))
+	return w
+}
 
+// ListRequests returns one page of the requests that match f, in f.Sort order, and the
+// number of requests that match.
+func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]agentgate.Request, int, error) {
+	w := requestWhere(f)
 	order := requestsNewestOrder
 	switch f.Sort {
 	case agentgate.SortOldest:
@@ -53,23 +58,37 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 		order = requestsUrgencyOrder
 	}
 	limit, offset := pageBounds(f.Page)
-	list, err := queryAll(ctx, s, limit, scanRequest,
+	list, err := queryAll(ctx, s, limit, newRequestRow().scan,
 		listRequestsSQL+w.sql()+order+pageSuffix, w.argsAnd(limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list requests: %w", err)
 	}
 	total, ok := pageTotal(len(list), offset, limit)
-	switch {
-	case ok:
-	case f.Action == "" && f.From.IsZero() && f.To.IsZero() && f.Query == "":
-		total, err = s.countedTotal(ctx, f.Status, f.Urgency)
-	default:
-		total, err = scanCount(s.queryRow(ctx, countRequestsSQL+w.sql(), w.args...))
+	if !ok {
+		total, err = s.countRequests(ctx, f, w)
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("count requests: %w", err)
 	}
 	return list, total, nil
+}
+
+// CountRequests returns the number of requests that match f.
+func (s *Store) CountRequests(ctx context.Context, f agentgate.RequestFilter) (int, error) {
+	n, err := s.countRequests(ctx, f, requestWhere(f))
+	if err != nil {
+		return 0, fmt.Errorf("count requests: %w", err)
+	}
+	return n, nil
+}
+
+// countRequests counts the requests that match f, whose conditions are w: from
+// request_counts when f filters on status and urgency only.
+func (s *Store) countRequests(ctx context.Context, f agentgate.RequestFilter, w where) (int, error) {
+	if f.Action == "" && f.From.IsZero() && f.To.IsZero() && f.Query == "" {
+		return s.countedTotal(ctx, f.Status, f.Urgency)
+	}
+	return scanCount(s.queryRow(ctx, countRequestsSQL+w.sql(), w.args...))
 }
 
 // pageTotal returns the total a page implies: a short page that is not past the end says
@@ -97,7 +116,7 @@ const listOverdueSQL = `SELECT ` + requestColumns + ` FROM requests
 // the earliest expiry first.
 func (s *Store) ListOverdue(ctx context.Context, now time.Time, limit int) ([]agentgate.Request, error) {
 	limit, _ = pageBounds(agentgate.Page{Limit: limit})
-	list, err := queryAll(ctx, s, 0, scanRequest, listOverdueSQL, toMicros(now), limit)
+	list, err := queryAll(ctx, s, 0, newRequestRow().scan, listOverdueSQL, toMicros(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list overdue requests: %w", err)
 	}
@@ -113,7 +132,7 @@ const recentDecisionsSQL = `SELECT ` + requestColumns + ` FROM requests
 // arrival are left out: at gate-check rates they would crowd out every other decision.
 func (s *Store) RecentDecisions(ctx context.Context, limit int) ([]agentgate.Request, error) {
 	limit, _ = pageBounds(agentgate.Page{Limit: limit})
-	list, err := queryAll(ctx, s, limit, scanRequest, recentDecisionsSQL, limit)
+	list, err := queryAll(ctx, s, limit, newRequestRow().scan, recentDecisionsSQL, limit)
 	if err != nil {
 		return nil, fmt.Errorf("recent decisions: %w", err)
 	}

@@ -51,26 +51,7 @@ func benchGateCheck(b *testing.B, prepare func(*http.Request)) {
 	if _, err := g.CreatePolicy(ctx, ag.Actor{Name: "bench"}, p); err != nil {
 		b.Fatal(err)
 	}
-	e := handlers.New(g, handlers.Config{Registry: reg})
-	b.ReportAllocs()
-	b.SetParallelism(8)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req := httptest.NewRequest(http.MethodPost, "/api/requests", strings.NewReader(gateCheckBody))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+secret)
-			if prepare != nil {
-				prepare(req)
-			}
-			rec := httptest.NewRecorder()
-			e.ServeHTTP(rec, req)
-			if rec.Code != http.StatusCreated {
-				b.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			_, _ = io.Copy(io.Discard, rec.Body)
-		}
-	})
+	serveParallel(b, handlers.New(g, handlers.Config{Registry: reg}), http.MethodPost, "/api/requests", gateCheckBody, secret, http.StatusCreated, prepare)
 }
 
 // BenchmarkDecisionToWaiter measures, over real HTTP on loopback, the time from a decide

@@ -53,6 +53,9 @@ type apiOptions struct {
 	checkWebhookURL func(ctx context.Context, rawURL string) error
 	// metricsToken is METRICS_TOKEN.
 	metricsToken string
+	// wire, when set, adds to the handlers' configuration what serve wires beside the
+	// gate (chat platforms, channel testers), over the same gate and clock.
+	wire func(g *ag.Gate, s *db.Store, clock ag.Clock, cfg *handlers.Config)
 }
 
 // eachAPI runs fn on a fresh stack for every database dbtest offers. API tests share
@@ -87,6 +90,9 @@ func newAPIEnv(t *testing.T, s *db.Store, o apiOptions) *apiEnv {
 	cfg := handlers.Config{Logger: log, Registry: reg, MetricsToken: o.metricsToken}
 	if o.behindProxy {
 		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	}
+	if o.wire != nil {
+		o.wire(e.gate, s, e.clock, &cfg)
 	}
 	e.echo = handlers.New(e.gate, cfg)
 	e.srv = httptest.NewServer(e.echo)

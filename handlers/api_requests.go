@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,7 +66,7 @@ func (s *Server) listRequests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"requests": nonNil(rs), "pagination": paginate(f.Page, total)})
+	return requestsJSON(c, rs, paginate(f.Page, total))
 }
 
 // getRequest returns a request; with ?wait=30s (or 30) it holds until the request is
@@ -165,6 +166,46 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// requestsJSON answers with a page of requests: what c.JSON would send for
+// {"requests": rs, "pagination": p}, written by hand, as requestJSON writes one request.
+func requestsJSON(c echo.Context, rs []ag.Request, p pagination) error {
+	if c.Request().URL.RawQuery != "" && c.QueryParams().Has("pretty") {
+		return c.JSON(http.StatusOK, map[string]any{"requests": nonNil(rs), "pagination": p})
+	}
+	bp := listBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledList { // a page of large requests is not kept for the next
+			listBuffers.Put(bp)
+		}
+	}()
+	b := (*bp)[:0]
+	b = strconv.AppendInt(append(b, `{"pagination":{"total":`...), int64(p.Total), 10)
+	b = strconv.AppendInt(append(b, `,"limit":`...), int64(p.Limit), 10)
+	b = strconv.AppendInt(append(b, `,"offset":`...), int64(p.Offset), 10)
+	b = strconv.AppendBool(append(b, `,"hasMore":`...), p.HasMore)
+	b = append(b, `},"requests":[`...)
+	for i := range rs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = rs[i].AppendJSON(b); err != nil {
+			return err
+		}
+	}
+	b = append(b, "]}\n"...)
+	*bp = b
+	// With its length known, net/http sends the page in one write instead of in chunks.
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	return c.JSONBlob(http.StatusOK, b)
+}
+
+// listBuffers keeps the buffers list pages are written in; maxPooledList bounds what one
+// may keep between pages.
+var listBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+const maxPooledList = 1 << 20
 
 // requestJSON answers with one request. It is what c.JSON would send, encoded without
 // reflection and without a second pass to check the encoder's output: the gate check

@@ -85,6 +85,9 @@ func scopeMatrix() map[string]scopedRoute {
 		"POST /api/webhooks/:id/test":                        {hooks, 200, webhookRoute("/test", nil)},
 		"GET /api/webhooks/:id/deliveries":                   {hooks, 200, webhookRoute("/deliveries", nil)},
 		"POST /api/webhooks/:id/deliveries/:delivery/replay": {hooks, 200, replayRoute},
+
+		// No channel is configured here: an admin gets past the scope check to the 404.
+		"POST /api/channels/:type/test": {adminOnly, 404, fixed("/api/channels/slack/test", nil)},
 	}
 }
 

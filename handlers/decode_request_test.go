@@ -21,6 +21,9 @@ func FuzzParseNewRequest(f *testing.F) {
 		`{"action":"x","params":{"a":"\u00e9\\"}}`,
 		`{}`, `{"action":"x",}`, `{"action":"x"}x`, `{"Action":"x"}`, `{"action":"x","action":"y"}`,
 		`{"action":"a\u0041"}`, `{"params":tru}`, `{"params":{"a":1}}}`, `{"expiresAt":"2030-01-01T00:00:00Z"}`,
+		// Bodies the intake checks refuse must still read the same on both paths.
+		`{"action":"x","params":{"a":1,"a":2}}`, `{"action":"x","params":{"n":1e999},"context":{"m":1e-999}}`,
+		`{"action":"x","params":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
 	} {
 		f.Add([]byte(s))
 	}

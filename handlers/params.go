@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 	"strconv"
@@ -10,10 +11,11 @@ import (
 	ag "github.com/agentgate/agentgate"
 )
 
-// Page sizes.
+// Page sizes. A limit over maxLimit is served as maxLimit, as the original server did, so
+// that scripts asking for more keep working; pagination.limit says what was served.
 const (
 	defaultLimit = 50
-	maxLimit     = 200
+	maxLimit     = 100
 )
 
 // query reads and checks query parameters, keeping the first error.
@@ -53,9 +55,27 @@ func (q *query) intIn(name string, def, lo, hi int) int {
 	return n
 }
 
-// page reads limit and offset; limit defaults to def, the list's page size.
+// page reads limit and offset; limit defaults to def, the list's page size, and is held
+// to maxLimit.
 func (q *query) page(def int) ag.Page {
-	return ag.Page{Limit: q.intIn("limit", def, 1, maxLimit), Offset: q.intIn("offset", 0, 0, 1<<31-1)}
+	return ag.Page{Limit: q.limit(def), Offset: q.intIn("offset", 0, 0, 1<<31-1)}
+}
+
+// limit reads a page size: a whole number, at least 1; more than maxLimit gives maxLimit.
+func (q *query) limit(def int) int {
+	s := q.str("limit")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if errors.Is(err, strconv.ErrRange) && s[0] != '-' {
+		return maxLimit
+	}
+	if err != nil || n < 1 {
+		q.fail("limit", "must be a whole number from 1 (more than %d gives %d)", maxLimit, maxLimit)
+		return def
+	}
+	return min(n, maxLimit)
 }
 
 // time reads an RFC 3339 time or a YYYY-MM-DD date (midnight UTC; with endOfDay, the next

@@ -15,8 +15,10 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/health", s.health)
 	e.GET("/ready", s.ready)
 	e.GET("/metrics", s.metrics.handler(), s.metricsAuth)
-	// Discord posts its users' clicks here; the signature is the credential (no key, no CSRF).
+	// Discord and Slack post their users' clicks here; the signature is the credential (no
+	// key, no CSRF).
 	e.POST("/integrations/discord/interactions", s.discordInteractions, s.bodyLimit)
+	e.POST("/integrations/slack/interactions", s.slackInteractions, s.bodyLimit)
 
 	api := e.Group("/api", s.cors, s.bodyLimit, s.authenticateKey, s.rateLimit)
 
@@ -56,6 +58,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/audit/actions", s.auditActions, need(ag.ScopeAuditRead))
 
 	api.POST("/mcp/authorize", s.authorizeTool, need(ag.ScopeRequestCreate))
+
+	api.POST("/channels/:type/test", s.apiTestChannel, need(ag.ScopeAdmin))
 	api.RouteNotFound("/*", s.apiRouteNotFound)
 
 	// Dashboard (HTML): web_*.go over views/. Pages carry the CSP and framing headers, and
@@ -73,6 +77,8 @@ func (s *Server) routes(e *echo.Echo) {
 
 	app.GET("/requests", s.webRequests, need(ag.ScopeRequestRead))
 	app.GET("/requests/:id", s.webRequest, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/params.json", s.webRequestParams, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/context.json", s.webRequestContext, need(ag.ScopeRequestRead))
 	app.POST("/requests/:id/decide", s.webDecide, s.rateLimit, need(ag.ScopeRequestDecide)) // the key's limit, as on the API
 
 	app.GET("/audit", s.webAudit, need(ag.ScopeAuditRead))
@@ -106,4 +112,7 @@ func (s *Server) routes(e *echo.Echo) {
 	app.POST(views.WebhooksPath+"/:id/test", s.webTestWebhook, need(ag.ScopeWebhookManage))
 	app.GET(views.WebhooksPath+"/:id/deliveries/:delivery", s.webDelivery, need(ag.ScopeWebhookManage))
 	app.POST(views.WebhooksPath+"/:id/deliveries/:delivery/replay", s.webReplayDelivery, need(ag.ScopeWebhookManage))
+
+	app.GET(views.ChannelsPath, s.webChannels, need(ag.ScopeAdmin))
+	app.POST(views.ChannelsPath+"/:type/test", s.webTestChannel, need(ag.ScopeAdmin))
 }

@@ -33,6 +33,12 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client; empty
 	// means the connection's peer is the client (see clientAddr).
 	TrustedProxies []netip.Prefix
+	// SlackInteractions answers Slack's button clicks at /integrations/slack/interactions;
+	// nil when Slack is not configured.
+	SlackInteractions SlackInteractions
+	// ChannelTesters send a sample message through each configured channel, for
+	// POST /api/channels/:type/test and the Channels settings page.
+	ChannelTesters map[agentgate.ChannelKind]ChannelTester
 	// Stopping, closed when the server begins to shut down, ends the dashboard's live
 	// streams, which would otherwise hold the shutdown open.
 	Stopping <-chan struct{}
@@ -66,15 +72,18 @@ func New(gate *agentgate.Gate, cfg Config) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.JSONSerializer = boundedJSON{}
 	e.IPExtractor = clientAddr(cfg.TrustedProxies)
 	s.routes(e)
 	return e
 }
 
-// isAPI reports whether the request is for the JSON API (or a probe) rather than a page.
+// isAPI reports whether the request is for the JSON API (or a probe, or a chat
+// platform's callback) rather than a page.
 func isAPI(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return strings.HasPrefix(p, "/api/") || p == "/api" || p == "/health" || p == "/ready" || p == "/metrics"
+	return strings.HasPrefix(p, "/api/") || p == "/api" || p == "/health" || p == "/ready" || p == "/metrics" ||
+		strings.HasPrefix(p, "/integrations/")
 }
 
 // now is the gate's clock, so handlers and domain agree on time.

@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	ag "github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
 	"github.com/agentgate/agentgate/handlers"
 )
@@ -27,6 +28,7 @@ import (
 type webEnv struct {
 	t      testing.TB
 	gate   *ag.Gate
+	store  *db.Store // to plant rows the gate would refuse today
 	srv    *httptest.Server
 	clock  *testClock
 	admin  string // an admin key's secret
@@ -75,6 +77,8 @@ type envOptions struct {
 
 	baseURL   string
 	liveClock bool // follow the wall clock (browser tests)
+	// wire, when set, adds what serve wires beside the gate (see apiOptions.wire).
+	wire func(g *ag.Gate, s *db.Store, clock ag.Clock, cfg *handlers.Config)
 }
 
 func newWebEnv(t testing.TB, o envOptions) *webEnv {
@@ -83,6 +87,7 @@ func newWebEnv(t testing.TB, o envOptions) *webEnv {
 	e := &webEnv{t: t, clock: &testClock{now: time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)},
 		agent: ag.Actor{Name: "billing-agent", Type: ag.ActorAPIKey}, stopCh: make(chan struct{})}
 	e.clock.live = o.liveClock
+	e.store = store
 	opts := ag.Options{DefaultTTL: 2 * time.Hour, Clock: e.clock, CheckWebhookURL: o.checkWebhookURL}
 	e.gate = ag.NewGate(store, opts)
 	ctx := context.Background()
@@ -93,7 +98,11 @@ func newWebEnv(t testing.TB, o envOptions) *webEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := handlers.New(e.gate, handlers.Config{Logger: slog.New(slog.DiscardHandler), BaseURL: o.baseURL, SessionSecret: secret, Stopping: e.stopCh})
+	cfg := handlers.Config{Logger: slog.New(slog.DiscardHandler), BaseURL: o.baseURL, SessionSecret: secret, Stopping: e.stopCh}
+	if o.wire != nil {
+		o.wire(e.gate, store, e.clock, &cfg)
+	}
+	h := handlers.New(e.gate, cfg)
 	e.srv = httptest.NewServer(h)
 	t.Cleanup(func() {
 		e.stop()

@@ -30,7 +30,7 @@ var listSchema = json.RawMessage(`{
   "type": "object",
   "properties": {
     "status": {"type": "string", "enum": ["pending", "approved", "denied", "expired"], "description": "Only requests with this status."},
-    "limit": {"type": "number", "description": "How many requests to return, newest first (default 10, at most 200)."}
+    "limit": {"type": "number", "description": "How many requests to return, newest first (default 10, at most 100)."}
   }
 }`)
 

@@ -160,7 +160,7 @@ func (t *tools) get(ctx context.Context, _ *sdk.CallToolRequest, in idArgs) (*sd
 }
 
 func (t *tools) list(ctx context.Context, _ *sdk.CallToolRequest, in listArgs) (*sdk.CallToolResult, *client.RequestPage, error) {
-	limit, err := whole("limit", in.Limit, 10, 1, 200)
+	limit, err := whole("limit", in.Limit, 10, 1, 100)
 	if err != nil {
 		return nil, nil, err
 	}

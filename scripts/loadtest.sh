@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Load test on loopback: the auto-approved gate check against AgentGate (SQLite, and
-# PostgreSQL when PG_URL is set) and against a bare Echo handler decoding the same JSON.
-# wrk settings as the issue gives them: 1 thread, 16 connections, 20 s. Stops by itself.
+# Load test on loopback: the auto-approved gate check, and a page of 50 among 50,000 pending
+# requests, against AgentGate (SQLite, and PostgreSQL when PG_URL is set) and against a bare
+# Echo handler (the same JSON decoded; the same page sent). wrk settings as the issues give
+# them: 1 thread, 16 connections, 20 s. RUN=list runs the listing instead of the gate check.
+# Stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-20s}
@@ -24,6 +26,35 @@ run_gate() { # $1 = label, $2 = DATABASE_URL
   echo "   peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MB"}')"
   kill -TERM $pid; wait $pid || true
 }
+
+# $1 = label, $2 = DATABASE_URL: 50,000 pending requests, then the page of 50 under load.
+run_list() {
+  PORT=3917 DATABASE_URL="$2" ADMIN_API_KEY="$AGENTGATE_KEY" LOG_LEVEL=warn LOG_FORMAT=json \
+    "$work/agentgate" serve >"$work/$1-list.log" 2>&1 &
+  local pid=$! n=0
+  for _ in $(seq 100); do curl -fs localhost:3917/ready >/dev/null && break; sleep 0.05; done
+  pending() { curl -fs -H "Authorization: Bearer $AGENTGATE_KEY" 'localhost:3917/api/requests?status=pending&limit=1' |
+    grep -o '"total":[0-9]*' | cut -d: -f2; }
+  while n=$(pending); [ "$n" -lt 50000 ]; do # wrk runs its whole duration; seed in short runs
+    SEED_COUNT=$((50000 - n)) wrk -t1 -c16 -d5s -s scripts/seedpending.lua http://127.0.0.1:3917/api/requests >/dev/null
+  done
+  echo "== $1: a page of 50 among $n pending requests"
+  wrk -t1 -c16 -d"$DUR" --latency -s scripts/listpending.lua "http://127.0.0.1:3917/api/requests?status=pending&limit=50" |
+    grep -E 'RESULT|Requests/sec'
+  echo "   peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MB"}')"
+  kill -TERM $pid; wait $pid || true
+}
+
+if [ "${RUN:-gate}" = list ]; then
+  run_list sqlite "$work/list.db"
+  if [ -n "${PG_URL:-}" ]; then run_list postgres "$PG_URL"; fi
+  PORT=3918 "$work/httpceiling" &
+  for _ in $(seq 100); do curl -s -o /dev/null localhost:3918/ && break; sleep 0.05; done
+  echo "== bare Echo handler sending the same page (HTTP ceiling)"
+  wrk -t1 -c16 -d"$DUR" --latency -s scripts/listpending.lua "http://127.0.0.1:3918/api/requests?status=pending&limit=50" |
+    grep -E 'RESULT|Requests/sec'
+  exit 0
+fi
 
 run_gate sqlite "$work/bench.db"
 # Cold start to /ready on the existing database.

@@ -1,8 +1,6 @@
 package views
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
@@ -109,18 +107,6 @@ func DateInput(t time.Time, endOfDay bool) string {
 		t = t.Add(-time.Nanosecond)
 	}
 	return t.UTC().Format(time.DateOnly)
-}
-
-// PrettyJSON indents a JSON document for reading; anything else comes back as it is.
-func PrettyJSON(raw []byte) string {
-	var b bytes.Buffer
-	if len(raw) == 0 {
-		return "{}"
-	}
-	if json.Indent(&b, raw, "", "  ") != nil {
-		return string(raw)
-	}
-	return b.String()
 }
 
 // Short cuts s to n runes, with an ellipsis when it was longer.

@@ -227,11 +227,11 @@ func RequestRegion(p RequestPage) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = JSONBlock("Parameters", "params", p.Request.Params).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = JSONBlock("Parameters", "params", p.Request.Params, RawHref(p.Request.ID, "params")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = JSONBlock("Context", "context", p.Request.Context).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = JSONBlock("Context", "context", p.Request.Context, RawHref(p.Request.ID, "context")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

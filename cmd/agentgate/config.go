@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/agentgate/agentgate"
+	chatslack "github.com/agentgate/agentgate/chat/slack"
 	"github.com/agentgate/agentgate/db"
 )
 
@@ -37,6 +38,8 @@ type config struct {
 	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (never cloud
 	// metadata), for local receivers and tests.
 	WebhookAllowPrivate bool
+	// Slack is the SLACK_* settings; nil when Slack is not configured.
+	Slack *chatslack.Config
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
 	// Retention is how long finished deliveries and spent decision links are kept
@@ -136,6 +139,9 @@ func loadConfig(e env) (*config, error) {
 	}
 	if c.ReadTimeout, err = durationVar(c.get(e, "READ_TIMEOUT"), 30*time.Second); err != nil {
 		return nil, fmt.Errorf("READ_TIMEOUT: %w", err)
+	}
+	if c.Slack, err = loadSlackConfig(c, e); err != nil {
+		return nil, err
 	}
 	c.MetricsToken = c.get(e, "METRICS_TOKEN")
 	days, err := intVar(c.get(e, "RETENTION_DAYS"), 30, 0, 36500)

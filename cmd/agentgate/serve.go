@@ -74,11 +74,20 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 
+	slack, err := newSlackApp(cfg, gate, store, log)
+	if err != nil {
+		return err
+	}
+	senders := channelSenders(cfg, gate)
+	if slack != nil {
+		senders[agentgate.ChannelSlack] = slack.sender
+	}
+
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
 	defer chatDiscord.start(bg, log)() // waits, once bg ends, for the Gateway to close
-	dispatcher, delivered := app.StartDispatcher(bg, store, gate, chatDiscord.addSender(channelSenders(cfg, gate)), log)
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, chatDiscord.addSender(senders), log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -91,9 +100,17 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		stopBG()
 		return err
 	}
-	e := handlers.New(gate, handlers.Config{Logger: log, Registry: reg, MetricsToken: cfg.MetricsToken, BaseURL: cfg.BaseURL,
+	slackStopped := slack.run(bg, log)
+	hcfg := handlers.Config{Logger: log, Registry: reg, MetricsToken: cfg.MetricsToken, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
-		DiscordInteractions: chatDiscord.interactions()})
+		DiscordInteractions: chatDiscord.interactions(), ChannelTesters: map[agentgate.ChannelKind]handlers.ChannelTester{}}
+	if slack != nil {
+		hcfg.SlackInteractions, hcfg.ChannelTesters[agentgate.ChannelSlack] = slack.interactions, slack.sender
+	}
+	if chatDiscord != nil {
+		hcfg.ChannelTesters[agentgate.ChannelDiscord] = chatDiscord.Sender
+	}
+	e := handlers.New(gate, hcfg)
 	srv := newHTTPServer(e, cfg, log)
 	ln := newLimitListener(tcp, cfg.MaxConnections, log)
 	log.Info("AgentGate is listening.", "addr", ln.Addr().String(), "database", store.Dialect(), "base_url", cfg.BaseURL, "version", version)
@@ -118,6 +135,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	<-done
 	<-done
 	<-delivered
+	<-slackStopped
 	log.Info("Stopped.")
 	return nil
 }

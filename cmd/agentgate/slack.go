@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/agentgate/agentgate"
+	chatslack "github.com/agentgate/agentgate/chat/slack"
+	"github.com/agentgate/agentgate/db"
+)
+
+// loadSlackConfig reads the SLACK_* settings: nil when none is set, else the checked
+// configuration, its warnings added to c's.
+func loadSlackConfig(c *config, e env) (*chatslack.Config, error) {
+	sc := chatslack.Config{BotToken: c.get(e, "SLACK_BOT_TOKEN"), SigningSecret: c.get(e, "SLACK_SIGNING_SECRET"),
+		DefaultChannel: c.get(e, "SLACK_DEFAULT_CHANNEL"), AppToken: c.get(e, "SLACK_APP_TOKEN"), APIURL: c.get(e, "SLACK_API_URL")}
+	if sc == (chatslack.Config{}) {
+		return nil, nil
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, err
+	}
+	c.Warnings = append(c.Warnings, sc.Warnings()...)
+	return &sc, nil
+}
+
+// slackApp is Slack as serve runs it: the Sender the outbox delivers through (and the
+// channel test uses), and the Interactions that answer clicks.
+type slackApp struct {
+	sender       *chatslack.Sender
+	interactions *chatslack.Interactions
+}
+
+// newSlackApp builds Slack from the configuration; nil when Slack is not configured.
+func newSlackApp(cfg *config, gate *agentgate.Gate, store *db.Store, log *slog.Logger) (*slackApp, error) {
+	if cfg.Slack == nil {
+		return nil, nil
+	}
+	opts := chatslack.Options{BaseURL: cfg.BaseURL, Logger: log}
+	sender, err := chatslack.NewSender(*cfg.Slack, gate, store, opts)
+	if err != nil {
+		return nil, err
+	}
+	in, err := chatslack.NewInteractions(*cfg.Slack, gate, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &slackApp{sender: sender, interactions: in}, nil
+}
+
+// run receives clicks over Socket Mode until ctx ends, when SLACK_APP_TOKEN is set;
+// stopped is closed when it has returned.
+func (s *slackApp) run(ctx context.Context, log *slog.Logger) (stopped <-chan struct{}) {
+	done := make(chan struct{})
+	if s == nil || !s.interactions.SocketMode() {
+		close(done)
+		return done
+	}
+	go func() {
+		defer close(done)
+		if err := s.interactions.RunSocketMode(ctx); err != nil {
+			log.Error("Slack clicks will not arrive: Socket Mode stopped.", "err", err)
+		}
+	}()
+	return done
+}
