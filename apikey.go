@@ -1,6 +1,7 @@
 package agentgate
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -48,6 +49,10 @@ type APIKey struct {
 	LastUsedAt   *time.Time `json:"lastUsedAt"`
 	RequestCount int64      `json:"requestCount"`
 	RevokedAt    *time.Time `json:"revokedAt"`
+	// PersonID is the person the key belongs to, who acts through it; "" for none.
+	PersonID string `json:"personId,omitempty"`
+
+	personName string // the person's name, filled in by the gate from its directory
 }
 
 // Has reports whether the key carries scope s (admin carries all).
@@ -65,8 +70,14 @@ func (k *APIKey) HasAny(ss ...Scope) bool {
 	return false
 }
 
-// Actor is the identity the key acts as: its id, which never changes, and its name.
-func (k *APIKey) Actor() Actor { return Actor{ID: k.ID, Name: k.Name, Type: ActorAPIKey} }
+// Actor is the identity the key acts as: its id, which never changes, and its name; or,
+// for a key that belongs to a person, that person.
+func (k *APIKey) Actor() Actor {
+	if k.PersonID != "" {
+		return Actor{ID: k.PersonID, Name: cmp.Or(k.personName, k.PersonID), Type: ActorUser, KeyName: k.Name}
+	}
+	return Actor{ID: k.ID, Name: k.Name, Type: ActorAPIKey}
+}
 
 // Revoked reports whether the key has been revoked.
 func (k *APIKey) Revoked() bool { return k.RevokedAt != nil }
@@ -102,6 +113,27 @@ type KeyInput struct {
 	Name      *string `json:"name"`
 	Scopes    []Scope `json:"scopes"`
 	RateLimit NullInt `json:"rateLimit"`
+	// PersonID gives the key to a person (an id), or with null or "" to no one.
+	PersonID NullString `json:"personId"`
+}
+
+// NullString is an optional nullable string: Set says whether the field was present.
+type NullString struct {
+	Set   bool
+	Value string // "" for null
+}
+
+// UnmarshalJSON records presence and the value (null allowed, as "").
+func (n *NullString) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if string(b) == "null" {
+		n.Value = ""
+		return nil
+	}
+	if err := json.Unmarshal(b, &n.Value); err != nil {
+		return Invalid("personId must be a person's id, or null for none")
+	}
+	return nil
 }
 
 // NullInt is an optional nullable integer: Set says whether the field was present at all,

@@ -21,6 +21,7 @@ const (
 	KindUnprocessable             // well-formed but refused by a rule (422)
 	KindRateLimited               // too many calls (429)
 	KindUnavailable               // a dependency is down (503)
+	KindGone                      // the thing existed but is used up or expired (410)
 	KindMediaType                 // the body is not in a media type the route reads (415)
 )
 

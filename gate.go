@@ -19,13 +19,17 @@ type Options struct {
 	DefaultTTL time.Duration // 1h: expiry of requests that give none
 	MaxWait    time.Duration // 60s: the longest a wait is held
 	KeyTTL     time.Duration // 60s: how long a looked-up key is trusted without a change notice
+	// ApproverEmails (APPROVER_EMAILS) are emailed about requests whose rule names no
+	// approvers; DecisionLinkTTL (24h) is how long the links in those emails work.
+	ApproverEmails  []string
+	DecisionLinkTTL time.Duration
 	// CheckWebhookURL refuses webhook URLs that must not be reached (private addresses and
 	// the like), with an error that says why; nil checks only the URL's form.
 	CheckWebhookURL func(ctx context.Context, rawURL string) error
 	// Observer is told what the gate does, for metrics; nil tells no one.
 	Observer Observer
-	// Retention is how long finished deliveries and spent decision links are kept (see
-	// Prune); 0 keeps them.
+	// Retention is how long finished deliveries are kept (see Prune), and the most that
+	// expired decision links are; 0 keeps deliveries for good.
 	Retention time.Duration
 }
 
@@ -44,6 +48,7 @@ type Gate struct {
 	limiter  *RateLimiter
 	stopOnce sync.Once
 	stopped  chan struct{} // closed by StopWaiting
+	people   *peopleState  // the approver directory and decision links
 
 	// Policy reloads: tickets handed out in the order reloads list, and the ticket of the
 	// reload whose set is live, guarded by reloadMu with the store of the set.
@@ -89,7 +94,7 @@ func NewGate(store Store, o Options) *Gate {
 		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(),
 		stopped:  make(chan struct{}),
 		checkURL: o.CheckWebhookURL, outboxWake: make(chan struct{}, 1), attempts: NewBroker(),
-		observer: o.Observer, retention: max(o.Retention, 0),
+		people: newPeopleState(o), observer: o.Observer, retention: max(o.Retention, 0),
 	}
 }
 
@@ -227,6 +232,7 @@ const maxAttempts = 16
 // exactly one wins; the others get already_decided. A decision after expiry expires the
 // request and is refused.
 func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error) {
+	d.people = g.Directory()
 	r, err := g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
 		typ, err := r.ApplyDecision(d, now)
 		if err != nil {
@@ -402,8 +408,9 @@ func (g *Gate) AuditActions(ctx context.Context) ([]string, error) { return g.st
 func (g *Gate) Ready(ctx context.Context) error { return g.store.Ping(ctx) }
 
 // Run does the gate's background work until ctx ends: expiring overdue requests every
-// interval and flushing key usage; hourly, deleting old sessions and idempotency keys, and
-// what the retention period has outlived (Prune). It flushes once more on the way out.
+// interval and flushing key usage; hourly, deleting old sessions, idempotency keys and
+// decision links, and what the retention period has outlived (Prune). It flushes once more
+// on the way out.
 func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -424,6 +431,7 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 				swept = now
 				g.DeleteOldSessions(ctx)
 				g.ForgetIdempotencyKeys(ctx)
+				g.ForgetDecisionLinks(ctx)
 				g.prune(ctx)
 			}
 		}

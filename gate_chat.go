@@ -36,10 +36,10 @@ func (g *Gate) DecideInChat(ctx context.Context, requestID string, u ChatUser, d
 	if err != nil {
 		return nil, err
 	}
-	actor := chatActor(u)
+	actor := g.chatIdentity(ctx, u)
 	// A request already settled says so to anyone; only a pending one asks who is clicking,
 	// before any reason dialog opens for someone who may not decide anyway.
-	if r.Status == StatusPending && !chatMayDecide(r, actor) {
+	if r.Status == StatusPending && !g.chatMayDecide(r, actor) {
 		return nil, Errorf(KindForbidden, "not_an_approver", "%s is not one of the approvers this request's policy names", actor.Name)
 	}
 	return g.Decide(ctx, requestID, Decide{Decision: decision, Reason: reason, Actor: actor, Channel: channel})
@@ -48,12 +48,9 @@ func (g *Gate) DecideInChat(ctx context.Context, requestID string, u ChatUser, d
 // chatChannels maps a chat platform to the channel its decisions are recorded under.
 var chatChannels = map[ChannelKind]string{ChannelSlack: DecidedViaSlack, ChannelDiscord: DecidedViaDiscord}
 
-// chatActor is the identity a chat user acts as: the platform and user id, which stays
-// the same when the user is renamed, so that one user casts one vote.
-//
-// Until the people directory lands this is the only resolution: a clicker is known by
-// platform user id and name alone. The directory will map the user (by chat user id, then
-// by u.Email) to a person, who then acts as that person on every channel.
+// chatActor is the identity a chat user who is no one in the directory acts as (see
+// chatIdentity): the platform and user id, which stays the same when the user is renamed,
+// so that one user casts one vote.
 func chatActor(u ChatUser) Actor {
 	id := string(u.Platform) + ":" + u.ID
 	name := strings.Join(strings.Fields(u.Name), " ")
@@ -68,12 +65,4 @@ func chatActor(u ChatUser) Actor {
 		return Actor{ID: id, Name: id, Type: ActorChat}
 	}
 	return Actor{ID: id, Name: name + " (" + id + ")", Type: ActorChat}
-}
-
-// chatMayDecide reports whether a chat actor may decide r. Without the directory a chat
-// user can be matched to no named approver, so only a request whose rule names none may be
-// decided from chat, by anyone who can see its message (as in the original AgentGate); a
-// rule restricts it by naming approvers.
-func chatMayDecide(r *Request, _ Actor) bool {
-	return len(r.PolicyDecision.Approvers) == 0
 }

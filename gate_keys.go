@@ -30,6 +30,7 @@ func (g *Gate) Authenticate(ctx context.Context, secret string) (*APIKey, error)
 			return nil, fmt.Errorf("look up key: %w", err)
 		}
 		k = stored
+		g.attachPerson(k)
 		// Cached only if no key changed since the lookup began: a revocation that
 		// cleared the cache meanwhile may be missing from what was read.
 		g.keys.put(hash, k, now, gen)
@@ -79,8 +80,12 @@ func (g *Gate) CreateKey(ctx context.Context, actor Actor, in KeyInput) (*APIKey
 	if err := validateKeyFields(name, in.Scopes, in.RateLimit.Value); err != nil {
 		return nil, "", err
 	}
+	if err := g.checkPersonRef(ctx, in.PersonID.Value); err != nil {
+		return nil, "", err
+	}
 	secret := GenerateKey()
 	k := g.newKey(name, secret, in.Scopes, in.RateLimit.Value)
+	k.PersonID = in.PersonID.Value
 	if err := g.insertKey(ctx, actor, k); err != nil {
 		return nil, "", err
 	}
@@ -96,7 +101,11 @@ func (g *Gate) newKey(name, secret string, scopes []Scope, rate *int) *APIKey {
 
 // insertKey stores k with its audit event; a name a live key has is name_taken.
 func (g *Gate) insertKey(ctx context.Context, actor Actor, k *APIKey) error {
-	ev := newEvent(k.CreatedAt, EventKeyCreated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes})
+	details := map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes}
+	if k.PersonID != "" {
+		details["personId"] = k.PersonID
+	}
+	ev := newEvent(k.CreatedAt, EventKeyCreated, actor, details)
 	err := g.store.CreateKey(ctx, k, &ev)
 	if errors.Is(err, ErrNameTaken) {
 		return nameTaken(k.Name)
@@ -128,8 +137,14 @@ func (g *Gate) UpdateKey(ctx context.Context, actor Actor, id string, in KeyInpu
 	if err := validateKeyFields(k.Name, k.Scopes, k.RateLimit); err != nil {
 		return nil, err
 	}
+	if in.PersonID.Set {
+		if err := g.checkPersonRef(ctx, in.PersonID.Value); err != nil {
+			return nil, err
+		}
+		k.PersonID = in.PersonID.Value
+	}
 	k.UpdatedAt = g.clock.Now()
-	ev := newEvent(k.UpdatedAt, EventKeyUpdated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes, "rateLimit": k.RateLimit})
+	ev := newEvent(k.UpdatedAt, EventKeyUpdated, actor, map[string]any{"keyId": k.ID, "name": k.Name, "scopes": k.Scopes, "rateLimit": k.RateLimit, "personId": k.PersonID})
 	if err := g.store.UpdateKey(ctx, k, ev); errors.Is(err, ErrNameTaken) {
 		return nil, nameTaken(k.Name)
 	} else if err != nil {

@@ -70,7 +70,7 @@ func showsVotes(kind ChannelKind) bool { return kind == ChannelSlack || kind == 
 // check writes nothing more.
 func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 	subs, channels := g.subs.Load(), r.PolicyDecision.Channels
-	if (subs == nil || len(subs.byEvent) == 0) && len(channels) == 0 {
+	if (subs == nil || len(subs.byEvent) == 0) && len(channels) == 0 && len(g.people.defaults) == 0 {
 		return nil
 	}
 	primary, alias := noticeEvents(ev.EventType)
@@ -103,10 +103,13 @@ func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 	// in the log, rather than nothing at all.
 	for _, ch := range channels {
 		kind, target := ParseChannel(ch)
-		if kind == "" || kind == ChannelWebhook && (target == "" || subs != nil && !subs.enabled[target] && hasKey(subs.enabled, target)) {
+		if kind == "" || kind == ChannelEmail || kind == ChannelWebhook && (target == "" || subs != nil && !subs.enabled[target] && hasKey(subs.enabled, target)) {
 			continue
 		}
 		add(kind, target, primary)
+	}
+	for _, addr := range g.emailTargets(r) { // one delivery per address (see emailTargets)
+		add(ChannelEmail, addr, primary)
 	}
 	if len(ds) == 0 {
 		return nil

@@ -202,6 +202,8 @@ type Decide struct {
 	ClaimedBy string
 	// Channel says where the decision was made (DecidedViaAPI, DecidedViaDashboard, ...).
 	Channel string
+	// people resolves the approvers the rule names; the gate sets it (nil: key names only).
+	people *Directory
 }
 
 // Actor is an authenticated identity: who did something, and through what.
@@ -211,6 +213,9 @@ type Actor struct {
 	ID   string    `json:"id,omitempty"`
 	Name string    `json:"name"` // key name, user email, slack:U123, policy, system: for display
 	Type ActorType `json:"type"`
+	// KeyName is the name of the API key a person acts through, so that approvers naming
+	// the key still match once the key belongs to a person; empty otherwise.
+	KeyName string `json:"-"`
 }
 
 // Is reports whether a is the identity recorded as (id, name). Ids decide; a record or an
@@ -283,8 +288,8 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	if r.PolicyDecision.RequireReason && strings.TrimSpace(d.Reason) == "" {
 		return "", Errorf(KindUnprocessable, "reason_required", "the policy rule that routed this request requires a reason with the decision")
 	}
-	if ap := r.PolicyDecision.Approvers; len(ap) > 0 && !slices.Contains(ap, d.Actor.Name) {
-		return "", Errorf(KindForbidden, "not_an_approver", "%s is not one of the approvers this request's policy names", d.Actor.Name)
+	if !d.people.MayDecide(r.PolicyDecision.Approvers, d.Actor) {
+		return "", notAnApprover(d.Actor)
 	}
 	// By id, so a key renamed since its vote is still the key that voted.
 	for _, v := range r.Votes {

@@ -22,8 +22,7 @@ type OperationsStore interface {
 // rather than one long transaction that holds up the gate check.
 const retentionBatch = 256
 
-// Retention returns how long finished deliveries and spent decision links are kept; 0
-// means for good.
+// Retention returns how long finished deliveries are kept; 0 means for good.
 func (g *Gate) Retention() time.Duration { return g.retention }
 
 // Prune deletes what the retention period has outlived: deliveries delivered or failed

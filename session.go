@@ -86,6 +86,7 @@ func (g *Gate) SessionKey(ctx context.Context, token string) (*Session, *APIKey,
 	if k.Revoked() {
 		return nil, nil, errNoSession
 	}
+	g.attachPerson(k)
 	return s, k, nil
 }
 

@@ -128,6 +128,8 @@ type Store interface {
 
 	// The dashboard's sessions, settings and aggregates (issue 3).
 	DashboardStore
+	// The approver directory and decision links (issue 11).
+	PeopleStore
 	// Webhooks and the delivery log, and the outbox the dispatcher works through.
 	WebhookStore
 	OutboxStore

@@ -100,6 +100,8 @@ func ids[T any](list []T) []string {
 			out[i] = x.ID
 		case agentgate.Policy:
 			out[i] = x.ID
+		case agentgate.Person:
+			out[i] = x.ID
 		}
 	}
 	return out

@@ -14,10 +14,10 @@ import (
 
 // keyColumns are the columns every key query reads, in scanKey's order.
 const keyColumns = `id, name, prefix, hash, scopes, rate_limit, created_at, updated_at,
-	last_used_at, request_count, revoked_at`
+	last_used_at, request_count, revoked_at, person_id`
 
 const insertKeySQL = `INSERT INTO api_keys (` + keyColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // CreateKey inserts k and, when event is not nil, its audit event. A key whose hash is
 // already stored is a KindConflict error; a name a live key has is agentgate.ErrNameTaken.
@@ -33,9 +33,12 @@ func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agent
 		}
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
+		if err := checkLivePerson(tx, k.PersonID); err != nil {
+			return err
+		}
 		_, err := tx.exec(insertKeySQL, k.ID, k.Name, k.Prefix, k.Hash, scopes, intOrNil(k.RateLimit),
 			toMicros(k.CreatedAt), toMicros(k.UpdatedAt), microsOrNil(k.LastUsedAt),
-			k.RequestCount, microsOrNil(k.RevokedAt))
+			k.RequestCount, microsOrNil(k.RevokedAt), nullIfEmpty(k.PersonID))
 		if isNameTaken(err) {
 			return fmt.Errorf("API key %s: %w", k.ID, agentgate.ErrNameTaken)
 		}
@@ -92,11 +95,11 @@ func (s *Store) ListKeys(ctx context.Context, p agentgate.Page) ([]agentgate.API
 }
 
 const updateKeySQL = `UPDATE api_keys SET name = ?, scopes = ?, rate_limit = ?, updated_at = ?,
-	revoked_at = ? WHERE id = ?`
+	revoked_at = ?, person_id = ? WHERE id = ?`
 
-// UpdateKey writes k's Name, Scopes, RateLimit, UpdatedAt and RevokedAt, and its audit
-// event; agentgate.ErrNotFound if there is no such key, agentgate.ErrNameTaken if another
-// live key has the name.
+// UpdateKey writes k's Name, Scopes, RateLimit, UpdatedAt, RevokedAt and PersonID, and its
+// audit event; agentgate.ErrNotFound if there is no such key (or PersonID names no person
+// who is not deleted), agentgate.ErrNameTaken if another live key has the name.
 func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentgate.AuditEvent) error {
 	scopes, err := marshalList("scopes", k.Scopes)
 	if err != nil {
@@ -107,8 +110,11 @@ func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentg
 		return err
 	}
 	err = s.w.do(ctx, func(tx *writeTx) error {
+		if err := checkLivePerson(tx, k.PersonID); err != nil {
+			return err
+		}
 		err := tx.execOne(notFound("API key", k.ID), updateKeySQL, k.Name, scopes, intOrNil(k.RateLimit),
-			toMicros(k.UpdatedAt), microsOrNil(k.RevokedAt), k.ID)
+			toMicros(k.UpdatedAt), microsOrNil(k.RevokedAt), nullIfEmpty(k.PersonID), k.ID)
 		if isNameTaken(err) {
 			return fmt.Errorf("API key %s: %w", k.ID, agentgate.ErrNameTaken)
 		}
@@ -210,9 +216,10 @@ func scanKey(sc scanner) (agentgate.APIKey, error) {
 		rateLimit            sql.NullInt64
 		createdAt, updatedAt int64
 		lastUsed, revoked    sql.NullInt64
+		person               sql.NullString
 	)
 	err := sc.Scan(&k.ID, &k.Name, &k.Prefix, &k.Hash, &scopes, &rateLimit, &createdAt,
-		&updatedAt, &lastUsed, &k.RequestCount, &revoked)
+		&updatedAt, &lastUsed, &k.RequestCount, &revoked, &person)
 	if err != nil {
 		return k, err
 	}
@@ -222,6 +229,7 @@ func scanKey(sc scanner) (agentgate.APIKey, error) {
 	}
 	k.CreatedAt, k.UpdatedAt = fromMicros(createdAt), fromMicros(updatedAt)
 	k.LastUsedAt, k.RevokedAt = fromNullMicros(lastUsed), fromNullMicros(revoked)
+	k.PersonID = person.String
 	if err := json.Unmarshal(scopes, &k.Scopes); err != nil {
 		return k, fmt.Errorf("decode scopes of key %s: %w", k.ID, err)
 	}

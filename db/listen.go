@@ -72,6 +72,7 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 			if n == nil { // reconnected: notifications may have been lost
 				fn(TopicKeys, "")
 				fn(TopicPolicies, "")
+				fn(TopicPeople, "")
 				fn(TopicWebhooks, "")
 				continue
 			}
@@ -104,7 +105,7 @@ func (s *Store) notifyChannel(ctx context.Context) (string, error) {
 func dispatch(payload string, fn func(topic, id string)) {
 	topic, id, _ := strings.Cut(payload, ":")
 	switch topic {
-	case TopicRequest, TopicKeys, TopicPolicies, TopicWebhooks:
+	case TopicRequest, TopicKeys, TopicPolicies, TopicWebhooks, TopicPeople:
 		fn(topic, id)
 	}
 }

@@ -15,8 +15,8 @@ import (
 // five subscribed webhooks cause. Many concurrent callers, as BenchmarkCreateRequestParallel.
 func BenchmarkCreateRequestWithOutbox(b *testing.B) {
 	for _, d := range dbtest.Dialects() {
-		for _, webhooks := range []int{0, 5} {
-			b.Run(d+"/"+map[int]string{0: "no-outbox", 5: "notice+5-deliveries"}[webhooks], func(b *testing.B) {
+		for _, webhooks := range []int{0, 2, 5} {
+			b.Run(d+"/"+map[int]string{0: "no-outbox", 2: "notice+2-deliveries", 5: "notice+5-deliveries"}[webhooks], func(b *testing.B) {
 				s := dbtest.Open(b, d)
 				ctx := context.Background()
 				hooks := make([]string, webhooks)

@@ -49,6 +49,16 @@ func scopeMatrix() map[string]scopedRoute {
 			return "/api/api-keys/" + id, body
 		}
 	}
+	person := func(body any) func(*apiEnv, string) (string, any) {
+		return func(e *apiEnv, _ string) (string, any) {
+			name := ag.NewID("person", e.clock.Now()) // names are unique among people
+			p, err := e.gate.CreatePerson(context.Background(), ag.SystemActor, ag.PersonInput{Name: &name})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return "/api/people/" + p.ID, body
+		}
+	}
 	create, read, decide := []ag.Scope{ag.ScopeRequestCreate}, []ag.Scope{ag.ScopeRequestRead}, []ag.Scope{ag.ScopeRequestDecide}
 	polRead, polWrite, audit := []ag.Scope{ag.ScopePolicyRead}, []ag.Scope{ag.ScopePolicyWrite}, []ag.Scope{ag.ScopeAuditRead}
 	adminOnly, hooks := []ag.Scope{}, []ag.Scope{ag.ScopeWebhookManage}
@@ -71,6 +81,11 @@ func scopeMatrix() map[string]scopedRoute {
 		"GET /api/api-keys/:id":          {adminOnly, 200, apiKey(nil)},
 		"PATCH /api/api-keys/:id":        {adminOnly, 200, apiKey(`{"rateLimit":5}`)},
 		"DELETE /api/api-keys/:id":       {adminOnly, 200, apiKey(nil)},
+		"GET /api/people":                {adminOnly, 200, fixed("/api/people", nil)},
+		"POST /api/people":               {adminOnly, 201, fixed("/api/people", `{"name":"made"}`)},
+		"GET /api/people/:id":            {adminOnly, 200, person(nil)},
+		"PATCH /api/people/:id":          {adminOnly, 200, person(`{"groups":["finance"]}`)},
+		"DELETE /api/people/:id":         {adminOnly, 200, person(nil)},
 		"GET /api/audit":                 {audit, 200, fixed("/api/audit", nil)},
 		"GET /api/audit/actors":          {audit, 200, fixed("/api/audit/actors", nil)},
 		"GET /api/audit/actions":         {audit, 200, fixed("/api/audit/actions", nil)},

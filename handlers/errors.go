@@ -31,6 +31,8 @@ func statusOf(k agentgate.Kind) int {
 		return http.StatusTooManyRequests
 	case agentgate.KindUnavailable:
 		return http.StatusServiceUnavailable
+	case agentgate.KindGone:
+		return http.StatusGone
 	case agentgate.KindMediaType:
 		return http.StatusUnsupportedMediaType
 	}

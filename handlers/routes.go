@@ -43,6 +43,11 @@ func (s *Server) routes(e *echo.Echo) {
 	api.PATCH("/api-keys/:id", s.updateKey, need(ag.ScopeAdmin))
 	api.DELETE("/api-keys/:id", s.revokeKey, need(ag.ScopeAdmin))
 
+	api.GET("/people", s.listPeople, need(ag.ScopeAdmin))
+	api.POST("/people", s.createPerson, need(ag.ScopeAdmin))
+	api.GET("/people/:id", s.getPerson, need(ag.ScopeAdmin))
+	api.PATCH("/people/:id", s.updatePerson, need(ag.ScopeAdmin))
+	api.DELETE("/people/:id", s.deletePerson, need(ag.ScopeAdmin))
 	api.GET("/webhooks", s.listWebhooks, need(ag.ScopeWebhookManage))
 	api.POST("/webhooks", s.createWebhook, need(ag.ScopeWebhookManage))
 	api.GET("/webhooks/:id", s.getWebhook, need(ag.ScopeWebhookManage))
@@ -70,6 +75,11 @@ func (s *Server) routes(e *echo.Echo) {
 	page.GET("/login", s.webLoginPage)
 	page.POST("/login", s.webLogin)
 	page.POST("/logout", s.webLogout)
+	// Decision links from approval emails: no session; the token is the credential. GET and
+	// HEAD only show; the page's form POSTs (cross-origin checked like every form).
+	page.GET(decidePath+"/:token", s.webLink)
+	page.HEAD(decidePath+"/:token", s.webLink)
+	page.POST(decidePath+"/:token", s.webLinkDecide)
 
 	app := page.Group("", s.session)
 	app.GET("/", s.webOverview)
@@ -101,6 +111,12 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET(keysPath+"/:id", s.webKey, need(ag.ScopeAdmin))
 	app.POST(keysPath+"/:id", s.webUpdateKey, need(ag.ScopeAdmin))
 	app.POST(keysPath+"/:id/revoke", s.webRevokeKey, need(ag.ScopeAdmin))
+
+	app.GET(peoplePath, s.webPeople, need(ag.ScopeAdmin))
+	app.POST(peoplePath, s.webCreatePerson, need(ag.ScopeAdmin))
+	app.GET(peoplePath+"/:id", s.webPerson, need(ag.ScopeAdmin))
+	app.POST(peoplePath+"/:id", s.webUpdatePerson, need(ag.ScopeAdmin))
+	app.POST(peoplePath+"/:id/delete", s.webDeletePerson, need(ag.ScopeAdmin))
 
 	app.GET(views.WebhooksPath, s.webWebhooks, need(ag.ScopeWebhookManage))
 	app.POST(views.WebhooksPath, s.webCreateWebhook, need(ag.ScopeWebhookManage))

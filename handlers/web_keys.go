@@ -37,6 +37,7 @@ func (s *Server) keysView(c echo.Context, status int, form views.KeyForm, create
 	if err != nil {
 		return err
 	}
+	form.People = s.gate.Directory().All()
 	p := views.KeysPage{Shell: s.shell(c, views.SectionKeys, "API keys"), Keys: ks, Query: q, Form: form,
 		Created: created, Notice: notice, SelfID: key(c).ID,
 		Pager: views.Pager{Path: keysPath, Query: q, Total: total, Offset: page.Offset, Limit: page.Limit, Target: "#keys"}}
@@ -47,8 +48,10 @@ func (s *Server) keysView(c echo.Context, status int, form views.KeyForm, create
 func readKeyForm(c echo.Context) (views.KeyForm, ag.KeyInput, error) {
 	params, _ := c.FormParams()
 	f := views.KeyForm{ID: c.Param("id"), Name: strings.TrimSpace(c.FormValue("name")), Scopes: params["scopes"],
-		Unlimited: c.FormValue("limit") != "limited", RateLimit: strings.TrimSpace(c.FormValue("rateLimit"))}
-	in := ag.KeyInput{Name: &f.Name, Scopes: []ag.Scope{}, RateLimit: ag.NullInt{Set: true}}
+		Unlimited: c.FormValue("limit") != "limited", RateLimit: strings.TrimSpace(c.FormValue("rateLimit")),
+		PersonID: c.FormValue("personId")}
+	in := ag.KeyInput{Name: &f.Name, Scopes: []ag.Scope{}, RateLimit: ag.NullInt{Set: true},
+		PersonID: ag.NullString{Set: true, Value: f.PersonID}}
 	for _, sc := range f.Scopes {
 		in.Scopes = append(in.Scopes, ag.Scope(sc))
 	}
@@ -69,7 +72,7 @@ func (s *Server) webCreateKey(c echo.Context) error {
 		var k *ag.APIKey
 		var secret string
 		if k, secret, err = s.gate.CreateKey(c.Request().Context(), key(c).Actor(), in); err == nil {
-			fresh := views.KeyForm{Scopes: f.Scopes, Unlimited: true}
+			fresh := views.KeyForm{Scopes: f.Scopes, Unlimited: true, PersonID: f.PersonID}
 			return s.keysView(c, http.StatusCreated, fresh, &views.CreatedKey{Name: k.Name, Secret: secret}, "")
 		}
 	}
@@ -94,7 +97,7 @@ func (s *Server) webKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := views.KeyForm{ID: k.ID, Name: k.Name, Unlimited: k.RateLimit == nil}
+	f := views.KeyForm{ID: k.ID, Name: k.Name, Unlimited: k.RateLimit == nil, PersonID: k.PersonID}
 	for _, sc := range k.Scopes {
 		f.Scopes = append(f.Scopes, string(sc))
 	}
@@ -105,6 +108,7 @@ func (s *Server) webKey(c echo.Context) error {
 }
 
 func (s *Server) keyEditView(c echo.Context, status int, k *ag.APIKey, f views.KeyForm) error {
+	f.People = s.gate.Directory().All()
 	p := views.KeyEditPage{Shell: s.shell(c, views.SectionKeys, "Edit "+k.Name), Key: k, Form: f}
 	return s.render(c, status, views.KeyEdit(p), nil)
 }

@@ -163,6 +163,8 @@ type KeyForm struct {
 	Unlimited bool
 	RateLimit string
 	Error     string
+	PersonID  string      // the person the key belongs to; "" for none
+	People    []ag.Person // the people it may be given to
 }
 
 // CreatedKey is a new key and its secret, shown once.

@@ -14,6 +14,7 @@ import (
 	"github.com/agentgate/agentgate"
 	chatslack "github.com/agentgate/agentgate/chat/slack"
 	"github.com/agentgate/agentgate/db"
+	"github.com/agentgate/agentgate/mail"
 )
 
 // config is the server's configuration, read from the environment.
@@ -35,6 +36,10 @@ type config struct {
 	MaxConnections int
 	// ReadTimeout bounds reading one whole request, headers and body (http.Server's).
 	ReadTimeout time.Duration
+	// Mail is how to send approval emails; nil when SMTP_HOST is unset (no email).
+	Mail *mail.Config
+	// ApproverEmails (APPROVER_EMAILS) get approval emails when a rule names no approvers.
+	ApproverEmails []string
 	// WebhookAllowPrivate lets webhooks reach loopback and private addresses (never cloud
 	// metadata), for local receivers and tests.
 	WebhookAllowPrivate bool
@@ -139,6 +144,9 @@ func loadConfig(e env) (*config, error) {
 	}
 	if c.ReadTimeout, err = durationVar(c.get(e, "READ_TIMEOUT"), 30*time.Second); err != nil {
 		return nil, fmt.Errorf("READ_TIMEOUT: %w", err)
+	}
+	if err := c.loadMail(e); err != nil {
+		return nil, err
 	}
 	if c.Slack, err = loadSlackConfig(c, e); err != nil {
 		return nil, err

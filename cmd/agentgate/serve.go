@@ -69,6 +69,10 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err := ensureFirstKey(ctx, cfg, gate, io, log); err != nil {
 		return err
 	}
+	senders, err := channelSenders(cfg, gate, log)
+	if err != nil {
+		return err
+	}
 	chatDiscord, err := newDiscord(cfg, gate, store, log)
 	if err != nil {
 		return err
@@ -78,7 +82,6 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err != nil {
 		return err
 	}
-	senders := channelSenders(cfg, gate)
 	if slack != nil {
 		senders[agentgate.ChannelSlack] = slack.sender
 	}
@@ -171,10 +174,15 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 }
 
 // openGate opens and migrates the database and builds the gate, with the configuration's
-// database, request expiry and retention, telling observer (nil: no one) what it does.
+// database, request expiry, decision links and retention, telling observer (nil: no one)
+// what it does.
 func openGate(ctx context.Context, cfg *config, log *slog.Logger, observer agentgate.Observer) (*db.Store, *agentgate.Gate, error) {
-	return app.OpenGate(ctx, cfg.DatabaseURL, agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout,
-		CheckWebhookURL: webhookURLCheck(cfg), Observer: observer, Retention: cfg.Retention})
+	opts := agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout, CheckWebhookURL: webhookURLCheck(cfg),
+		DecisionLinkTTL: cfg.DecisionLinkTTL, Observer: observer, Retention: cfg.Retention}
+	if cfg.Mail != nil { // without SMTP, APPROVER_EMAILS routes nothing (the config warned)
+		opts.ApproverEmails = cfg.ApproverEmails
+	}
+	return app.OpenGate(ctx, cfg.DatabaseURL, opts)
 }
 
 // ensureFirstKey makes ADMIN_API_KEY work, or on an empty database creates an admin key
@@ -220,6 +228,10 @@ func listenHandler(ctx context.Context, gate *agentgate.Gate, log *slog.Logger) 
 		case "webhooks":
 			if err := gate.ReloadWebhooks(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("Could not reload webhooks.", "err", err)
+			}
+		case db.TopicPeople:
+			if err := gate.ReloadPeople(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("Could not reload the directory.", "err", err)
 			}
 		}
 	}

@@ -11,7 +11,8 @@ import (
 )
 
 // OpenGate opens and migrates the database, builds the gate with opts (whose Logger the
-// store logs to as well) and loads its policies and webhooks. The caller closes the store.
+// store logs to as well) and loads its policies, webhooks and directory. The caller closes
+// the store.
 func OpenGate(ctx context.Context, databaseURL string, opts agentgate.Options) (*db.Store, *agentgate.Gate, error) {
 	return OpenGateOver(ctx, databaseURL, opts, nil)
 }
@@ -37,6 +38,10 @@ func OpenGateOver(ctx context.Context, databaseURL string, opts agentgate.Option
 		return nil, nil, err
 	}
 	if err := gate.ReloadWebhooks(ctx); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	if err := gate.ReloadPeople(ctx); err != nil {
 		store.Close()
 		return nil, nil, err
 	}
