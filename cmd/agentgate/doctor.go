@@ -18,6 +18,7 @@ import (
 	"github.com/agentgate/agentgate/chat/discord"
 	chatslack "github.com/agentgate/agentgate/chat/slack"
 	"github.com/agentgate/agentgate/db"
+	"github.com/agentgate/agentgate/mail"
 )
 
 // checkTimeout bounds each of the doctor's checks that leaves the machine.
@@ -77,6 +78,7 @@ func (d *doctor) run(ctx context.Context, getenv env) {
 		d.say(verdictWarn, "configuration", "%s", w)
 	}
 	d.checkDatabase(ctx, cfg)
+	d.checkEmail(ctx, cfg)
 	d.checkSlack(ctx, cfg)
 	d.checkDiscord(ctx, cfg)
 	d.checkBaseURL(ctx, cfg)
@@ -128,6 +130,27 @@ func databaseName(dialect, source string) string {
 		return "PostgreSQL"
 	}
 	return "PostgreSQL " + u.Host + u.Path
+}
+
+// checkEmail connects to the SMTP server, logs in when SMTP_USER is set, and quits.
+func (d *doctor) checkEmail(ctx context.Context, cfg *config) {
+	if cfg.Mail == nil {
+		d.say(verdictOK, "email", "not configured (SMTP_HOST is unset)")
+		return
+	}
+	sender, err := mail.NewSender(*cfg.Mail, nil, mail.Options{BaseURL: cfg.BaseURL, Timeout: checkTimeout})
+	if err == nil {
+		err = sender.Check(ctx)
+	}
+	if err != nil {
+		d.say(verdictFail, "email", "%v", err)
+		return
+	}
+	how := "without logging in"
+	if cfg.Mail.Username != "" {
+		how = "logged in as " + cfg.Mail.Username
+	}
+	d.say(verdictOK, "email", "%s answers (%s, %s)", cfg.Mail.Host, cfg.Mail.TLS, how)
 }
 
 func (d *doctor) checkSlack(ctx context.Context, cfg *config) {

@@ -28,6 +28,7 @@ func newServeCmd(getenv env, io stdio) *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
 		Short: "Run the server (applies migrations first)",
+		Long:  "Run the server: apply the database's migrations, then serve the API and the dashboard.\n\n" + envHelp(),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Outside tests getenv is the process environment, from which the runtime took
