@@ -93,3 +93,25 @@ func (h onMessage) Handle(_ context.Context, r slog.Record) error {
 	}
 	return nil
 }
+
+// TestRetentionBoundsDecisionLinks: expired decision links go a week after they expire,
+// or sooner when the retention period is shorter.
+func TestRetentionBoundsDecisionLinks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *db.Store) {
+		clock := &testClock{t: t0}
+		week := ag.NewGate(s, ag.Options{Clock: clock})
+		twoDays := ag.NewGate(s, ag.Options{Clock: clock, Retention: 48 * time.Hour})
+		r := submit(t, week, ag.NewRequest{Action: "deploy"})
+		links := issueLinks(t, week, emailDelivery(r, "dlv_ret", "ana@example.com"))
+		clock.Advance(time.Hour + 3*24*time.Hour) // the links expired with the request, three days ago
+
+		week.ForgetDecisionLinks(bg)
+		if _, err := week.OpenLink(bg, links.Approve); ag.ErrorCode(err) != "link_expired" {
+			t.Fatalf("after a week's sweep the link answers %v; want it kept, expired", err)
+		}
+		twoDays.ForgetDecisionLinks(bg)
+		if _, err := twoDays.OpenLink(bg, links.Approve); ag.ErrorCode(err) != "link_unknown" {
+			t.Fatalf("after a two-day retention's sweep the link answers %v; want it gone", err)
+		}
+	})
+}
