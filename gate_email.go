@@ -1,7 +1,5 @@
 package agentgate
 
-import "strings"
-
 // emailTargets returns the addresses a change to r is emailed to: one outbox delivery
 // each. Email goes only about requests routed to people, when
 //
@@ -29,14 +27,13 @@ func (g *Gate) emailTargets(r *Request) []string {
 		return g.Directory().EmailAddresses(o.Approvers, defaults)
 	}
 	var out []string
-	for _, ch := range o.Channels {
-		kind, target, _ := strings.Cut(ch, ":")
+	for _, ch := range o.ChannelTargets() {
 		switch {
-		case kind != string(ChannelEmail):
-		case target == "":
+		case ch.Kind != ChannelEmail:
+		case ch.Target == "":
 			out = uniqueAddresses(out, g.Directory().EmailAddresses(o.Approvers, defaults)...)
 		default:
-			out = uniqueAddresses(out, target)
+			out = uniqueAddresses(out, ch.Target)
 		}
 	}
 	return out

@@ -101,12 +101,11 @@ func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 	// own event type (request.decided is for webhook subscribers). A rule naming a disabled
 	// webhook sends it nothing; one naming an unknown webhook gets a delivery that fails
 	// in the log, rather than nothing at all.
-	for _, ch := range channels {
-		kind, target := ParseChannel(ch)
-		if kind == "" || kind == ChannelEmail || kind == ChannelWebhook && (target == "" || subs != nil && !subs.enabled[target] && hasKey(subs.enabled, target)) {
+	for _, ch := range r.PolicyDecision.ChannelTargets() {
+		if ch.Kind == ChannelEmail || ch.Kind == ChannelWebhook && subs != nil && !subs.enabled[ch.Target] && hasKey(subs.enabled, ch.Target) {
 			continue
 		}
-		add(kind, target, primary)
+		add(ch.Kind, ch.Target, primary)
 	}
 	for _, addr := range g.emailTargets(r) { // one delivery per address (see emailTargets)
 		add(ChannelEmail, addr, primary)
@@ -125,17 +124,6 @@ func (g *Gate) outbox(r *Request, ev AuditEvent) []Notice {
 func hasKey[K comparable, V any](m map[K]V, k K) bool {
 	_, ok := m[k]
 	return ok
-}
-
-// ParseChannel splits a rule's channel ("slack:#ops", or a bare "email" meaning the
-// approvers' addresses) into its kind and target. An unknown kind gives "".
-func ParseChannel(ch string) (ChannelKind, string) {
-	kind, target, _ := strings.Cut(ch, ":")
-	switch k := ChannelKind(kind); k {
-	case ChannelWebhook, ChannelEmail, ChannelSlack, ChannelDiscord:
-		return k, target
-	}
-	return "", ""
 }
 
 // wakeOutbox tells the dispatcher that a change wrote deliveries, so they leave at once
@@ -166,9 +154,9 @@ func (g *Gate) UnservedChannels(ctx context.Context, kinds []ChannelKind) ([]str
 	for _, p := range ps {
 		for _, r := range p.Rules {
 			for _, ch := range r.Channels {
-				kind, target := ParseChannel(strings.TrimSpace(ch))
-				missing := !slices.Contains(kinds, kind) ||
-					kind == ChannelWebhook && target != "" && (subs == nil || !hasKey(subs.enabled, target))
+				c, err := parseChannel(strings.TrimSpace(ch))
+				missing := err != nil || !slices.Contains(kinds, c.Kind) ||
+					c.Kind == ChannelWebhook && (subs == nil || !hasKey(subs.enabled, c.Target))
 				if p.Enabled && missing && !slices.Contains(out, ch) {
 					out = append(out, ch)
 				}
