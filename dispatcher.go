@@ -31,6 +31,8 @@ type DispatcherOptions struct {
 	Wake <-chan struct{}
 	// OnAttempt is called after each attempt is recorded (Gate.DeliveryAttempted).
 	OnAttempt func(d Delivery, a DeliveryAttempt)
+	// Observer is told each attempt's result, for metrics (Gate.Dispatcher: the gate's).
+	Observer Observer
 	// ReclaimAtStart ends every lease when Run starts. Only for a database this process
 	// alone uses (SQLite): there, a lease held at start is a killed process's, and its
 	// deliveries are due now rather than when the lease runs out.
@@ -93,6 +95,9 @@ func NewDispatcher(store OutboxStore, senders map[ChannelKind]Sender, o Dispatch
 	if o.Jitter == nil {
 		o.Jitter = mrand.Float64
 	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
 	d := &Dispatcher{store: store, senders: senders, o: o, log: o.Logger,
 		tokens: make(chan struct{}, 2*o.Workers), freed: make(chan struct{}, 1), queue: make(chan Delivery, 2*o.Workers),
 		wake: make(chan struct{}, 1), stopping: make(chan struct{}), started: make(chan struct{}), done: make(chan struct{})}
@@ -118,6 +123,9 @@ func (g *Gate) Dispatcher(senders map[ChannelKind]Sender, o DispatcherOptions) *
 	}
 	if o.OnAttempt == nil {
 		o.OnAttempt = func(d Delivery, _ DeliveryAttempt) { g.DeliveryAttempted(d.ID) }
+	}
+	if o.Observer == nil {
+		o.Observer = g.observer
 	}
 	d := NewDispatcher(g.store, senders, o)
 	d.running = func(on bool) {

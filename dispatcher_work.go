@@ -131,6 +131,7 @@ func (d *Dispatcher) attempt(dl Delivery) {
 		a.Error = excerpt(err.Error())
 	}
 	next := nextState(dl, d.o.Clock.Now(), res, err, d.o.Jitter())
+	d.o.Observer.DeliveryAttempted(dl.Channel, next.Status)
 	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 	defer cancel()
 	rerr := d.store.RecordAttempt(ctx, d.o.Owner, a, next)

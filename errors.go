@@ -22,6 +22,7 @@ const (
 	KindRateLimited               // too many calls (429)
 	KindUnavailable               // a dependency is down (503)
 	KindGone                      // the thing existed but is used up or expired (410)
+	KindMediaType                 // the body is not in a media type the route reads (415)
 )
 
 // Error is a domain error with a stable machine-readable code and a message written for the

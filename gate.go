@@ -26,6 +26,11 @@ type Options struct {
 	// CheckWebhookURL refuses webhook URLs that must not be reached (private addresses and
 	// the like), with an error that says why; nil checks only the URL's form.
 	CheckWebhookURL func(ctx context.Context, rawURL string) error
+	// Observer is told what the gate does, for metrics; nil tells no one.
+	Observer Observer
+	// Retention is how long finished deliveries are kept (see Prune), and the most that
+	// expired decision links are; 0 keeps deliveries for good.
+	Retention time.Duration
 }
 
 // Gate is the approval service: every surface (JSON API, dashboard, chat, links) goes through
@@ -56,6 +61,8 @@ type Gate struct {
 	outboxWake chan struct{} // a change wrote deliveries
 	attempts   *Broker       // announces delivery attempts, by delivery id
 	delivering atomic.Int32  // dispatchers of this gate that are running
+	observer   Observer
+	retention  time.Duration
 }
 
 // NewGate returns a Gate over store. Call ReloadPolicies before serving.
@@ -78,13 +85,16 @@ func NewGate(store Store, o Options) *Gate {
 	if o.KeyTTL <= 0 {
 		o.KeyTTL = 60 * time.Second
 	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
+	}
 	return &Gate{
 		store: store, clock: o.Clock, log: o.Logger, broker: o.Broker,
 		ttl: o.DefaultTTL, maxWait: o.MaxWait,
 		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(),
 		stopped:  make(chan struct{}),
 		checkURL: o.CheckWebhookURL, outboxWake: make(chan struct{}, 1), attempts: NewBroker(),
-		people: newPeopleState(o),
+		people: newPeopleState(o), observer: o.Observer, retention: max(o.Retention, 0),
 	}
 }
 
@@ -108,6 +118,7 @@ func (g *Gate) Submit(ctx context.Context, actor Actor, in NewRequest) (*Request
 
 // submit is Submit, storing idem (when not nil) in the request's transaction.
 func (g *Gate) submit(ctx context.Context, actor Actor, in NewRequest, idem *Idempotency) (*Request, error) {
+	began := time.Now() // the monotonic clock, for the gate check's latency
 	now := g.clock.Now()
 	in, err := in.Validate(now)
 	if err != nil {
@@ -116,7 +127,11 @@ func (g *Gate) submit(ctx context.Context, actor Actor, in NewRequest, idem *Ide
 	urgency := Urgency(in.Urgency)
 	set := g.policies.Load()
 	out := set.Evaluate(policyInput(set, in.Action, urgency, in.Params, in.Context))
-	return g.create(ctx, actor, in, out, now, idem)
+	r, err := g.create(ctx, actor, in, out, now, idem)
+	if err == nil {
+		g.observer.RequestCreated(set.ActionLabel(r.Action), out.Decision, time.Since(began))
+	}
+	return r, err
 }
 
 // create stores a validated submission with its policy outcome, already decided when a rule
@@ -218,7 +233,7 @@ const maxAttempts = 16
 // request and is refused.
 func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error) {
 	d.people = g.Directory()
-	return g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
+	r, err := g.change(ctx, id, func(r *Request, now time.Time) (AuditEvent, error) {
 		typ, err := r.ApplyDecision(d, now)
 		if err != nil {
 			return AuditEvent{}, err
@@ -239,6 +254,10 @@ func (g *Gate) Decide(ctx context.Context, id string, d Decide) (*Request, error
 		}
 		return requestEvent(now, r, typ, d.Actor, details), nil
 	})
+	if err == nil && r.Status != StatusPending && r.DecidedAt != nil { // a vote short of the quorum decides nothing yet
+		g.observer.RequestDecided(r.Status, r.DecidedAt.Sub(r.CreatedAt))
+	}
+	return r, err
 }
 
 // Cancel withdraws a pending request. Only the key that created it may, unless asAdmin is set
@@ -390,7 +409,8 @@ func (g *Gate) Ready(ctx context.Context) error { return g.store.Ping(ctx) }
 
 // Run does the gate's background work until ctx ends: expiring overdue requests every
 // interval and flushing key usage; hourly, deleting old sessions, idempotency keys and
-// decision links. It flushes once more on the way out.
+// decision links, and what the retention period has outlived (Prune). It flushes once more
+// on the way out.
 func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -412,6 +432,7 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 				g.DeleteOldSessions(ctx)
 				g.ForgetIdempotencyKeys(ctx)
 				g.ForgetDecisionLinks(ctx)
+				g.prune(ctx)
 			}
 		}
 	}

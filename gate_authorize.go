@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Answers to an MCP server that asks whether it may call a tool.
@@ -37,6 +38,7 @@ func (g *Gate) Authorize(ctx context.Context, actor Actor, toolName string, para
 	if strings.TrimSpace(toolName) == "" {
 		return nil, errToolName("missing_field")
 	}
+	began := time.Now()
 	now := g.clock.Now()
 	in, err := NewRequest{Action: toolName, Params: params, Context: reqCtx}.Validate(now)
 	if ErrorCode(err) == "invalid_action" {
@@ -55,6 +57,7 @@ func (g *Gate) Authorize(ctx context.Context, actor Actor, toolName string, para
 	if err != nil {
 		return nil, err
 	}
+	g.observer.RequestCreated(set.ActionLabel(r.Action), out.Decision, time.Since(began))
 	a := &Authorization{Status: r.Status, RequestID: r.ID, Reason: r.DecisionReason, OWASPRisk: out.OWASP}
 	switch r.Status {
 	case StatusApproved:

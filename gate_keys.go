@@ -51,7 +51,11 @@ func (g *Gate) CheckRate(k *APIKey) RateStatus {
 	if k.RateLimit == nil {
 		return RateStatus{Allowed: true}
 	}
-	return g.limiter.Allow(k.ID, *k.RateLimit, g.clock.Now())
+	st := g.limiter.Allow(k.ID, *k.RateLimit, g.clock.Now())
+	if !st.Allowed {
+		g.observer.RateLimited()
+	}
+	return st
 }
 
 // InvalidateKeys forgets every cached key; the next use of each reads the store.

@@ -172,9 +172,14 @@ func (g *Gate) spendLinks(ctx context.Context, l DecisionLink) {
 // one says "expired" rather than "unknown" for a while.
 const decisionLinkRetention = 7 * 24 * time.Hour
 
-// ForgetDecisionLinks deletes links that expired more than a week ago.
+// ForgetDecisionLinks deletes links that expired more than a week ago, or longer ago than a
+// shorter retention period (RETENTION_DAYS bounds how long anything of the kind is kept).
 func (g *Gate) ForgetDecisionLinks(ctx context.Context) {
-	before := g.clock.Now().Add(-decisionLinkRetention)
+	keep := decisionLinkRetention
+	if g.retention > 0 {
+		keep = min(keep, g.retention)
+	}
+	before := g.clock.Now().Add(-keep)
 	for {
 		n, err := g.store.DeleteDecisionLinksBefore(ctx, before, 1000)
 		if err != nil {

@@ -53,3 +53,19 @@ func NewID(prefix string, t time.Time) string {
 	}
 	return prefix + "_" + string(out[:])
 }
+
+// FirstID returns the smallest ID NewID(prefix, t) can return: every ID made in an earlier
+// millisecond sorts before it, so a range of IDs is a range of creation times that the
+// primary key's index reads in order.
+func FirstID(prefix string, t time.Time) string {
+	ms := uint64(max(t.UnixMilli(), 0))
+	var out [26]byte
+	for i := range out {
+		out[i] = '0'
+	}
+	for i := 9; i >= 0; i-- { // the first 10 digits are the 48 bits of milliseconds (and 2 zero bits)
+		out[i] = crockford[ms&31]
+		ms >>= 5
+	}
+	return prefix + "_" + string(out[:])
+}

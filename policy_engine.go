@@ -34,6 +34,8 @@ func ValidatePolicy(p *Policy) error {
 type PolicySet struct {
 	set   *policy.Set
 	rules []compiledRule // by the set's rule numbers: every enabled policy's rules, in order
+	// actions are the actions the rules name, the ones metrics label requests with.
+	actions map[string]bool
 }
 
 // compiledRule is a rule ready to evaluate, with the outcome it gives.
@@ -56,7 +58,7 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 	slices.SortStableFunc(enabled, func(a, b Policy) int {
 		return cmp.Or(cmp.Compare(a.Priority, b.Priority), strings.Compare(a.ID, b.ID))
 	})
-	s := &PolicySet{}
+	s := &PolicySet{actions: map[string]bool{}}
 	var matches []*policy.CompiledRule
 	for i := range enabled {
 		p := &enabled[i]
@@ -74,6 +76,7 @@ func CompilePolicies(ps []Policy) (*PolicySet, error) {
 		for _, r := range rules {
 			matches = append(matches, r.match)
 		}
+		namedActions(p.Rules, s.actions)
 		s.rules = append(s.rules, rules...)
 	}
 	s.set = policy.NewSet(matches)

@@ -140,6 +140,8 @@ type Store interface {
 	// Webhooks and the delivery log, and the outbox the dispatcher works through.
 	WebhookStore
 	OutboxStore
+	// Counts for metrics, and deletes for retention.
+	OperationsStore
 }
 
 // DashboardStore is the persistence the dashboard adds to Store: sign-in sessions, server

@@ -65,3 +65,23 @@ func (s *Store) migrationProvider(ctx context.Context) (*goose.Provider, error) 
 	}
 	return p, nil
 }
+
+// MigrationVersions returns the newest migration applied to the database and the newest
+// this binary has, and whether any of this binary's is not applied; it applies nothing and
+// does not wait for an instance that is migrating.
+func (s *Store) MigrationVersions(ctx context.Context) (applied, latest int64, pending bool, err error) {
+	p, err := s.migrationProvider(ctx)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	if applied, latest, err = p.GetVersions(ctx); err != nil {
+		return 0, 0, false, fmt.Errorf("read migration versions: %w", err)
+	}
+	if applied > latest { // a newer binary migrated it; what is "pending" means nothing here
+		return applied, latest, false, nil
+	}
+	if pending, err = p.HasPending(ctx); err != nil {
+		return 0, 0, false, fmt.Errorf("read pending migrations: %w", err)
+	}
+	return applied, latest, pending, nil
+}

@@ -14,9 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db/dbtest"
 	"github.com/agentgate/agentgate/handlers"
+	"github.com/agentgate/agentgate/metrics"
 )
 
 const gateCheckBody = `{"action":"read_file","params":{"path":"/srv/app/README.md","bytes":4096},"context":{"agent":"bench","run":42},"urgency":"low"}`
@@ -38,7 +41,8 @@ func BenchmarkGateCheckIdempotent(b *testing.B) {
 // it is not nil.
 func benchGateCheck(b *testing.B, prepare func(*http.Request)) {
 	ctx := context.Background()
-	g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{})
+	reg := prometheus.NewRegistry() // the gate's metrics, as serve wires them
+	g := ag.NewGate(dbtest.Open(b, "sqlite"), ag.Options{Observer: metrics.New(reg)})
 	secret, err := g.BootstrapKey(ctx, "bench", false)
 	if err != nil {
 		b.Fatal(err)
@@ -47,7 +51,7 @@ func benchGateCheck(b *testing.B, prepare func(*http.Request)) {
 	if _, err := g.CreatePolicy(ctx, ag.Actor{Name: "bench"}, p); err != nil {
 		b.Fatal(err)
 	}
-	serveParallel(b, handlers.New(g, handlers.Config{}), http.MethodPost, "/api/requests", gateCheckBody, secret, http.StatusCreated, prepare)
+	serveParallel(b, handlers.New(g, handlers.Config{Registry: reg}), http.MethodPost, "/api/requests", gateCheckBody, secret, http.StatusCreated, prepare)
 }
 
 // BenchmarkDecisionToWaiter measures, over real HTTP on loopback, the time from a decide

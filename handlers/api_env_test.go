@@ -14,11 +14,13 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
 	"github.com/agentgate/agentgate/handlers"
+	"github.com/agentgate/agentgate/metrics"
 )
 
 // apiEnv is the real stack behind the JSON API on one database: store, gate on a clock the
@@ -49,6 +51,8 @@ type apiOptions struct {
 	logs slog.Handler
 	// checkWebhookURL is the gate's check of where webhook URLs lead.
 	checkWebhookURL func(ctx context.Context, rawURL string) error
+	// metricsToken is METRICS_TOKEN.
+	metricsToken string
 	// wire, when set, adds to the handlers' configuration what serve wires beside the
 	// gate (chat platforms, channel testers), over the same gate and clock.
 	wire func(g *ag.Gate, s *db.Store, clock ag.Clock, cfg *handlers.Config)
@@ -75,11 +79,15 @@ func newAPIEnv(t *testing.T, s *db.Store, o apiOptions) *apiEnv {
 	if o.logs != nil {
 		log = slog.New(o.logs)
 	}
-	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait, CheckWebhookURL: o.checkWebhookURL})
+	// The gate's metrics and the handlers' on one registry, as serve wires them.
+	reg := prometheus.NewRegistry()
+	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait, CheckWebhookURL: o.checkWebhookURL,
+		Observer: metrics.New(reg)})
+	metrics.Watch(reg, e.gate, log)
 	if err := e.gate.ReloadPolicies(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cfg := handlers.Config{Logger: log}
+	cfg := handlers.Config{Logger: log, Registry: reg, MetricsToken: o.metricsToken}
 	if o.behindProxy {
 		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}
@@ -228,6 +236,9 @@ func (r *apiResponse) wantError(t testing.TB, status int, code string) apiError 
 	}
 	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("%s %s: error Content-Type %q", r.method, r.path, ct)
+	}
+	if status == http.StatusUnauthorized && !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer ") {
+		t.Errorf("%s %s: a 401 without a Bearer challenge (WWW-Authenticate %q)", r.method, r.path, r.header.Get("WWW-Authenticate"))
 	}
 	return ae
 }

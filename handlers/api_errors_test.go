@@ -46,9 +46,9 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{name: "past expiry", method: "POST", path: reqs, body: `{"action":"x","expiresAt":"2026-03-02T09:00:00Z"}`, status: 400, code: "invalid_expires_at"},
 		{name: "expiry not a time", method: "POST", path: reqs, body: `{"action":"x","expiresAt":"tomorrow"}`, status: 400, code: "invalid_field", says: []string{"RFC 3339", "tomorrow"}},
 		{name: "expiry a number", method: "POST", path: reqs, body: `{"action":"x","expiresAt":1767225600}`, status: 400, code: "invalid_field", says: []string{"RFC 3339"}},
-		{name: "text content type", method: "POST", path: reqs, body: `{"action":"x"}`, hdr: []string{"Content-Type", "text/plain"}, status: 400, code: "unsupported_content_type"},
-		{name: "form content type", method: "POST", path: reqs, body: `action=x`, hdr: []string{"Content-Type", "application/x-www-form-urlencoded"}, status: 400, code: "unsupported_content_type"},
-		{name: "look-alike content type", method: "POST", path: reqs, body: `{"action":"x"}`, hdr: []string{"Content-Type", "application/jsonp"}, status: 400, code: "unsupported_content_type"},
+		{name: "text content type", method: "POST", path: reqs, body: `{"action":"x"}`, hdr: []string{"Content-Type", "text/plain"}, status: 415, code: "unsupported_media_type"},
+		{name: "form content type", method: "POST", path: reqs, body: `action=x`, hdr: []string{"Content-Type", "application/x-www-form-urlencoded"}, status: 415, code: "unsupported_media_type"},
+		{name: "look-alike content type", method: "POST", path: reqs, body: `{"action":"x"}`, hdr: []string{"Content-Type", "application/jsonp"}, status: 415, code: "unsupported_media_type"},
 		{name: "oversized body", method: "POST", path: reqs, body: big, status: 413, code: "body_too_large"},
 		{name: "oversized chunked body", method: "POST", path: reqs, body: chunked(big), status: 413, code: "body_too_large"},
 

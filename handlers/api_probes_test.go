@@ -22,7 +22,7 @@ func TestAPIProbes(t *testing.T) {
 		res := e.must(http.StatusOK, http.MethodGet, "/metrics", "", nil, nil)
 		for _, s := range []string{
 			`agentgate_http_request_duration_seconds_count{method="POST",route="/api/requests",status="201"} 1`,
-			`agentgate_gate_outcomes_total{decision="route_to_human"} 1`,
+			`agentgate_requests_total{action="other",outcome="route_to_human"} 1`,
 			`go_goroutines`,
 		} {
 			if !strings.Contains(string(res.body), s) {

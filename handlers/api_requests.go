@@ -31,7 +31,6 @@ func (s *Server) createRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.metrics.gateOutcome(r.PolicyDecision.Decision)
 	return requestJSON(c, http.StatusCreated, r)
 }
 
@@ -54,8 +53,6 @@ func (s *Server) createRequestOnce(c echo.Context, values []string, in ag.NewReq
 	}
 	if replayed {
 		c.Response().Header().Set(idempotentReplayedHeader, "true")
-	} else {
-		s.metrics.gateOutcome(r.PolicyDecision.Decision)
 	}
 	return requestJSON(c, http.StatusCreated, r)
 }

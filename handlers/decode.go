@@ -33,7 +33,7 @@ func readJSON(c echo.Context) ([]byte, error) {
 		// Media types are case-insensitive and may carry parameters; a prefix match would
 		// also take "application/jsonp".
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
-			return nil, ag.Errorf(ag.KindInvalid, "unsupported_content_type", "send the body as application/json, not %q", ct)
+			return nil, ag.Errorf(ag.KindMediaType, "unsupported_media_type", "send the body as application/json, not %q", ct)
 		}
 	}
 	body, err := io.ReadAll(r.Body)

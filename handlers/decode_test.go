@@ -102,9 +102,9 @@ func TestReadJSONErrorMessages(t *testing.T) {
 		contentType string
 		limit       int64
 	}{
-		{decodeCase: decodeCase{name: "text", body: `{}`, code: "unsupported_content_type",
+		{decodeCase: decodeCase{name: "text", body: `{}`, code: "unsupported_media_type",
 			message: `send the body as application/json, not "text/plain"`}, contentType: "text/plain"},
-		{decodeCase: decodeCase{name: "look-alike", body: `{}`, code: "unsupported_content_type",
+		{decodeCase: decodeCase{name: "look-alike", body: `{}`, code: "unsupported_media_type",
 			message: `send the body as application/json, not "application/jsonp"`}, contentType: "application/jsonp"},
 		{decodeCase: decodeCase{name: "too large", body: `{"action":"xxxxxxxx"}`, code: "body_too_large",
 			message: "request body is larger than 1 MiB; send less"}, limit: 4},

@@ -33,6 +33,8 @@ func statusOf(k agentgate.Kind) int {
 		return http.StatusServiceUnavailable
 	case agentgate.KindGone:
 		return http.StatusGone
+	case agentgate.KindMediaType:
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -101,6 +103,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	case s.log.Enabled(ctx, slog.LevelDebug):
 		s.logger(c).Debug("Request refused.", "err", err, "status", status)
 	}
+	if status == http.StatusUnauthorized && isAPI(c) {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, bearerChallenge(body.Code))
+	}
 	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", unavailableRetryAfter)
 	}
@@ -114,4 +119,13 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		return
 	}
 	_ = c.JSON(status, body)
+}
+
+// bearerChallenge is the WWW-Authenticate of an API 401 (RFC 6750): a request that sent no
+// key is only told the scheme, one whose key was refused is also told error="invalid_token".
+func bearerChallenge(code string) string {
+	if code == codeMissingAPIKey || code == codeMissingMetricsToken {
+		return `Bearer realm="agentgate"`
+	}
+	return `Bearer realm="agentgate", error="invalid_token"`
 }

@@ -1,21 +1,26 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	ag "github.com/agentgate/agentgate"
 )
 
-// metrics are the Prometheus series the HTTP layer keeps.
+// metrics are the Prometheus series the HTTP layer keeps (the gate's are package
+// metrics', registered on the same registry by whoever builds the gate).
 type metrics struct {
 	reg      *prometheus.Registry
 	duration *prometheus.HistogramVec
-	outcomes *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -26,12 +31,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help:    "Time to serve HTTP requests, by route, method and status.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .5, 1, 5, 30, 60},
 		}, []string{"route", "method", "status"}),
-		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "agentgate_gate_outcomes_total",
-			Help: "Requests submitted, by the policy engine's decision.",
-		}, []string{"decision"}),
 	}
-	reg.MustRegister(m.duration, m.outcomes, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
@@ -55,8 +56,38 @@ func methodLabel(method string) string {
 	return "other"
 }
 
-func (m *metrics) gateOutcome(decision string) { m.outcomes.WithLabelValues(decision).Inc() }
-
 func (m *metrics) handler() echo.HandlerFunc {
 	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+}
+
+// Error codes of /metrics with METRICS_TOKEN set.
+const (
+	codeMissingMetricsToken = "missing_metrics_token"
+	codeInvalidMetricsToken = "invalid_metrics_token"
+)
+
+// metricsAuth asks for METRICS_TOKEN as a bearer token when one is set. The token's and
+// the caller's SHA-256 are compared in constant time, so neither its bytes nor its length
+// leak through timing; a wrong one counts against the address as a wrong API key does.
+func (s *Server) metricsAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(s.cfg.MetricsToken))
+	return func(c echo.Context) error {
+		addr := c.RealIP()
+		if wait := s.backoff.wait(addr); wait > 0 {
+			return tooManyFailures(c, wait)
+		}
+		token, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+		if !ok {
+			return ag.Errorf(ag.KindUnauthorized, codeMissingMetricsToken, "send the METRICS_TOKEN as \"Authorization: Bearer ...\"")
+		}
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			s.backoff.fail(addr)
+			return ag.Errorf(ag.KindUnauthorized, codeInvalidMetricsToken, "that is not the METRICS_TOKEN")
+		}
+		return next(c)
+	}
 }

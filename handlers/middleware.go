@@ -136,6 +136,9 @@ func tooLarge() error {
 	return ag.Errorf(ag.KindTooLarge, "body_too_large", "request body is larger than 1 MiB; send less")
 }
 
+// codeMissingAPIKey is the error code of a call that sent no API key at all.
+const codeMissingAPIKey = "missing_api_key"
+
 // authenticateKey requires a valid API key in Authorization: Bearer. An address that
 // has failed too often is refused before its key is even looked at, so that guesses made
 // while it waits are not tried (and a right one is not confirmed).
@@ -151,7 +154,7 @@ func (s *Server) authenticateKey(next echo.HandlerFunc) echo.HandlerFunc {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		secret, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return ag.Errorf(ag.KindUnauthorized, "missing_api_key", "send your API key as \"Authorization: Bearer agk_...\"")
+			return ag.Errorf(ag.KindUnauthorized, codeMissingAPIKey, "send your API key as \"Authorization: Bearer agk_...\"")
 		}
 		k, err := s.gate.Authenticate(c.Request().Context(), strings.TrimSpace(secret))
 		if err != nil {
@@ -200,7 +203,7 @@ func need(scopes ...ag.Scope) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			k := key(c)
 			if k == nil {
-				return ag.Errorf(ag.KindUnauthorized, "missing_api_key", "sign in or send an API key")
+				return ag.Errorf(ag.KindUnauthorized, codeMissingAPIKey, "sign in or send an API key")
 			}
 			if !k.HasAny(scopes...) {
 				return ag.Errorf(ag.KindForbidden, "missing_scope", "this API key lacks the %s scope this route needs", scopes[0]).

@@ -14,7 +14,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	e.GET("/health", s.health)
 	e.GET("/ready", s.ready)
-	e.GET("/metrics", s.metrics.handler())
+	e.GET("/metrics", s.metrics.handler(), s.metricsAuth)
 	// Discord and Slack post their users' clicks here; the signature is the credential (no
 	// key, no CSRF).
 	e.POST("/integrations/discord/interactions", s.discordInteractions, s.bodyLimit)

@@ -42,6 +42,8 @@ type Config struct {
 	// Stopping, closed when the server begins to shut down, ends the dashboard's live
 	// streams, which would otherwise hold the shutdown open.
 	Stopping <-chan struct{}
+	// MetricsToken, when set, is the bearer token /metrics asks for (METRICS_TOKEN).
+	MetricsToken string
 	// DiscordInteractions answers Discord's button clicks at
 	// /integrations/discord/interactions; nil when Discord is not configured for it.
 	DiscordInteractions DiscordInteractions

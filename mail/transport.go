@@ -19,6 +19,26 @@ import (
 // transmit sends msg over a new connection. The connection is closed when ctx ends, so a
 // cancelled or overdue attempt stops at once whatever it is waiting for.
 func (s *Sender) transmit(ctx context.Context, msg *gomail.Msg) error {
+	return s.connect(ctx, func(ctx context.Context, client *gomail.Client) error {
+		return client.DialAndSendWithContext(ctx, msg)
+	})
+}
+
+// Check connects to the SMTP server, says hello, protects the connection as SMTP_TLS
+// says, logs in when SMTP_USER is set, and quits, sending nothing: what `agentgate doctor`
+// asks of the email settings. Its errors read as a failed attempt's do.
+func (s *Sender) Check(ctx context.Context) error {
+	return s.connect(ctx, func(ctx context.Context, client *gomail.Client) error {
+		if err := client.DialWithContext(ctx); err != nil {
+			return err
+		}
+		return client.Close()
+	})
+}
+
+// connect runs use with a client for one connection, bounded by the attempt's timeout,
+// and words what went wrong: the attempt's end, or a refused login.
+func (s *Sender) connect(ctx context.Context, use func(context.Context, *gomail.Client) error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
 	deadline, _ := ctx.Deadline()
@@ -52,7 +72,7 @@ func (s *Sender) transmit(ctx context.Context, msg *gomail.Msg) error {
 	if err != nil {
 		return err
 	}
-	err = client.DialAndSendWithContext(ctx, msg)
+	err = use(ctx, client)
 	switch {
 	case err == nil:
 		return nil

@@ -44,7 +44,7 @@ func newBootstrapCmd(getenv env, io stdio) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, gate, err := openGate(cmd.Context(), cfg, log)
+			store, gate, err := openGate(cmd.Context(), cfg, log, nil)
 			if err != nil {
 				return err
 			}

@@ -3,39 +3,15 @@ package main
 import (
 	"fmt"
 	"net"
-	netmail "net/mail"
 	"net/url"
 	"strings"
-
-	"github.com/agentgate/agentgate/mail"
 )
 
-// loadMail reads the email settings: SMTP_HOST (no email without it), SMTP_PORT,
-// SMTP_USER, SMTP_PASS, SMTP_FROM, SMTP_TLS, SMTP_FOLLOW_UPS and APPROVER_EMAILS. A bad
-// setting is one line naming the variable; what is allowed but probably wrong is a warning.
-func (c *config) loadMail(e env) error {
-	m := mail.Config{Host: c.get(e, "SMTP_HOST"), Username: c.get(e, "SMTP_USER"), Password: c.get(e, "SMTP_PASS"),
-		From: c.get(e, "SMTP_FROM"), TLS: mail.TLSMode(c.get(e, "SMTP_TLS"))}
-	var err error
-	if m.Port, err = intVar(c.get(e, "SMTP_PORT"), 0, 1, 65535); err != nil {
-		return fmt.Errorf("SMTP_PORT: %w", err)
-	}
-	switch v := strings.ToLower(c.get(e, "SMTP_FOLLOW_UPS")); v {
-	case "", "true", "1":
-	case "false", "0":
-		m.NoFollowUps = true
-	default:
-		return fmt.Errorf("SMTP_FOLLOW_UPS: %q is not true or false", v)
-	}
-	for _, a := range strings.Split(c.get(e, "APPROVER_EMAILS"), ",") {
-		if a = strings.TrimSpace(a); a == "" {
-			continue
-		}
-		if p, err := netmail.ParseAddress(a); err != nil || p.Address != a || !strings.Contains(a, "@") {
-			return fmt.Errorf("APPROVER_EMAILS: %q is not an email address such as ana@example.com (separate several with commas)", a)
-		}
-		c.ApproverEmails = append(c.ApproverEmails, a)
-	}
+// finishMail decides whether email is on (SMTP_HOST) and checks the SMTP_* settings
+// together. A bad setting is one line naming the variable; what is allowed but probably
+// wrong is a warning.
+func (c *config) finishMail() error {
+	m := c.smtp
 	if m.Host == "" {
 		if len(c.ApproverEmails) > 0 || m.From != "" {
 			c.Warnings = append(c.Warnings, "SMTP_HOST is not set, so no email is sent (APPROVER_EMAILS and SMTP_FROM have no effect)")

@@ -79,6 +79,7 @@ func newRootCmd(getenv env, io stdio) *cobra.Command {
 		newHealthcheckCmd(getenv),
 		newBackupCmd(getenv, io),
 		newDemoCmd(getenv, io),
+		newDoctorCmd(getenv, io),
 	)
 	root.AddCommand(clientCommands(getenv, io)...)
 	return root

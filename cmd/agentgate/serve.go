@@ -18,6 +18,7 @@ import (
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
 	"github.com/agentgate/agentgate/internal/app"
+	"github.com/agentgate/agentgate/metrics"
 )
 
 // shutdownGrace bounds how long in-flight requests get to finish at shutdown.
@@ -27,6 +28,7 @@ func newServeCmd(getenv env, io stdio) *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
 		Short: "Run the server (applies migrations first)",
+		Long:  "Run the server: apply the database's migrations, then serve the API and the dashboard.\n\n" + envHelp(),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Outside tests getenv is the process environment, from which the runtime took
@@ -51,11 +53,20 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err != nil {
 		return err
 	}
-	store, gate, err := openGate(ctx, cfg, log)
+	// Bind first: a port another process holds stops the start before anything is
+	// created, and before a first admin key is printed that no server will accept.
+	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	if err != nil {
+		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+	}
+	defer tcp.Close() // on the way out early; Shutdown closes it otherwise
+	reg := prometheus.NewRegistry()
+	store, gate, err := openGate(ctx, cfg, log, metrics.New(reg))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	metrics.Watch(reg, gate, log)
 	if err := ensureFirstKey(ctx, cfg, gate, io, log); err != nil {
 		return err
 	}
@@ -94,7 +105,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		return err
 	}
 	slackStopped := slack.run(bg, log)
-	hcfg := handlers.Config{Logger: log, Registry: prometheus.NewRegistry(), BaseURL: cfg.BaseURL,
+	hcfg := handlers.Config{Logger: log, Registry: reg, MetricsToken: cfg.MetricsToken, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
 		DiscordInteractions: chatDiscord.interactions(), ChannelTesters: map[agentgate.ChannelKind]handlers.ChannelTester{}}
 	if slack != nil {
@@ -105,11 +116,6 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	}
 	e := handlers.New(gate, hcfg)
 	srv := newHTTPServer(e, cfg, log)
-	tcp, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
-	if err != nil {
-		stopBG()
-		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
-	}
 	ln := newLimitListener(tcp, cfg.MaxConnections, log)
 	log.Info("AgentGate is listening.", "addr", ln.Addr().String(), "database", store.Dialect(), "base_url", cfg.BaseURL, "version", version)
 	serveErr := make(chan error, 1)
@@ -169,10 +175,11 @@ func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 }
 
 // openGate opens and migrates the database and builds the gate, with the configuration's
-// database and request expiry.
-func openGate(ctx context.Context, cfg *config, log *slog.Logger) (*db.Store, *agentgate.Gate, error) {
+// database, request expiry, decision links and retention, telling observer (nil: no one)
+// what it does.
+func openGate(ctx context.Context, cfg *config, log *slog.Logger, observer agentgate.Observer) (*db.Store, *agentgate.Gate, error) {
 	opts := agentgate.Options{Logger: log, DefaultTTL: cfg.RequestTimeout, CheckWebhookURL: webhookURLCheck(cfg),
-		DecisionLinkTTL: cfg.DecisionLinkTTL}
+		DecisionLinkTTL: cfg.DecisionLinkTTL, Observer: observer, Retention: cfg.Retention}
 	if cfg.Mail != nil { // without SMTP, APPROVER_EMAILS routes nothing (the config warned)
 		opts.ApproverEmails = cfg.ApproverEmails
 	}

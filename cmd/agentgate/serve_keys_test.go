@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -62,5 +64,25 @@ func TestBootstrapRefusesATakenName(t *testing.T) {
 	res := c.run("bootstrap", "--name", "ops")
 	if res.code != 1 || !strings.Contains(res.stderr, `already named "ops"`) || !strings.Contains(res.stderr, "--name") || printedKey.MatchString(res.stdout) {
 		t.Fatalf("a second bootstrap --name ops: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	}
+}
+
+// TestServeBindsBeforeTheFirstKey: on an empty database and a port another process holds,
+// serve stops with one line naming the port, and prints no key (one no server accepts).
+func TestServeBindsBeforeTheFirstKey(t *testing.T) {
+	taken, err := net.Listen("tcp", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	port := strconv.Itoa(taken.Addr().(*net.TCPAddr).Port)
+	c := newCLI(t, map[string]string{"DATABASE_URL": filepath.Join(t.TempDir(), "gate.db"), "PORT": port, "LOG_LEVEL": "error"})
+	res := c.run("serve")
+	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+	if res.code == 0 || len(lines) != 1 || !strings.Contains(lines[0], "listen on port "+port) {
+		t.Fatalf("serve on a taken port: exit %d, stderr %q", res.code, res.stderr)
+	}
+	if printedKey.MatchString(res.stdout) || strings.Contains(res.stdout, "admin API key") {
+		t.Fatalf("serve printed a key before failing to listen: %q", res.stdout)
 	}
 }

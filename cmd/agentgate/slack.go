@@ -9,19 +9,19 @@ import (
 	"github.com/agentgate/agentgate/db"
 )
 
-// loadSlackConfig reads the SLACK_* settings: nil when none is set, else the checked
-// configuration, its warnings added to c's.
-func loadSlackConfig(c *config, e env) (*chatslack.Config, error) {
-	sc := chatslack.Config{BotToken: c.get(e, "SLACK_BOT_TOKEN"), SigningSecret: c.get(e, "SLACK_SIGNING_SECRET"),
-		DefaultChannel: c.get(e, "SLACK_DEFAULT_CHANNEL"), AppToken: c.get(e, "SLACK_APP_TOKEN"), APIURL: c.get(e, "SLACK_API_URL")}
-	if sc == (chatslack.Config{}) {
-		return nil, nil
+// finishSlack decides whether Slack is on (any SLACK_* set) and checks the SLACK_*
+// settings together, adding their warnings.
+func (c *config) finishSlack() error {
+	if c.slack == (chatslack.Config{}) {
+		return nil
 	}
-	if err := sc.Validate(); err != nil {
-		return nil, err
+	if err := c.slack.Validate(); err != nil {
+		return err
 	}
-	c.Warnings = append(c.Warnings, sc.Warnings()...)
-	return &sc, nil
+	c.Warnings = append(c.Warnings, c.slack.Warnings()...)
+	sc := c.slack
+	c.Slack = &sc
+	return nil
 }
 
 // slackApp is Slack as serve runs it: the Sender the outbox delivers through (and the

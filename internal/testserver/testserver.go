@@ -17,11 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/handlers"
 	"github.com/agentgate/agentgate/internal/app"
 	"github.com/agentgate/agentgate/internal/waittest"
+	"github.com/agentgate/agentgate/metrics"
 	"github.com/agentgate/agentgate/webhook"
 )
 
@@ -97,7 +100,8 @@ func (s *Server) start(addr string) error {
 	// The gate reads through a waittest.Store, so that NextLongPoll can tell when a
 	// long-poll has begun waiting.
 	var waits *waittest.Store
-	store, gate, err := app.OpenGateOver(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log},
+	reg := prometheus.NewRegistry()
+	store, gate, err := app.OpenGateOver(ctx, filepath.Join(s.dir, "agentgate.db"), agentgate.Options{Logger: log, Observer: metrics.New(reg)},
 		func(s *db.Store) agentgate.Store {
 			waits = waittest.NewStore(s)
 			return waits
@@ -106,12 +110,13 @@ func (s *Server) start(addr string) error {
 		return err
 	}
 	waits.Watch(gate)
+	metrics.Watch(reg, gate, log)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		store.Close()
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	hs := httptest.NewUnstartedServer(s.observe(handlers.New(gate, handlers.Config{Logger: log})))
+	hs := httptest.NewUnstartedServer(s.observe(handlers.New(gate, handlers.Config{Logger: log, Registry: reg})))
 	hs.Listener.Close()
 	hs.Listener = ln
 	hs.Start()

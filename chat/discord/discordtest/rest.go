@@ -103,6 +103,17 @@ func (s *Server) gatewayBot(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{"url": "ws" + strings.TrimPrefix(s.URL, "http") + "/gateway", "shards": 1})
 }
 
+// BotName is the user name of the bot the fake's token belongs to.
+const BotName = "agentgate-test-bot"
+
+// me answers GET /users/@me: the bot user the token belongs to.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	writeJSON(w, map[string]any{"id": "1100000000000000001", "username": BotName, "bot": true})
+}
+
 // readMessage reads a message body and checks it against Discord's documented limits,
 // refusing it with a 400 as Discord would.
 func readMessage(w http.ResponseWriter, r *http.Request) (discord.Message, bool) {

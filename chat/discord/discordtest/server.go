@@ -71,6 +71,7 @@ func New(t testing.TB, token string) *Server {
 	mux.HandleFunc("PATCH /channels/{channel}/messages/{message}", s.edit)
 	mux.HandleFunc("POST /interactions/{id}/{token}/callback", s.callback)
 	mux.HandleFunc("GET /gateway/bot", s.gatewayBot)
+	mux.HandleFunc("GET /users/@me", s.me)
 	mux.HandleFunc("GET /gateway", s.gateway.serve)
 	s.http = httptest.NewUnstartedServer(mux)
 	s.URL = "http://" + s.http.Listener.Addr().String() // before serving: handlers read it
