@@ -260,6 +260,9 @@ func TestReadWhatYouApprove(t *testing.T) {
 	if got := text(p.must(t, "params", 1).Find(".tree-leaf").First().Find(".tree-value")); got != "invoice_2026_⟨U+202E⟩fdp.exe" {
 		t.Errorf("the file name reads %q", got)
 	}
+	if got := p.byTestID("params").Find(".tree-leaf").First().Find("[data-copy-text]").AttrOr("data-copy-text", ""); got != "invoice_2026_\u202efdp.exe" {
+		t.Errorf("the copy button copies %q, not the value as sent", got)
+	}
 	if strings.ContainsAny(p.doc.Find("body").Text(), "\u202e\u200b") {
 		t.Error("the page's text carries the hidden characters themselves")
 	}

@@ -22,8 +22,6 @@
     if (close) { var d = close.closest("dialog"); if (d) d.close(); return; }
     var copy = e.target.closest("[data-copy]");
     if (copy) { copyFrom(copy); return; }
-    var text = e.target.closest("[data-copy-text]");
-    if (text) { copyText(text, text.getAttribute("data-copy-text")); return; }
     var nav = e.target.closest("[data-nav-toggle]");
     if (nav) {
       var expanded = nav.getAttribute("aria-expanded") === "true";
@@ -179,11 +177,23 @@
 
   // ---- htmx hooks: tidy URLs, highlight rows that arrived live, focus, dialogs, errors. ----
   // Empty filters stay out of the query, so the address bar shows a clean, shareable link.
+  // A filter form that fires "change" without changing anything (leaving the search field
+  // after typing, which already searched) asks for nothing: swapping the same list again
+  // would take focus from whoever has moved on into it.
   document.addEventListener("htmx:configRequest", function (e) {
     if (e.detail.verb !== "get") return;
     var p = e.detail.parameters;
     Object.keys(p).forEach(function (k) { if (p[k] === "") delete p[k]; });
+    var t = e.detail.triggeringEvent;
+    if (t && t.type === "change" && sameQuery(p, location.search) && e.detail.path.split("?")[0] === location.pathname) e.preventDefault();
   });
+
+  function sameQuery(params, search) {
+    var a = [], b = [];
+    Object.keys(params).forEach(function (k) { [].concat(params[k]).forEach(function (v) { a.push(k + "=" + v); }); });
+    new URLSearchParams(search).forEach(function (v, k) { if (v !== "") b.push(k + "=" + v); });
+    return a.sort().join("&") === b.sort().join("&");
+  }
 
   var seen = null;
   document.addEventListener("htmx:beforeSwap", function (e) {
@@ -263,16 +273,6 @@
     }
   }
 
-  function copyText(btn, text) {
-    var done = function () {
-      var label = btn.textContent;
-      btn.textContent = "Copied";
-      setTimeout(function () { btn.textContent = label; }, 1500);
-    };
-    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, function () { toast("Copying is not allowed here."); });
-    else toast("Copying needs a secure (https) page.");
-  }
-
   // Typing a rate limit picks "At most".
   document.addEventListener("input", function (e) {
     if (e.target.classList && e.target.classList.contains("rate-input")) {
@@ -293,6 +293,6 @@
   if (current) current.scrollIntoView({ block: "nearest", inline: "nearest" });
 
   document.documentElement.classList.add("js");
-  window.agentgate = { openDialog: openDialog, liveState: function () { return liveState; } };
+  window.agentgate = { openDialog: openDialog, toast: toast };
   if (document.visibilityState !== "hidden") connect(); else liveBadge("paused");
 })();
