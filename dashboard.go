@@ -12,6 +12,7 @@ type Overview struct {
 	Pending      map[Urgency]int // pending requests per urgency; every urgency present
 	PendingTotal int
 	Oldest       *Request  // the pending request waiting longest; nil when none waits
+	Expiring     *Request  // the pending request that expires soonest; nil when none waits
 	Urgent       []Request // the most urgent pending requests, oldest first within an urgency
 	Recent       []Request // the latest decided requests, newest first
 }
@@ -40,6 +41,13 @@ func (g *Gate) Overview(ctx context.Context) (*Overview, error) {
 		}
 		if len(oldest) > 0 {
 			o.Oldest = &oldest[0]
+		}
+		expiring, _, err := g.store.ListRequests(ctx, RequestFilter{Status: StatusPending, Sort: SortExpiring, Page: Page{Limit: 1}})
+		if err != nil {
+			return nil, fmt.Errorf("expiring pending: %w", err)
+		}
+		if len(expiring) > 0 {
+			o.Expiring = &expiring[0]
 		}
 		o.Urgent, _, err = g.store.ListRequests(ctx, RequestFilter{Status: StatusPending, Sort: SortUrgency, Page: Page{Limit: overviewUrgent}})
 		if err != nil {
@@ -95,20 +103,22 @@ func (g *Gate) ExportAudit(ctx context.Context, f AuditFilter, fn func(AuditEven
 	return nil
 }
 
-// Queue returns one page of the requests that match f, how many match, and how many are
-// pending in all (the queue's headline number).
+// Queue returns one page of the requests that match f, how many match, and how many of
+// those f's other filters match are pending (the queue's headline number, which follows
+// the filters).
 func (g *Gate) Queue(ctx context.Context, f RequestFilter) ([]Request, int, int, error) {
 	rows, total, err := g.store.ListRequests(ctx, f)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("list requests: %w", err)
 	}
-	counts, err := g.store.CountPendingByUrgency(ctx)
+	if f.Status == StatusPending {
+		return rows, total, total, nil
+	}
+	pf := f
+	pf.Status, pf.Page = StatusPending, Page{Limit: 1}
+	_, pending, err := g.store.ListRequests(ctx, pf)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("count pending: %w", err)
-	}
-	pending := 0
-	for _, n := range counts {
-		pending += n
 	}
 	return rows, total, pending, nil
 }

@@ -291,11 +291,8 @@ func (r *Request) ApplyDecision(d Decide, now time.Time) (string, error) {
 	if !d.people.MayDecide(r.PolicyDecision.Approvers, d.Actor) {
 		return "", notAnApprover(d.Actor)
 	}
-	// By id, so a key renamed since its vote is still the key that voted.
-	for _, v := range r.Votes {
-		if d.Actor.Is(v.VoterID, v.Voter) {
-			return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", d.Actor.Name, v.Decision)
-		}
+	if v := r.VoteOf(d.Actor); v != nil {
+		return "", Errorf(KindConflict, "already_voted", "%s already voted %s on this request", d.Actor.Name, v.Decision)
 	}
 	r.Votes = append(r.Votes, Vote{Voter: d.Actor.Name, VoterID: d.Actor.ID, Decision: d.Decision, Reason: d.Reason, Channel: d.Channel, CreatedAt: now})
 	r.UpdatedAt = now

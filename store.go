@@ -18,6 +18,13 @@ const (
 	SortUrgency = "urgency" // most urgent first, then oldest first
 )
 
+// SearchWindow is how many requests a search (RequestFilter.Query) reads: the newest of the
+// status it filters on. Searching text in params is a scan; the window bounds its cost.
+const SearchWindow = 10_000
+
+// SortExpiring orders requests by expiry, soonest first: the queue of those about to lapse.
+const SortExpiring = "expiring"
+
 // RequestFilter narrows a request list. Zero values do not filter.
 type RequestFilter struct {
 	Status  Status
@@ -25,7 +32,7 @@ type RequestFilter struct {
 	Urgency Urgency
 	From    time.Time // createdAt >= From
 	To      time.Time // createdAt < To
-	Query   string    // substring of action, case-insensitive
+	Query   string    // substring of action, requester, params or context, case-insensitive
 	Sort    string    // SortNewest (default), SortOldest, SortUrgency
 	Page
 }
@@ -157,4 +164,8 @@ type DashboardStore interface {
 	// DeleteSessionsBefore deletes sessions that expired or ended before t and returns how
 	// many it deleted. Their sign-in and sign-out stay in the audit log.
 	DeleteSessionsBefore(ctx context.Context, t time.Time) (int, error)
+	// SimilarRequests returns up to limit requests for r's action by r's creator (its
+	// CreatedByID when set, else CreatedBy) created before r, newest first, found among the
+	// newest window requests for the action, so that the cost stays bounded.
+	SimilarRequests(ctx context.Context, r *Request, limit, window int) ([]Request, error)
 }

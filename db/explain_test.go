@@ -32,9 +32,13 @@ func TestQueryPlans(t *testing.T) {
 		{"action and urgency", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"x", 3, 50, 0}, "requests_action_created"},
 		{"action and urgency count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "COVERING INDEX requests_action_created"},
 		{"status and urgency", db.ListRequestsSQL + where + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"approved", 3, 50, 0}, "requests_status_created"},
-		// q matches inside the action: no index finds it, so the page walks the time index.
-		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 50, 0}, "requests_created"},
-		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond, []any{"%x%"}, "COVERING INDEX"},
+		// q matches inside params: no index finds it, so the page and its count read the
+		// search window, the newest requests, from the time index.
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "requests_created"},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 9999}, "requests_created (created_at>?)"},
+		{"pending query", db.ListRequestsSQL + pending + " AND " + db.RequestQueryCond + " AND " + db.RequestPendingWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "requests_status_created"},
+		{"pending expiring", db.ListRequestsSQL + pending + db.RequestsExpiringOrder + db.PageSuffix, []any{50, 0}, "requests_pending_expires"},
+		{"similar requests", db.SimilarByIDSQL, []any{"x", 0, 2000, "key_1", 50}, "requests_action_created"},
 		{"replay page", eachPageSQL, []any{0, 1, 0, 0, "req_1", 100}, "requests_created"},
 		{"overdue", db.ListOverdueSQL, []any{0, 50}, "requests_pending_expires"},
 		{"recent decisions", db.RecentDecisionsSQL, []any{10}, "requests_decided_later"},
@@ -57,7 +61,8 @@ func TestQueryPlans(t *testing.T) {
 			t.Errorf("%s: plan does not use %s:\n%s", tt.name, tt.index, text)
 		}
 		for _, line := range plan {
-			fullScan := strings.HasPrefix(line, "SCAN ") && line != "SCAN v" && !strings.Contains(line, "INDEX")
+			// "recent" is the similar requests' bounded window, read in its order.
+			fullScan := strings.HasPrefix(line, "SCAN ") && line != "SCAN v" && line != "SCAN recent" && !strings.Contains(line, "INDEX")
 			if fullScan || (strings.Contains(line, "TEMP B-TREE") && !strings.Contains(line, "RIGHT PART") && !strings.Contains(line, "LAST TERM")) {
 				t.Errorf("%s: %q in plan:\n%s", tt.name, line, text)
 			}
@@ -91,10 +96,12 @@ func TestQueryPlansPostgres(t *testing.T) {
 		{"action", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + db.RequestsNewestOrder + db.PageSuffix, []any{"x", 50, 0}, "Index Cond: (action = 'x'::text)"},
 		{"action and urgency", db.ListRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond + db.RequestsOldestOrder + db.PageSuffix, []any{"x", 3, 50, 0}, "Index Cond: ((action = 'x'::text) AND (urgency_rank = 3))"},
 		{"action count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "Index Only Scan using requests_action_created"},
-		// q matches inside the action: no index finds it; the page walks the time index and
-		// the count the action index.
-		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 50, 0}, "Index Scan Backward using requests_created"},
-		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond, []any{"%x%"}, "requests_action_created"},
+		// q matches inside params: no index finds it; the page and its count read the search
+		// window, the newest requests, from the time index.
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "Index Cond: (created_at >= COALESCE("},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 9999}, "requests_created"},
+		{"pending expiring", db.ListRequestsSQL + pending + db.RequestsExpiringOrder + db.PageSuffix, []any{50, 0}, "Index Scan using requests_pending_expires"},
+		{"similar requests", db.SimilarByIDSQL, []any{"x", 0, 2000, "key_1", 50}, "requests_action_created"},
 		{"all newest", db.ListRequestsSQL + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "Index Scan Backward using requests_created"},
 		{"replay page", eachPageSQL, []any{0, 1, 0, 0, "req_1", 100}, "Index Cond: ((created_at >="},
 		{"overdue", db.ListOverdueSQL, []any{0, 50}, "Index Scan using requests_pending_expires"},

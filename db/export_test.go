@@ -97,6 +97,14 @@ func ExplainPostgres(s *Store, query string, args ...any) ([]string, error) {
 	return out, err
 }
 
+// Exported for tests: the desk's search window, expiry order and similar requests.
+const (
+	RequestWindowCond        = requestWindowCond
+	RequestPendingWindowCond = requestPendingWindowCond
+	RequestsExpiringOrder    = requestsExpiringOrder
+	SimilarByIDSQL           = similarRequestsSQL + similarByIDCond + similarOrder
+)
+
 // Exported for tests.
 const (
 	ListRequestsSQL      = listRequestsSQL

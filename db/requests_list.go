@@ -20,12 +20,22 @@ const (
 	requestUrgencyCond = `urgency_rank = ?`
 	requestFromCond    = `created_at >= ?`
 	requestToCond      = `created_at < ?`
-	requestQueryCond   = `LOWER(action) LIKE ? ESCAPE '\'`
+	// q searches what a person reads on the page: the action, who asked, the params and the
+	// context (their JSON text, so keys match too), as one text. CAST reads JSONB as text on
+	// PostgreSQL and changes nothing on SQLite.
+	requestQueryCond = `LOWER(action || ' ' || created_by || ' ' || CAST(params AS TEXT) || ' ' || CAST(context AS TEXT)) LIKE ? ESCAPE '\'`
+	// A search reads only the newest agentgate.SearchWindow requests of its status, found
+	// by an index, so that its cost stays bounded however many requests are stored.
+	requestWindowCond        = `created_at >= COALESCE((SELECT created_at FROM requests ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
+	requestPendingWindowCond = `created_at >= COALESCE((SELECT created_at FROM requests WHERE status = 'pending' ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
+	requestStatusWindowCond  = `created_at >= COALESCE((SELECT created_at FROM requests WHERE status = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
 
 	// Orders; the id breaks ties so that pages never overlap.
 	requestsNewestOrder  = ` ORDER BY created_at DESC, id DESC`
 	requestsOldestOrder  = ` ORDER BY created_at ASC, id ASC`
 	requestsUrgencyOrder = ` ORDER BY urgency_rank DESC, created_at ASC, id ASC`
+	// Pending requests by time left, from the index requests_pending_expires.
+	requestsExpiringOrder = ` ORDER BY expires_at ASC, id ASC`
 
 	pageSuffix = ` LIMIT ? OFFSET ?`
 )
@@ -42,7 +52,17 @@ func requestWhere(f agentgate.RequestFilter) where {
 	w.add(f.Urgency != "", requestUrgencyCond, f.Urgency.Rank())
 	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
 	w.add(!f.To.IsZero(), requestToCond, toMicros(f.To))
-	w.add(f.Query != "", requestQueryCond, likeContains(f.Query))
+	if f.Query != "" {
+		w.add(true, requestQueryCond, likeContains(f.Query))
+		switch f.Status {
+		case "":
+			w.add(true, requestWindowCond, agentgate.SearchWindow-1)
+		case agentgate.StatusPending:
+			w.add(true, requestPendingWindowCond, agentgate.SearchWindow-1)
+		default:
+			w.add(true, requestStatusWindowCond, string(f.Status), agentgate.SearchWindow-1)
+		}
+	}
 	return w
 }
 
@@ -56,6 +76,8 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 		order = requestsOldestOrder
 	case agentgate.SortUrgency:
 		order = requestsUrgencyOrder
+	case agentgate.SortExpiring:
+		order = requestsExpiringOrder
 	}
 	limit, offset := pageBounds(f.Page)
 	list, err := queryAll(ctx, s, limit, newRequestRow().scan,

@@ -12,6 +12,7 @@ const (
 	hxBoosted        = "HX-Boosted"                 // the request comes from hx-boost: wants a page
 	hxHistoryRestore = "HX-History-Restore-Request" // htmx rebuilds history: wants a page
 	hxRedirect       = "HX-Redirect"                // response: load this URL as a page
+	hxPushURL        = "HX-Push-Url"                // response: put this URL in the address bar
 	hxTarget         = "HX-Target"                  // the id of the element the answer replaces
 )
 

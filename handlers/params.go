@@ -135,7 +135,7 @@ func requestSort(q *query) string {
 	if q.str("sort") == "created_at" {
 		return ag.SortOldest
 	}
-	return oneOf(q, "sort", []string{ag.SortNewest, ag.SortOldest, ag.SortUrgency})
+	return oneOf(q, "sort", []string{ag.SortNewest, ag.SortOldest, ag.SortUrgency, ag.SortExpiring})
 }
 
 // auditFilter reads the audit log filters shared by the API and the dashboard; limit is the

@@ -86,7 +86,9 @@ func (s *Server) routes(e *echo.Echo) {
 	app.GET(eventsPath, s.webEvents, need(ag.ScopeRequestRead))
 
 	app.GET("/requests", s.webRequests, need(ag.ScopeRequestRead))
+	app.POST("/requests/decide", s.webDecideBatch, s.rateLimit, need(ag.ScopeRequestDecide))
 	app.GET("/requests/:id", s.webRequest, need(ag.ScopeRequestRead))
+	app.GET("/requests/:id/teach", s.webTeach, need(ag.ScopeRequestRead), need(ag.ScopePolicyWrite))
 	app.GET("/requests/:id/params.json", s.webRequestParams, need(ag.ScopeRequestRead))
 	app.GET("/requests/:id/context.json", s.webRequestContext, need(ag.ScopeRequestRead))
 	app.POST("/requests/:id/decide", s.webDecide, s.rateLimit, need(ag.ScopeRequestDecide)) // the key's limit, as on the API

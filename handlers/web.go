@@ -43,7 +43,7 @@ func newWeb(cfg Config) *web {
 	w := &web{
 		files: files,
 		assets: views.Assets{CSS: files.URL(static.CSS), Pages: files.URL(static.Pages), HTMX: files.URL(static.HTMX),
-			App: files.URL(static.JS), Icon: files.URL(static.Icon)},
+			App: files.URL(static.JS), Icon: files.URL(static.Icon), Desk: files.URL(static.Desk), DeskJS: files.URL(static.DeskJS)},
 		cookies:  cookies,
 		secure:   strings.HasPrefix(cfg.BaseURL, "https://"),
 		cop:      http.NewCrossOriginProtection(),

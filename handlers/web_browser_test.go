@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -139,7 +137,7 @@ func TestBrowserDashboard(t *testing.T) {
 	for i := 0; i < 40 && eval[string](t, alice, `document.activeElement.id`) != "row-"+r.ID; i++ {
 		do(t, alice, key(kb.Tab))
 	}
-	do(t, alice, key(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)))
+	do(t, alice, key(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)), until(scriptsReady))
 
 	// The dialog: opens on "a" with focus inside, keeps Tab inside, closes on Escape and
 	// gives focus back to the Approve button.
@@ -169,8 +167,8 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Fatalf("request after the keyboard approval: %+v", got)
 	}
 
-	// Bob's list shows the decision, still without a reload.
-	do(t, bob, until(`(document.querySelector('[data-row-id="`+r.ID+`"] [data-testid="status"]') || {}).textContent === "Approved" && window.stillHere === true`))
+	// Bob's pending list loses the decided request, still without a reload.
+	do(t, bob, until(`!document.querySelector('[data-row-id="`+r.ID+`"]') && window.stillHere === true`))
 
 	if os.Getenv("AGENTGATE_SCREENSHOTS") == "1" {
 		screenshots(t, browser, alice, base, d)
@@ -201,24 +199,39 @@ func screenshots(t *testing.T, browser, ctx context.Context, base string, d demo
 			do(t, ctx, chromedp.Navigate(base+p.path), until(p.ready), settle)
 			shoot(ctx, p.name+"-"+size.name)
 		}
-		do(t, ctx, chromedp.Navigate(base+"/requests/"+d.transfer), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)),
+		do(t, ctx, chromedp.Navigate(base+"/requests/"+d.transfer), chromedp.WaitVisible(chromedp.CSS(`[data-testid="approve"]`)), until(scriptsReady),
 			key("a"), until(`document.querySelector('#approve-dialog').open`), clearField(), settle)
 		shoot(ctx, "request-dialog-"+size.name)
 		do(t, guest, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#key")), settle)
 		shoot(guest, "login-"+size.name)
 	}
 	// The dark theme, as a system set to dark shows it.
-	dark := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
-		return err
-	})
+	dark := colorScheme("dark")
 	live := until(`document.querySelector('#live').dataset.state === "on"`)
 	do(t, ctx, dark, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/"), live, settle)
 	shoot(ctx, "overview-dark-laptop")
 	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(base+"/requests/"+d.deploy), live, settle)
 	shoot(ctx, "request-dark-phone")
+
+	// Reading what you approve: a long SQL statement, and hidden characters flagged.
+	light := colorScheme("light")
+	for _, size := range []struct {
+		name string
+		w, h int64
+		opts []chromedp.EmulateViewportOption
+	}{{"laptop", 1280, 800, nil}, {"phone", 375, 812, []chromedp.EmulateViewportOption{chromedp.EmulateMobile, chromedp.EmulateTouch}}} {
+		do(t, ctx, light, chromedp.EmulateViewport(size.w, size.h, size.opts...))
+		for _, p := range []struct{ name, id string }{{"request-sql", d.sql}, {"request-hidden", d.hidden}, {"request-diff", d.config}} {
+			do(t, ctx, chromedp.Navigate(base+"/requests/"+p.id), live, settle)
+			shoot(ctx, p.name+"-"+size.name)
+		}
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(base+"/requests/"+d.hidden), live, until(scriptsReady),
+		key("a"), until(`document.querySelector('#approve-dialog').open`), clearField(), settle)
+	shoot(ctx, "request-hidden-dialog-laptop")
+	do(t, ctx, chromedp.Navigate(base+"/requests/"+d.decided+"/teach"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="teach-banner"]`)), settle)
+	shoot(ctx, "teach-laptop")
 }
 
 // screenshot writes what the tab shows to docs/screenshots/<name>.png.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -115,6 +116,30 @@ func newWebEnv(t testing.TB, o envOptions) *webEnv {
 
 // stop tells the handlers the server is shutting down.
 func (e *webEnv) stop() { e.once.Do(func() { close(e.stopCh) }) }
+
+// restart stops the HTTP server, waits until between runs (for the test to do something
+// while it is down), and serves again on the same address with new handlers over the same
+// gate, as a restarted process would. Sessions survive: they are in the database.
+func (e *webEnv) restart(between func()) {
+	e.t.Helper()
+	addr := e.srv.Listener.Addr().String()
+	e.stop()
+	e.srv.CloseClientConnections()
+	e.srv.Close()
+	between()
+	secret, err := e.gate.SessionSecret(context.Background(), "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.stopCh, e.once = make(chan struct{}), sync.Once{}
+	h := handlers.New(e.gate, handlers.Config{Logger: slog.New(slog.DiscardHandler), SessionSecret: secret, Stopping: e.stopCh})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		e.t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	e.srv = &httptest.Server{Listener: ln, Config: &http.Server{Handler: h}}
+	e.srv.Start()
+}
 
 // key creates an API key and returns its secret.
 func (e *webEnv) key(name string, scopes ...ag.Scope) string {

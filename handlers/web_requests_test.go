@@ -96,8 +96,8 @@ func TestRequestsTabsFiltersAndPages(t *testing.T) {
 	if strings.Contains(p.body, "<html") || p.byTestID("request-filters").Length() != 0 {
 		t.Error("fragment carries the page")
 	}
-	if v, _ := p.doc.Find(`#f-status[hx-swap-oob]`).Attr("value"); v != "pending" {
-		t.Errorf("out-of-band status field = %q", v)
+	if v, ok := p.doc.Find(`#f-status[hx-swap-oob]`).Attr("value"); !ok || v != "" {
+		t.Errorf("out-of-band status field = %q, want empty: pending is the default", v)
 	}
 	if cur, _ := p.doc.Find(`[data-testid="tab-pending"]`).Attr("aria-current"); cur != "page" {
 		t.Error("Pending tab not current")
@@ -110,6 +110,11 @@ func TestRequestsTabsFiltersAndPages(t *testing.T) {
 
 	_, p = b.get("/requests?q=DEPLOY", false)
 	p.must(t, "request-row", 1)
+	_, p = b.get("/requests?q=ops@EXAMPLE", false) // params are searched too
+	p.must(t, "request-row", 25)
+	if got := text(p.must(t, "tab-pending-count", 1)); got != "30" {
+		t.Errorf("pending count under a search %q, want the 30 that match it", got)
+	}
 	_, p = b.get("/requests?status=denied", false)
 	p.must(t, "empty", 1)
 	res, _ = b.get("/requests?urgency=extreme", false)
@@ -124,8 +129,12 @@ func TestRequestDetailAndDecision(t *testing.T) {
 	res, p := b.get("/requests/"+r.ID, false)
 	wantStatus(t, res, http.StatusOK)
 	var params map[string]any
-	if err := json.Unmarshal([]byte(p.must(t, "params", 1).Text()), &params); err != nil || params["to"] != "ACME Ltd" {
-		t.Errorf("params block = %q (%v)", p.byTestID("params").Text(), err)
+	whole, _ := p.must(t, "params", 1).Find(".card-head [data-copy-text]").Attr("data-copy-text")
+	if err := json.Unmarshal([]byte(whole), &params); err != nil || params["to"] != "ACME Ltd" {
+		t.Errorf("params copied as %q (%v)", whole, err)
+	}
+	if leaf := p.byTestID("params").Find(".tree-leaf").First(); text(leaf.Find(".tree-key")) != "amount:" || text(leaf.Find(".tree-value")) != "1200" {
+		t.Errorf("first param reads %q", text(leaf))
 	}
 	p.must(t, "timeline", 1)
 	p.must(t, "audit-trail", 1)

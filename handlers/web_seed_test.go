@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +16,23 @@ type demo struct {
 	transfer string // a critical pending transfer_funds whose rule requires a reason
 	deploy   string // a high pending deploy_service
 	policy   string // the policy with two rules
+	decided  string // an approved transfer_funds, decided by a person with a reason
+	sql      string // a pending run_sql with a long statement that deletes without WHERE
+	hidden   string // a pending send_file whose name hides a right-to-left override
+	config   string // a pending update_config with a before/after pair, needing 2 approvals
+	notYours string // a pending pay_invoice whose rule names approvers other than ops-admin
 }
+
+// longSQL is a 5 KB statement a reporting agent might send, ending in a DELETE without WHERE.
+var longSQL = func() string {
+	var b strings.Builder
+	b.WriteString("-- nightly rollup\nWITH recent AS (\n  SELECT account_id, SUM(amount) AS total\n  FROM payments\n  WHERE created_at > now() - interval '1 day'\n  GROUP BY account_id\n)\nINSERT INTO rollups (account_id, total)\nSELECT account_id, total FROM recent\n")
+	for i := 0; b.Len() < 4900; i++ {
+		fmt.Fprintf(&b, "UNION ALL SELECT %d AS account_id, (SELECT SUM(amount) FROM payments WHERE account_id = %d AND status = 'settled') AS total\n", 1000+i, 1000+i)
+	}
+	b.WriteString(";\nDELETE FROM payments_staging;\n")
+	return b.String()
+}()
 
 // seedDemo fills the database with three days of realistic traffic: policies, keys for
 // agents and people, requests of every urgency, decided, expired and waiting.
@@ -37,7 +55,9 @@ func seedDemo(t testing.TB, e *webEnv) demo {
 			Rules: rules(`[{"match": {"action": "delete_file", "params.path": {"$regex": "^/prod/"}}, "decision": "auto_deny"}]`)},
 		{Name: "Money needs a reason", Description: "Payments go to a person, who must say why.", Priority: 30, Enabled: true,
 			Rules: rules(`[{"match": {"action": "transfer_funds"}, "decision": "route_to_human", "requireReason": true},
-				{"match": {"action": "refund_payment", "params.amount": {"$lte": 50}}, "decision": "auto_approve"}]`)},
+				{"match": {"action": "refund_payment", "params.amount": {"$lte": 50}}, "decision": "auto_approve"},
+				{"match": {"action": "update_config"}, "decision": "route_to_human", "requiredApprovals": 2},
+				{"match": {"action": "pay_invoice"}, "decision": "route_to_human", "approvers": ["finance-approver", "cfo"]}]`)},
 		{Name: "Weekend deploy freeze", Description: "Switch on for holidays.", Priority: 40, Enabled: false,
 			Rules: rules(`[{"match": {"action": "deploy_service"}, "decision": "auto_deny"}]`)},
 	} {
@@ -118,10 +138,17 @@ func seedDemo(t testing.TB, e *webEnv) demo {
 		{25 * time.Minute, "sales-agent", "send_email", ag.UrgencyNormal, `{"to": "partners@northwind.example", "subject": "Q3 invoice and statement"}`, "", "", "", 0},
 		{9 * time.Minute, "iam-agent", "rotate_credentials", ag.UrgencyCritical, `{"system": "stripe", "reason": "key seen in a public gist"}`, "", "", "", 0},
 		{4 * time.Minute, "support-agent", "send_email", ag.UrgencyNormal, `{"to": "dana@example.com", "subject": "Your ticket #4471"}`, "", "", "", 0},
+		{3 * time.Minute, "data-agent", "run_sql", ag.UrgencyHigh, string(mustJSON(t, map[string]any{"database": "payments", "query": longSQL})), "", "", "", 0},
+		{2 * time.Minute, "files-agent", "send_file", ag.UrgencyNormal, `{"to": "payroll@acme.com\u200b.attacker.io", "file": "invoice_2026_\u202efdp.exe"}`, "", "", "", 0},
+		{90 * time.Second, "config-agent", "update_config", ag.UrgencyNormal, `{"service": "payments-api", "before": {"timeout_ms": 3000, "retries": 3, "region": "eu-west-1"}, "after": {"timeout_ms": 500, "retries": 0, "region": "eu-west-1", "debug": true}}`, "", "", "", 0},
+		{time.Minute, "billing-agent", "pay_invoice", ag.UrgencyLow, `{"invoice": "INV-2291", "amount": 1250, "currency": "EUR"}`, "", "", "", 0},
 	}
 	for _, s := range steps {
 		e.clock.rewind(s.ago)
 		exp := e.clock.Now().Add(72 * time.Hour)
+		if s.action == "rotate_credentials" {
+			exp = e.clock.Now().Add(s.ago + 11*time.Minute) // about to lapse: 11 minutes left
+		}
 		if s.decide == "" && s.ago > 24*time.Hour {
 			exp = e.clock.Now().Add(4 * time.Hour) // these expire unanswered
 		}
@@ -138,6 +165,16 @@ func seedDemo(t testing.TB, e *webEnv) demo {
 			}
 		}
 		switch {
+		case s.action == "run_sql" && s.urgency == ag.UrgencyHigh:
+			d.sql = r.ID
+		case s.action == "send_file":
+			d.hidden = r.ID
+		case s.action == "update_config":
+			d.config = r.ID
+		case s.action == "pay_invoice":
+			d.notYours = r.ID
+		case s.action == "transfer_funds" && s.decide == ag.DecisionApproved:
+			d.decided = r.ID
 		case s.action == "transfer_funds" && s.decide == "":
 			d.transfer = r.ID
 		case s.action == "deploy_service" && s.decide == "":
@@ -149,4 +186,13 @@ func seedDemo(t testing.TB, e *webEnv) demo {
 		t.Fatal(err)
 	}
 	return d
+}
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

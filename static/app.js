@@ -22,6 +22,13 @@
     if (close) { var d = close.closest("dialog"); if (d) d.close(); return; }
     var copy = e.target.closest("[data-copy]");
     if (copy) { copyFrom(copy); return; }
+    var nav = e.target.closest("[data-nav-toggle]");
+    if (nav) {
+      var expanded = nav.getAttribute("aria-expanded") === "true";
+      nav.setAttribute("aria-expanded", expanded ? "false" : "true");
+      document.getElementById(nav.getAttribute("aria-controls")).classList.toggle("is-open", !expanded);
+      return;
+    }
     var more = e.target.closest("[data-toggle-filters]");
     if (more) {
       var form = more.closest("form");
@@ -69,26 +76,65 @@
       if (s) { e.preventDefault(); s.focus(); s.select(); }
       return;
     }
+    if (e.key === "?") {
+      if (document.getElementById("shortcuts-dialog")) { e.preventDefault(); openDialog("shortcuts-dialog"); }
+      return;
+    }
     var b = document.querySelector('[data-hotkey="' + e.key.toLowerCase() + '"]');
     if (b && b.offsetParent !== null) { e.preventDefault(); b.click(); }
   }
 
   // ---- Live queue: server-sent events ask open regions to refresh, only while visible. ----
-  var source = null, pendingRefresh = null, timer = 0, pendingIds = [];
+  // The Live pill says whether changes are heard: on, reconnecting (the stream dropped;
+  // the browser retries), paused (tab hidden). After a drop, every region refreshes once
+  // the stream is back, so nothing created during the gap is missed.
+  var source = null, pendingRefresh = null, timer = 0, pendingIds = [], liveState = "off", dropped = false, retryTimer = 0;
 
   function liveBadge(state) {
+    liveState = state;
     var b = document.getElementById("live");
-    if (b) b.setAttribute("data-state", state);
+    if (!b) return;
+    b.setAttribute("data-state", state);
+    var t = b.querySelector(".live-text");
+    if (t) t.textContent = state === "retry" ? "Reconnecting…" : state === "paused" ? "Live · paused" : "Live";
   }
 
   function refresh(ids) {
     pendingRefresh = null;
-    if (document.querySelector("dialog[open]")) { pendingRefresh = ids; return; }
+    var open = document.querySelector("dialog[open]");
+    if (open) {
+      pendingRefresh = ids;
+      watchOpenRequest(open, ids);
+      return;
+    }
     document.querySelectorAll("[data-live-region]").forEach(function (el) {
       var only = el.getAttribute("data-live-id");
       if (only && ids !== "*" && ids.indexOf(only) < 0) return;
       htmx.trigger(el, "agentgate:refresh");
     });
+  }
+
+  // A decision dialog open on a request that changes hears about it at once: the page
+  // behind it is fetched (not swapped, so the reason typed stays) and, when the person
+  // may no longer decide, the dialog says why and confirming is turned off.
+  function watchOpenRequest(dialog, ids) {
+    var region = document.getElementById("request");
+    var live = dialog.querySelector("[data-dialog-live]");
+    if (!region || !live || !region.contains(dialog)) return;
+    var id = region.getAttribute("data-live-id");
+    if (ids !== "*" && ids.indexOf(id) < 0) return;
+    fetch("/requests/" + encodeURIComponent(id), { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var now = new DOMParser().parseFromString(html, "text/html").getElementById("request");
+        if (!now || !dialog.open || now.getAttribute("data-may-decide") === "true") return;
+        var line = now.querySelector("#request-status");
+        live.textContent = "Decided elsewhere while this was open: " + (line ? line.textContent.trim() : "it can no longer be decided") + " Your decision would not count.";
+        live.hidden = false;
+        var confirm = dialog.querySelector("button[type=submit]");
+        if (confirm) { confirm.disabled = true; confirm.setAttribute("aria-disabled", "true"); }
+      })
+      .catch(function () { /* the refresh after closing shows it */ });
   }
 
   function schedule(ids) {
@@ -97,17 +143,28 @@
     pendingIds = all;
     timer = setTimeout(function () { var i = pendingIds; pendingIds = []; refresh(i); }, 120);
   }
+
   function connect() {
     var url = document.body.getAttribute("data-events");
+    clearTimeout(retryTimer);
     if (!url || source || !window.EventSource) return;
     source = new EventSource(url);
-    source.onopen = function () { liveBadge("on"); };
-    source.onerror = function () { liveBadge(source && source.readyState === 2 ? "off" : "retry"); };
+    source.onopen = function () {
+      liveBadge("on");
+      if (dropped) { dropped = false; schedule("*"); }
+    };
+    source.onerror = function () {
+      dropped = true;
+      liveBadge("retry");
+      // A stream the browser gave up on (a refused reconnect) is retried here, gently.
+      if (source && source.readyState === 2) { source.close(); source = null; retryTimer = setTimeout(connect, 3000); }
+    };
     source.addEventListener("change", function (e) { schedule(e.data === "*" ? "*" : e.data.split(" ")); });
     source.addEventListener("signout", function () { window.location.assign("/login"); });
   }
 
   function disconnect() {
+    clearTimeout(retryTimer);
     if (source) { source.close(); source = null; }
     liveBadge("paused");
   }
@@ -120,11 +177,23 @@
 
   // ---- htmx hooks: tidy URLs, highlight rows that arrived live, focus, dialogs, errors. ----
   // Empty filters stay out of the query, so the address bar shows a clean, shareable link.
+  // A filter form that fires "change" without changing anything (leaving the search field
+  // after typing, which already searched) asks for nothing: swapping the same list again
+  // would take focus from whoever has moved on into it.
   document.addEventListener("htmx:configRequest", function (e) {
     if (e.detail.verb !== "get") return;
     var p = e.detail.parameters;
     Object.keys(p).forEach(function (k) { if (p[k] === "") delete p[k]; });
+    var t = e.detail.triggeringEvent;
+    if (t && t.type === "change" && sameQuery(p, location.search) && e.detail.path.split("?")[0] === location.pathname) e.preventDefault();
   });
+
+  function sameQuery(params, search) {
+    var a = [], b = [];
+    Object.keys(params).forEach(function (k) { [].concat(params[k]).forEach(function (v) { a.push(k + "=" + v); }); });
+    new URLSearchParams(search).forEach(function (v, k) { if (v !== "") b.push(k + "=" + v); });
+    return a.sort().join("&") === b.sort().join("&");
+  }
 
   var seen = null;
   document.addEventListener("htmx:beforeSwap", function (e) {
@@ -146,7 +215,18 @@
     }
     var f = document.querySelector("[data-focus-now]");
     if (f) { f.removeAttribute("data-focus-now"); f.focus(); }
+    var again = document.querySelector("dialog[data-open-now]");
+    if (again) { again.removeAttribute("data-open-now"); openDialog(again.id); }
+    var r = document.getElementById("request");
+    if (r && r.getAttribute("data-title")) document.title = r.getAttribute("data-title");
   });
+
+  // A swap brings a fresh Live pill; it keeps saying what the stream is doing.
+  document.addEventListener("htmx:afterSwap", function () { liveBadge(liveState); });
+
+  // Whatever is being sent shows it: the element that sent it is busy until the answer.
+  document.addEventListener("htmx:beforeRequest", function (e) { if (e.detail.elt) e.detail.elt.setAttribute("aria-busy", "true"); });
+  document.addEventListener("htmx:afterRequest", function (e) { if (e.detail.elt) e.detail.elt.removeAttribute("aria-busy"); });
 
   function toast(text) {
     var t = document.getElementById("toast");
@@ -164,9 +244,17 @@
       var m = doc.querySelector("[data-error-message]");
       if (m && m.textContent.trim()) msg = m.textContent.trim();
     } catch (_) { /* keep the generic message */ }
-    toast(msg);
+    say(msg);
   });
-  document.addEventListener("htmx:sendError", function () { toast("Could not reach the server; check your connection."); });
+  document.addEventListener("htmx:sendError", function () { say("Could not reach the server; check your connection and try again."); });
+
+  // say shows a message in the open dialog when there is one (the toast would be behind
+  // it), else as a toast. The dialog stays open with what was typed.
+  function say(msg) {
+    var live = document.querySelector("dialog[open] [data-dialog-live]");
+    if (live) { live.textContent = msg; live.hidden = false; return; }
+    toast(msg);
+  }
 
   // ---- Copy a secret to the clipboard. ----
   function copyFrom(btn) {
@@ -204,5 +292,7 @@
   var current = document.querySelector('.nav a[aria-current="page"]');
   if (current) current.scrollIntoView({ block: "nearest", inline: "nearest" });
 
+  document.documentElement.classList.add("js");
+  window.agentgate = { openDialog: openDialog, toast: toast };
   if (document.visibilityState !== "hidden") connect(); else liveBadge("paused");
 })();

@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-//go:embed app.css pages.css app.js favicon.svg vendor
+//go:embed app.css pages.css desk.css app.js desk.js favicon.svg vendor
 var files embed.FS
 
 // Prefix is the URL path the files are served under.
@@ -30,6 +30,12 @@ const (
 	JS    = "app.js"
 	Icon  = "favicon.svg"
 	HTMX  = "vendor/htmx-2.0.11.min.js"
+)
+
+// Names of the approver's desk's files: the request page, the queue, keyboard triage.
+const (
+	Desk   = "desk.css"
+	DeskJS = "desk.js"
 )
 
 // Files serves the embedded files and makes their cache-busting URLs.

@@ -13,26 +13,7 @@ import (
 // Summary writes the top-level fields of a JSON object on one line, "key: value · ...",
 // in the document's own order, cut to n runes; "" for an empty object.
 func Summary(raw []byte, n int) string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return ""
-	}
-	var parts []string
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			break
-		}
-		var v json.RawMessage
-		if dec.Decode(&v) != nil {
-			break
-		}
-		parts = append(parts, fmt.Sprint(k)+": "+valueText(v))
-		if len(parts) > 8 {
-			break
-		}
-	}
-	return Short(strings.Join(parts, " · "), n)
+	return SummaryLed(raw, nil, n)
 }
 
 // valueText writes one JSON value for a summary: strings bare, times short, the rest
@@ -67,11 +48,6 @@ func orAll(s string) string {
 }
 
 func joinList(s []string) string { return strings.Join(s, ", ") }
-
-// canDecide reports whether the page offers Approve and Deny.
-func canDecide(p RequestPage) bool {
-	return p.Can.Decide && p.Request.Status == ag.StatusPending && p.Now.Before(p.Request.ExpiresAt)
-}
 
 // statusLine is the one sentence under a request's title that says where it stands.
 func statusLine(now time.Time, r *ag.Request) string {
@@ -134,7 +110,8 @@ type timelineEntry struct {
 func timelineOf(now time.Time, r *ag.Request) []timelineEntry {
 	out := []timelineEntry{{What: "Created by " + orDash(r.CreatedBy), At: r.CreatedAt, When: Ago(now, r.CreatedAt), Tone: "wait"}}
 	for _, v := range r.Votes {
-		if r.DecidedAt != nil && v.CreatedAt.Equal(*r.DecidedAt) && v.Voter == r.DecidedBy {
+		// The store keeps microseconds; a vote's time in its JSON may carry nanoseconds.
+		if r.DecidedAt != nil && v.CreatedAt.Truncate(time.Microsecond).Equal(r.DecidedAt.Truncate(time.Microsecond)) && v.Voter == r.DecidedBy {
 			continue // the deciding vote is the decision below
 		}
 		out = append(out, timelineEntry{What: Title(v.Decision) + " by " + v.Voter, At: v.CreatedAt, When: Ago(now, v.CreatedAt), Note: v.Reason, Tone: toneOf(v.Decision)})

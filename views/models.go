@@ -21,6 +21,7 @@ const (
 // Assets are the cache-busted URLs of the static files every page loads.
 type Assets struct {
 	CSS, Pages, HTMX, App, Icon string
+	Desk, DeskJS                string // the approver's desk: request page, queue, triage keys
 }
 
 // Can says what the signed-in key may do; the views offer only that.
@@ -68,7 +69,20 @@ type RequestsPage struct {
 	Filter  ag.RequestFilter
 	Rows    []ag.Request
 	Pager   Pager
-	Pending int // pending requests, for the tab badge
+	Pending int // pending requests the other filters match, for the tab badge
+	// Yours marks the rows the signed-in key may decide now: "needs your vote".
+	Yours map[string]bool
+	// Approvers describes who may decide each pending row that needs several approvals.
+	Approvers map[string][]ag.Approver
+	// Batch is what became of each request of a batch decision just made; nil otherwise.
+	Batch *BatchView
+}
+
+// BatchView is the outcome of one batch decision, request by request.
+type BatchView struct {
+	Decision string
+	Results  []ag.BatchResult
+	Error    string // why the batch as a whole was refused
 }
 
 // RequestPage is one request with its trail and, when allowed, the decision dialogs.
@@ -82,6 +96,22 @@ type RequestPage struct {
 	Error  string
 	// Focus asks the page to move focus to the status after an in-place update.
 	Focus bool
+	// May says whether the signed-in key may decide the request now (Approve and Deny are
+	// offered only then); Refusal says why not, for a pending request.
+	May     bool
+	Refusal string
+	// Approvers says who the request's rule lets decide, as the directory resolves them.
+	Approvers []ag.Approver
+	// Precedent is how this agent's earlier requests for the action went; nil if unknown.
+	Precedent *ag.Precedent
+	// Reason is the reason typed into a decision that was refused, offered again in Reopen,
+	// the dialog ("approved" or "denied") that opens again to show why.
+	Reason string
+	Reopen string
+	// Decided is the request just decided when the page moved on to the next one (Request);
+	// Teach offers to draft a rule from Decided (or from Request, when it was just approved).
+	Decided *ag.Request
+	Teach   string
 }
 
 // AuditPage is the audit log with its filters.
@@ -116,6 +146,10 @@ type PolicyForm struct {
 	DryRun      DryRunForm
 	Sim         SimulationView
 	Error       string // why saving failed, beside the field it names when it can
+	// Teach is the request a drafted rule comes from ("always approve requests like
+	// this"); nil for other forms.
+	Teach       *ag.Request
+	TeachOthers int // requests besides Teach the draft would have auto-approved
 }
 
 // RulesCheck is the verdict on the rules editor's content.
