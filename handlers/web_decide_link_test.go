@@ -90,6 +90,7 @@ func TestDecisionLinkPage(t *testing.T) {
 	if got := text(p.must(t, "link-params", 1)); !strings.Contains(got, "ACME⟨U+202E⟩gpj.exe") {
 		t.Errorf("params do not reveal the hidden override: %q", got)
 	}
+	p.must(t, "link-hidden-warning", 1) // and the page says there is something to look at
 	if got := text(p.must(t, "link-who", 1)); got != "Ana" {
 		t.Errorf("decides as %q", got)
 	}

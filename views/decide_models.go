@@ -78,13 +78,6 @@ func Revealed(s string) string {
 	return shown
 }
 
-// revealedJSON is PrettyJSON with hidden characters revealed.
-func revealedJSON(raw []byte) Pretty {
-	p := PrettyJSON(raw)
-	p.Text = Revealed(p.Text)
-	return p
-}
-
 // hasFields reports whether raw is a JSON object with at least one member.
 func hasFields(raw []byte) bool {
 	t := strings.TrimSpace(string(raw))
