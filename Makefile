@@ -1,5 +1,5 @@
 # Two commands set a new user up: `make run` and `make test`.
-.PHONY: run test build install generate bench
+.PHONY: run test build install generate bench bench-large
 
 run:
 	go run ./cmd/agentgate serve
@@ -20,8 +20,15 @@ install:
 generate:
 	go tool templ generate
 
+# Every published figure beside its ceiling, measured in the same run (BENCHMARKS.md); set
+# PG_URL (or AGENTGATE_TEST_POSTGRES_URL) for the PostgreSQL ones. A few minutes.
 bench:
-	go test -run '^$$' -bench . -benchmem ./...
+	scripts/bench.sh
+
+# The list and audit queries with 1,000,000 requests stored, on SQLite and (with
+# AGENTGATE_TEST_POSTGRES_URL) PostgreSQL. Seeding takes several minutes.
+bench-large:
+	AGENTGATE_BENCH_LARGE=1 go test -run '^$$' -bench LargeLists -benchtime 100x -timeout 60m ./db
 
 # Coverage per package and in total, counting every test that runs a package's code
 # (-coverpkg), including the agentgate binary that cmd/agentgate's tests run as a child:

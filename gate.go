@@ -31,6 +31,9 @@ type Options struct {
 	// Retention is how long finished deliveries are kept (see Prune), and the most that
 	// expired decision links are; 0 keeps deliveries for good.
 	Retention time.Duration
+	// RateWindows, when set, holds the rate limits' counts for every instance sharing the
+	// database; nil keeps them in this instance's memory.
+	RateWindows RateWindows
 }
 
 // Gate is the approval service: every surface (JSON API, dashboard, chat, links) goes through
@@ -42,10 +45,12 @@ type Gate struct {
 	broker   *Broker
 	ttl      time.Duration
 	maxWait  time.Duration
+	waiting  atomic.Int64 // Waits holding a pending request
 	policies atomic.Pointer[PolicySet]
 	keys     *keyCache
 	usage    *usageTracker
 	limiter  *RateLimiter
+	shared   *sharedLimiter // nil: limits are counted by limiter
 	stopOnce sync.Once
 	stopped  chan struct{} // closed by StopWaiting
 	people   *peopleState  // the approver directory and decision links
@@ -91,7 +96,7 @@ func NewGate(store Store, o Options) *Gate {
 	return &Gate{
 		store: store, clock: o.Clock, log: o.Logger, broker: o.Broker,
 		ttl: o.DefaultTTL, maxWait: o.MaxWait,
-		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(),
+		keys: newKeyCache(o.KeyTTL), usage: newUsageTracker(), limiter: NewRateLimiter(), shared: newSharedLimiter(o.RateWindows),
 		stopped:  make(chan struct{}),
 		checkURL: o.CheckWebhookURL, outboxWake: make(chan struct{}, 1), attempts: NewBroker(),
 		people: newPeopleState(o), observer: o.Observer, retention: max(o.Retention, 0),
@@ -339,49 +344,43 @@ func (g *Gate) expireRequest(ctx context.Context, r *Request) bool {
 	return true
 }
 
-// ExpireOverdue expires every pending request past its expiry, in batches, and returns how
-// many it expired.
-func (g *Gate) ExpireOverdue(ctx context.Context) (int, error) {
-	n := 0
-	for {
-		rs, err := g.store.ListOverdue(ctx, g.clock.Now(), 200)
-		if err != nil {
-			return n, fmt.Errorf("list overdue: %w", err)
-		}
-		moved := 0
-		for i := range rs {
-			if g.expireRequest(ctx, &rs[i]) {
-				moved++
-			}
-		}
-		n += moved
-		if len(rs) < 200 || moved == 0 {
-			return n, nil
-		}
-	}
-}
-
 // Wait returns the request as soon as it leaves pending, or when d (clamped to MaxWait)
 // passes, or when ctx ends, with the request as it then is.
 func (g *Gate) Wait(ctx context.Context, id string, d time.Duration) (*Request, error) {
 	d = min(d, g.maxWait)
 	woke, stop := g.broker.Wait(id)
-	defer stop()
+	defer func() { stop() }()
 	r, err := g.Get(ctx, id)
 	if err != nil || r.Status != StatusPending || d <= 0 {
 		return r, err
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
-	select {
-	case <-woke:
-	case <-t.C:
-	case <-g.stopped:
-	case <-ctx.Done():
-		return r, nil
+	g.waiting.Add(1)
+	defer g.waiting.Add(-1)
+	for {
+		select {
+		case <-woke:
+			// A wake-up says only "look again": another instance's notice that the request
+			// was created may arrive after the wait began. Still pending, it waits on.
+			stop()
+			woke, stop = g.broker.Wait(id)
+			if r, err = g.Get(context.WithoutCancel(ctx), id); err != nil || r.Status != StatusPending {
+				return r, err
+			}
+		case <-t.C:
+			return g.Get(context.WithoutCancel(ctx), id)
+		case <-g.stopped:
+			return g.Get(context.WithoutCancel(ctx), id)
+		case <-ctx.Done():
+			return r, nil
+		}
 	}
-	return g.Get(context.WithoutCancel(ctx), id)
 }
+
+// Waiting counts the Waits holding their caller now: the request was pending when they
+// looked, and they wait for it to change.
+func (g *Gate) Waiting() int { return int(g.waiting.Load()) }
 
 // StopWaiting ends every current and future Wait at once, with the request as it is, so a
 // shutting-down server does not hold long-polls open; clients simply ask again.
@@ -426,7 +425,7 @@ func (g *Gate) Run(ctx context.Context, interval time.Duration) {
 			}
 			g.FlushUsage(ctx)
 			now := g.clock.Now()
-			g.limiter.Forget(now)
+			g.forgetRates(ctx, now)
 			if now.Sub(swept) >= sessionSweepInterval {
 				swept = now
 				g.DeleteOldSessions(ctx)

@@ -46,16 +46,26 @@ func (g *Gate) Authenticate(ctx context.Context, secret string) (*APIKey, error)
 
 var errBadKey = Errorf(KindUnauthorized, "invalid_api_key", "the API key is missing, malformed, unknown or revoked")
 
-// CheckRate counts one call by k against its rate limit.
-func (g *Gate) CheckRate(k *APIKey) RateStatus {
+// CheckRate counts one call by k against its rate limit: in the windows every instance
+// shares when the gate has them (Options.RateWindows), else in this instance's memory.
+// When the shared windows cannot be read it fails, and the call is to be refused.
+func (g *Gate) CheckRate(ctx context.Context, k *APIKey) (RateStatus, error) {
 	if k.RateLimit == nil {
-		return RateStatus{Allowed: true}
+		return RateStatus{Allowed: true}, nil
 	}
-	st := g.limiter.Allow(k.ID, *k.RateLimit, g.clock.Now())
+	var st RateStatus
+	if g.shared != nil {
+		var err error
+		if st, err = g.shared.allow(ctx, k.ID, *k.RateLimit, g.clock.Now()); err != nil {
+			return st, err
+		}
+	} else {
+		st = g.limiter.Allow(k.ID, *k.RateLimit, g.clock.Now())
+	}
 	if !st.Allowed {
 		g.observer.RateLimited()
 	}
-	return st
+	return st, nil
 }
 
 // InvalidateKeys forgets every cached key; the next use of each reads the store.

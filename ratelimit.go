@@ -8,7 +8,8 @@ import (
 
 // RateLimiter enforces a per-key requests-per-minute limit with a sliding window: the count of
 // the previous minute, weighted by how much of it still overlaps the last 60 seconds, plus the
-// count of the current minute. It is memory-only and per instance.
+// count of the current minute. It is memory-only and per instance; instances that share a
+// database share their windows instead (see sharedLimiter).
 type RateLimiter struct {
 	mu      sync.Mutex
 	windows map[string]*window
@@ -48,19 +49,36 @@ func (l *RateLimiter) Allow(key string, limit int, now time.Time) RateStatus {
 	case d > time.Minute:
 		w.prev, w.curr, w.start = 0, 0, minute
 	}
-	elapsed := now.Sub(w.start)
-	weight := 1 - elapsed.Seconds()/60
-	used := int(math.Floor(float64(w.prev)*weight)) + w.curr
-	reset := int(math.Ceil((time.Minute - elapsed).Seconds()))
-	st := RateStatus{Limit: limit, Reset: reset}
-	if used >= limit {
-		st.RetryAfter = max(reset, 1)
-		return st
+	allow := allowance(limit, w.prev, now)
+	if w.curr >= allow {
+		return refused(limit, now)
 	}
 	w.curr++
-	st.Allowed = true
-	st.Remaining = max(limit-used-1, 0)
-	return st
+	return allowed(limit, allow, w.curr, now)
+}
+
+// allowance is how many calls the current minute may count at now: the limit less the
+// previous minute's count weighted by how much of that minute still overlaps the last 60
+// seconds. A call is allowed while the current minute has counted fewer.
+func allowance(limit, prev int, now time.Time) int {
+	weight := 1 - now.Sub(now.Truncate(time.Minute)).Seconds()/60
+	return limit - int(math.Floor(float64(prev)*weight))
+}
+
+// resetIn is the number of seconds until the current minute ends.
+func resetIn(now time.Time) int {
+	return int(math.Ceil((time.Minute - now.Sub(now.Truncate(time.Minute))).Seconds()))
+}
+
+// allowed is the answer for a call that made the current minute's count curr.
+func allowed(limit, allow, curr int, now time.Time) RateStatus {
+	return RateStatus{Allowed: true, Limit: limit, Remaining: max(allow-curr, 0), Reset: resetIn(now)}
+}
+
+// refused is the answer for a call over the limit.
+func refused(limit int, now time.Time) RateStatus {
+	reset := resetIn(now)
+	return RateStatus{Limit: limit, Reset: reset, RetryAfter: max(reset, 1)}
 }
 
 // Forget drops windows untouched for two minutes, so revoked and idle keys do not pile up.

@@ -11,10 +11,11 @@ import (
 // auditColumns are the columns every audit query reads, in scanAudit's order.
 const auditColumns = `id, request_id, action, event_type, actor, actor_type, owasp, details, created_at`
 
-const insertAuditSQL = `INSERT INTO audit_events (` + auditColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// auditInserts inserts audit events, and writes a batch's together (see writebulk.go).
+var auditInserts = newBulkInsert("audit_events", auditColumns,
+	"text", "text", "text", "text", "text", "text", "text", "jsonb", "bigint")
 
-// auditArgs encodes events in insertAuditSQL's order, before the writer needs them, as
+// auditArgs encodes events in auditColumns' order, before the writer needs them, as
 // values the drivers take as they are.
 func auditArgs(events []agentgate.AuditEvent) ([][]any, error) {
 	out := make([][]any, len(events))
@@ -32,10 +33,10 @@ func auditArgs(events []agentgate.AuditEvent) ([][]any, error) {
 	return out, nil
 }
 
-// insertAudit writes encoded events in the writer's transaction.
+// insertAudit writes encoded events in the writer's transaction (or collects them).
 func insertAudit(tx *writeTx, events [][]any) error {
 	for _, args := range events {
-		if _, err := tx.exec(insertAuditSQL, args...); err != nil {
+		if err := tx.insertRow(auditInserts, args); err != nil {
 			return fmt.Errorf("insert audit event %v: %w", args[0], err)
 		}
 	}

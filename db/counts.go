@@ -10,10 +10,17 @@ import (
 )
 
 // request_counts keeps the number of requests per (status, urgency), so that the totals
-// of the status tabs and the overview's pending counts are a read of at most twenty rows
-// instead of a count of every matching request. Operations record their changes; the
-// writer applies the sum of a batch's changes just before it commits, in key order, so
-// that batches of two PostgreSQL instances always lock the counter rows in the same order.
+// of the status tabs and the overview's pending counts are a read of a few rows instead
+// of a count of every matching request. Operations record their changes; the writer
+// applies the sum of a batch's changes just before it commits, in key order, so that
+// batches of two PostgreSQL instances always lock the counter rows in the same order.
+// Each writer lane adds to rows of its own lane (on PostgreSQL one of countLanes, from a
+// random start per store), so that batches in flight together rarely wait on the same
+// rows; a count is the sum over the lanes.
+
+// countLanes is how many lanes of counter rows PostgreSQL stores spread over: enough that
+// the lanes of a few instances seldom meet, few enough that a count reads few rows.
+const countLanes = 16
 
 type countKey struct {
 	status  string
@@ -26,8 +33,10 @@ func (t *writeTx) countRequest(status agentgate.Status, urgency agentgate.Urgenc
 	t.opCounts[countKey{string(status), string(urgency)}] += delta
 }
 
-// opDone keeps the running operation's count changes if it succeeded, else drops them.
+// opDone keeps the running operation's count changes (and collected rows) if it
+// succeeded, else drops them.
 func (t *writeTx) opDone(ok bool) {
+	t.keepCollected(ok)
 	if ok {
 		for k, d := range t.opCounts {
 			t.batchCounts[k] += d
@@ -36,11 +45,23 @@ func (t *writeTx) opDone(ok bool) {
 	clear(t.opCounts)
 }
 
-const addRequestCountSQL = `INSERT INTO request_counts (status, urgency, n) VALUES (?, ?, ?)
-	ON CONFLICT (status, urgency) DO UPDATE SET n = request_counts.n + excluded.n`
+const addRequestCountSQL = `INSERT INTO request_counts (status, urgency, lane, n) VALUES (?, ?, ?, ?)
+	ON CONFLICT (status, urgency, lane) DO UPDATE SET n = request_counts.n + excluded.n`
 
 // flushCounts applies the batch's count changes.
 func (t *writeTx) flushCounts() error {
+	status, urgency, delta := t.sortedCounts()
+	for i := range status {
+		if _, err := t.exec(addRequestCountSQL, status[i], urgency[i], t.countLane, delta[i]); err != nil {
+			return fmt.Errorf("update request counts: %w", err)
+		}
+	}
+	clear(t.batchCounts)
+	return nil
+}
+
+// sortedCounts returns the batch's nonzero count changes in key order.
+func (t *writeTx) sortedCounts() (status, urgency []string, delta []int64) {
 	keys := make([]countKey, 0, len(t.batchCounts))
 	for k, d := range t.batchCounts {
 		if d != 0 {
@@ -50,16 +71,14 @@ func (t *writeTx) flushCounts() error {
 	slices.SortFunc(keys, func(a, b countKey) int {
 		return cmp.Or(cmp.Compare(a.status, b.status), cmp.Compare(a.urgency, b.urgency))
 	})
-	for _, k := range keys {
-		if _, err := t.exec(addRequestCountSQL, k.status, k.urgency, t.batchCounts[k]); err != nil {
-			return fmt.Errorf("update request counts: %w", err)
-		}
+	status, urgency, delta = make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		status[i], urgency[i], delta[i] = k.status, k.urgency, t.batchCounts[k]
 	}
-	clear(t.batchCounts)
-	return nil
+	return status, urgency, delta
 }
 
-const requestCountsSQL = `SELECT status, urgency, n FROM request_counts`
+const requestCountsSQL = `SELECT status, urgency, SUM(n) FROM request_counts GROUP BY status, urgency`
 
 // requestCounts returns the number of requests per status and urgency.
 func (s *Store) requestCounts(ctx context.Context) (map[countKey]int, error) {

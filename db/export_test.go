@@ -11,7 +11,8 @@ import (
 )
 
 // HoldWriter makes the writer run an operation that blocks until release is called, so
-// that operations queued meanwhile are committed together in the next batch.
+// that operations queued meanwhile are committed together in the next batch. The lane
+// running it keeps the turn (see lane), so no other lane takes them.
 func HoldWriter(s *Store) (release func()) {
 	started, unblock, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() {
@@ -61,6 +62,9 @@ func FailAfterCounting(ctx context.Context, s *Store, status agentgate.Status, u
 
 // Batches returns how many write transactions the store has run.
 func Batches(s *Store) int64 { return s.w.batches.Load() }
+
+// Retries returns how many batches the store has run again, an operation in a savepoint.
+func Retries(s *Store) int64 { return s.w.retries.Load() }
 
 // ExplainQueryPlan returns SQLite's query plan for a package query, one detail per row.
 func ExplainQueryPlan(s *Store, query string, args ...any) ([]string, error) {

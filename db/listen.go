@@ -62,6 +62,7 @@ func (s *Store) Listen(ctx context.Context, fn func(topic, id string)) error {
 			return fmt.Errorf("listen for notifications: %w", err)
 		}
 	}
+	s.log.Info("Listening for changes from other instances.", "channel", channel)
 	ping := time.NewTicker(90 * time.Second)
 	defer ping.Stop()
 	for {

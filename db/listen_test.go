@@ -68,8 +68,18 @@ func TestListenPostgres(t *testing.T) {
 		<-got
 	}
 
+	// A request that waits for people is announced when it is created; one a rule decided
+	// on arrival (req_2) is not, so the next notice is req_1's cancellation.
 	r := newRequest("req_1", t0)
-	if err := s.CreateRequest(bg, r, agentgate.Effects{}); err != nil { // not notified
+	if err := s.CreateRequest(bg, r, agentgate.Effects{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := next(); n != "request:req_1" {
+		t.Errorf("after creating a pending request: %q, want request:req_1", n)
+	}
+	decided := newRequest("req_2", t0)
+	decided.Status = agentgate.StatusApproved
+	if err := s.CreateRequest(bg, decided, agentgate.Effects{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Cancel(agentgate.SystemActor, "", t0); err != nil {

@@ -1,7 +1,7 @@
 // Package db stores AgentGate's requests, policies, API keys and audit log in SQLite (one
 // instance) or PostgreSQL (several instances). Every query is written once with ? placeholders
-// and rebound for PostgreSQL; every write goes through one writer goroutine that commits
-// concurrent writes together (group commit).
+// and rebound for PostgreSQL; every write goes through the writer, which commits concurrent
+// writes together (group commit).
 package db
 
 import (
@@ -41,6 +41,7 @@ type Store struct {
 	rdb    *sqlx.DB // reads; on SQLite a read-only pool, on PostgreSQL the same pool as wdb
 	reads  *stmtCache
 	writes *stmtCache
+	rates  *stmtCache // PostgreSQL only: rate windows (ratewindows.go)
 	w      *writer
 	ckptDB *sqlx.DB      // SQLite only: the checkpointer's connection
 	ckpt   *checkpointer // SQLite only
@@ -77,14 +78,14 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	}
 	s.reads = newStmtCache(s.rdb)
 	s.writes = s.reads
-	maxBatch := sqliteMaxBatch
+	maxBatch, lanes := sqliteMaxBatch, 1
 	if s.wdb != s.rdb {
 		s.writes = newStmtCache(s.wdb)
 	}
 	if s.dialect == DialectPostgres {
-		maxBatch = postgresMaxBatch
+		maxBatch, lanes = postgresMaxBatch, postgresLanes
 	}
-	s.w = newWriter(s.wdb, s.writes, maxBatch, s.dialect == DialectPostgres, logger, s.reach)
+	s.w = newWriter(s.wdb, s.writes, maxBatch, lanes, s.dialect == DialectPostgres, logger, s.reach)
 	if s.ckptDB != nil {
 		s.ckpt = startCheckpointer(s.ckptDB, s.w.batches.Load, logger)
 	}
@@ -104,6 +105,12 @@ func (s *Store) openPostgres(ctx context.Context) error {
 		return fmt.Errorf("connect to postgres: %w", err)
 	}
 	s.wdb, s.rdb = pool, pool
+	rates, err := openRatePool(s.url) // connects on first use
+	if err != nil {
+		_ = pool.Close()
+		return err
+	}
+	s.rates = newStmtCache(rates)
 	return nil
 }
 
@@ -128,6 +135,9 @@ func (s *Store) Close() error {
 		}
 		if s.writes != s.reads {
 			errs = append(errs, s.writes.close())
+		}
+		if s.rates != nil {
+			errs = append(errs, s.rates.close(), s.rates.db.Close())
 		}
 		errs = append(errs, s.rdb.Close())
 		if s.wdb != s.rdb {

@@ -23,7 +23,7 @@ const (
 // deliveryChunks are the numbers of deliveries one insert statement writes: a notice's
 // deliveries go in as few statements as these sizes add up to (5 = 4 + 1), so that the
 // statement texts stay few and a notice to many costs few statements (on PostgreSQL, few
-// round trips of the one writer).
+// round trips of a writer lane).
 var deliveryChunks = []int{16, 8, 4, 2, 1}
 
 // insertDeliveriesSQLs holds, per chunk size, the insert of that many deliveries, and, as

@@ -15,11 +15,19 @@ const requestColumns = `id, action, params, context, urgency, status, created_by
 	updated_at, decided_at, decided_by, decision_reason, expires_at, policy_decision,
 	required_approvals, votes, version, created_by_id`
 
-const insertRequestSQL = `INSERT INTO requests (id, action, params, context, urgency,
-	urgency_rank, status, created_by, created_at, updated_at, decided_at, decided_by,
-	decision_reason, expires_at, policy_decision, required_approvals, votes, version,
-	created_by_id)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// insertRequestColumns are the columns insertRequestArgs encodes, in its order.
+const insertRequestColumns = `id, action, params, context, urgency, urgency_rank, status,
+	created_by, created_at, updated_at, decided_at, decided_by, decision_reason, expires_at,
+	policy_decision, required_approvals, votes, version, created_by_id`
+
+// requestInserts inserts requests, and writes a batch's together (see writebulk.go).
+var requestInserts = newBulkInsert("requests", insertRequestColumns,
+	"text", "text", "jsonb", "jsonb", "text", "integer", "text",
+	"text", "bigint", "bigint", "bigint", "text", "text", "bigint",
+	"jsonb", "integer", "jsonb", "integer", "text")
+
+// insertRequestSQL inserts one request.
+var insertRequestSQL = requestInserts.single
 
 // CreateRequest inserts r with Version 1, and its effects, in one transaction. On success
 // r.Version is 1. An idempotency key recorded within the window is
@@ -42,14 +50,22 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agen
 		if err := recordIdempotency(tx, fx.Idempotency); err != nil {
 			return err
 		}
-		if _, err := tx.exec(insertRequestSQL, args...); err != nil {
+		if err := tx.insertRow(requestInserts, args); err != nil {
 			return alreadyExists(err, "request "+r.ID)
 		}
 		tx.countRequest(r.Status, r.Urgency, 1)
 		if err := insertAudit(tx, evArgs); err != nil {
 			return err
 		}
-		return insertNotices(tx, outbox)
+		if err := insertNotices(tx, outbox); err != nil {
+			return err
+		}
+		// Other instances' live queues show a request that waits for people. One a rule
+		// decided on arrival is on no queue, and the gate check sends nothing more.
+		if r.Status == agentgate.StatusPending {
+			return tx.notify(TopicRequest + ":" + r.ID)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("create request: %w", err)

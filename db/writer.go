@@ -2,10 +2,8 @@ package db
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"runtime"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
@@ -30,37 +28,54 @@ type writeOp struct {
 	done chan error
 }
 
-// writer owns every write of a Store. It takes one queued operation, drains whatever else
-// is queued (up to maxBatch) without waiting, runs them all in one transaction and commits
-// once, so concurrent writers share the cost of a commit (group commit).
+// writer owns every write of a Store. A lane of it takes one queued operation, drains
+// whatever else is queued (up to maxBatch) without waiting, runs them all in one
+// transaction and commits once, so concurrent writers share the cost of a commit (group
+// commit). SQLite has one lane (one writer connection). PostgreSQL has several, taking from
+// the same queue in turns: while one waits for its commit to reach the disk, the next
+// gathers its batch (see lane).
 type writer struct {
 	db       *sqlx.DB
 	maxBatch int
 	log      *slog.Logger
 	reach    *reachability
 
-	ops    chan *writeOp // unbuffered: once the writer exits, no send can succeed
-	quit   chan struct{}
-	exited chan struct{}
-	once   sync.Once
-
-	tx writeTx // reused by every batch; only the writer goroutine touches it
+	ops      chan *writeOp // unbuffered: once every lane exits, no send can succeed
+	quit     chan struct{}
+	running  sync.WaitGroup // the lanes
+	turn     sync.Mutex     // held by the lane that gathers and writes a batch (see lane)
+	flushing atomic.Int32   // lanes in their batch's last round trip
+	flushed  chan struct{}  // a lane's last round trip ended
+	once     sync.Once
 
 	batches atomic.Int64 // transactions run
+	retries atomic.Int64 // batches run again with a savepoint per operation
 }
+
+// postgresLanes is how many batches a PostgreSQL store has in flight at once.
+const postgresLanes = 4
 
 // testHookQueued, set by tests before any store opens, is told when an operation starts
 // (+1) and stops (-1) waiting for w to take it, so that a test can queue a batch on
 // purpose. A hook rather than a counter: the write path pays for nothing but a nil check.
 var testHookQueued func(w *writer, delta int)
 
-func newWriter(db *sqlx.DB, stmts *stmtCache, maxBatch int, postgres bool, log *slog.Logger, reach *reachability) *writer {
+func newWriter(db *sqlx.DB, stmts *stmtCache, maxBatch, lanes int, postgres bool, log *slog.Logger, reach *reachability) *writer {
 	w := &writer{
 		db: db, maxBatch: maxBatch, log: log, reach: reach,
-		ops: make(chan *writeOp), quit: make(chan struct{}), exited: make(chan struct{}),
+		ops: make(chan *writeOp), quit: make(chan struct{}), flushed: make(chan struct{}, 1),
 	}
-	w.tx.init(stmts, postgres, log)
-	go w.run()
+	first := 0
+	if postgres {
+		first = rand.IntN(countLanes)
+	}
+	for i := range lanes {
+		l := &lane{writer: w}
+		l.tx.init(db, stmts, postgres, log)
+		l.tx.countLane = int64((first + i) % countLanes)
+		w.running.Add(1)
+		go l.run()
+	}
 	return w
 }
 
@@ -111,32 +126,7 @@ func (w *writer) isClosed() bool {
 // close lets the writer commit what is queued and waits for it to stop.
 func (w *writer) close() {
 	w.once.Do(func() { close(w.quit) })
-	<-w.exited
-}
-
-func (w *writer) run() {
-	defer close(w.exited)
-	batch := make([]*writeOp, 0, w.maxBatch)
-	errs := make([]error, w.maxBatch)
-	for {
-		select {
-		case op := <-w.ops:
-			// Let callers that are already runnable (typically those the last commit
-			// answered) queue their next write before the batch is cut. A yield, not a
-			// wait: with nothing runnable it returns at once.
-			runtime.Gosched()
-			batch = w.drain(append(batch[:0], op))
-			w.commit(batch, errs[:len(batch)])
-		case <-w.quit:
-			for {
-				batch = w.drain(batch[:0])
-				if len(batch) == 0 {
-					return
-				}
-				w.commit(batch, errs[:len(batch)])
-			}
-		}
-	}
+	w.running.Wait()
 }
 
 // drain adds operations that are already waiting, without blocking.
@@ -150,140 +140,4 @@ func (w *writer) drain(batch []*writeOp) []*writeOp {
 		}
 	}
 	return batch
-}
-
-// commit runs the batch in one transaction and answers every operation.
-func (w *writer) commit(batch []*writeOp, errs []error) {
-	live := 0
-	for i, op := range batch {
-		errs[i] = op.ctx.Err()
-		if errs[i] == nil {
-			live++
-		}
-	}
-	if live > 0 {
-		w.runBatch(batch, errs, live)
-	}
-	for i, op := range batch {
-		op.done <- errs[i]
-		batch[i] = nil
-		errs[i] = nil
-	}
-}
-
-// runBatch runs the live operations of a batch and commits. It first runs them without
-// savepoints, which costs SQLite a page copy per operation and PostgreSQL a round trip:
-// operations that fail usually fail before writing anything (a stale version, a missing
-// row) and say so with clean. Only when one fails part-way is the batch rolled back and
-// run again with a savepoint per operation, so that the failure undoes itself alone.
-func (w *writer) runBatch(batch []*writeOp, errs []error, live int) {
-	if w.tryBatch(batch, errs, live, false) {
-		return
-	}
-	for i, op := range batch {
-		errs[i] = op.ctx.Err()
-	}
-	w.tryBatch(batch, errs, live, true)
-}
-
-// tryBatch runs the batch in one transaction. Without savepoints, an operation failing
-// with an error not marked clean abandons the whole transaction and tryBatch returns false
-// with nothing written, for the caller to retry with savepoints (unless the operation is
-// the only live one). Otherwise it answers every operation in errs and returns true.
-func (w *writer) tryBatch(batch []*writeOp, errs []error, live int, savepoints bool) bool {
-	ctx := context.Background() // the batch outlives any one caller's context
-	w.batches.Add(1)
-	tx, err := w.db.BeginTxx(ctx, nil)
-	if err != nil {
-		failLive(errs, batch, fmt.Errorf("begin write transaction: %w", err))
-		return true
-	}
-	w.tx.begin(ctx, tx)
-	defer w.tx.end()
-	ok := 0
-	for i, op := range batch {
-		if errs[i] != nil {
-			continue
-		}
-		if savepoints {
-			errs[i], err = w.runInSavepoint(op)
-			if err != nil { // the transaction itself is broken: nothing in it commits
-				_ = tx.Rollback()
-				failLive(errs, batch, err)
-				return true
-			}
-		} else if errs[i] = op.fn(&w.tx); errs[i] != nil && !isClean(errs[i]) {
-			_ = tx.Rollback()
-			return live == 1 // alone, its rollback is the whole answer
-		}
-		w.tx.opDone(errs[i] == nil)
-		if errs[i] == nil {
-			ok++
-		}
-	}
-	if ok == 0 {
-		_ = tx.Rollback()
-		return true
-	}
-	if err := w.tx.flushCounts(); err != nil {
-		_ = tx.Rollback()
-		failLive(errs, batch, err)
-		return true
-	}
-	if err := tx.Commit(); err != nil {
-		if !unreachable(err) { // an outage is logged once, by reachability
-			w.log.Error("Write batch failed to commit.", "error", err, "operations", ok)
-		}
-		failLive(errs, batch, fmt.Errorf("commit: %w", err))
-	}
-	return true
-}
-
-// cleanError marks an operation's failure as having written nothing and left the
-// transaction usable, so the rest of its batch may commit without a savepoint.
-type cleanError struct{ err error }
-
-func (e cleanError) Error() string { return e.err.Error() }
-func (e cleanError) Unwrap() error { return e.err }
-
-// clean marks err as a failure that wrote nothing (see cleanError).
-func clean(err error) error { return cleanError{err} }
-
-func isClean(err error) bool {
-	var c cleanError
-	return errors.As(err, &c)
-}
-
-// runInSavepoint runs one operation inside a savepoint. opErr is the operation's own
-// failure (rolled back to the savepoint); err means the transaction can no longer be used.
-//
-// Savepoints are not released: each operation's nests in the previous one's, ROLLBACK TO
-// names the latest, and COMMIT keeps them all. That saves PostgreSQL a round trip per
-// operation.
-func (w *writer) runInSavepoint(op *writeOp) (opErr, err error) {
-	if _, err := w.tx.exec(savepointSQL); err != nil {
-		return nil, fmt.Errorf("savepoint: %w", err)
-	}
-	if opErr = op.fn(&w.tx); opErr != nil {
-		if _, err := w.tx.exec(rollbackToSavepointSQL); err != nil {
-			return opErr, fmt.Errorf("rollback to savepoint: %w", err)
-		}
-	}
-	return opErr, nil
-}
-
-// Savepoint statements, prepared like any other so that SQLite does not parse them anew
-// for every operation.
-const (
-	savepointSQL           = `SAVEPOINT op`
-	rollbackToSavepointSQL = `ROLLBACK TO SAVEPOINT op`
-)
-
-// failLive sets err on every operation that had not already failed on its own.
-func failLive(errs []error, batch []*writeOp, err error) {
-	for i := range batch {
-		if errs[i] == nil {
-			errs[i] = err
-		}
-	}
 }

@@ -13,7 +13,8 @@ import (
 // writer's pool, bound to this transaction once per batch.
 type writeTx struct {
 	ctx      context.Context
-	tx       *sqlx.Tx
+	db       *sqlx.DB
+	tx       *sqlx.Tx // nil until open
 	stmts    *stmtCache
 	prepared map[string]*sqlx.Stmt // per batch: query text → statement bound to tx
 	postgres bool                  // send notifications
@@ -23,15 +24,50 @@ type writeTx struct {
 
 	opCounts    map[countKey]int64 // the running operation's changes to request_counts
 	batchCounts map[countKey]int64 // the changes of the batch's successful operations
+	countLane   int64              // the lane of request_counts rows this writer lane adds to
+
+	// collecting is set for a PostgreSQL batch's first attempt: new rows and
+	// notifications are collected and written together before the commit (writebulk.go).
+	collecting          bool
+	opRows, batchRows   []collectedRow
+	opNotes, batchNotes []string
+	flat                []any  // the flush's values, reused
+	arrayBuf            []byte // builds the flush's array literals
 }
 
-func (t *writeTx) init(stmts *stmtCache, postgres bool, log *slog.Logger) {
-	t.stmts, t.postgres, t.log = stmts, postgres, log
+func (t *writeTx) init(db *sqlx.DB, stmts *stmtCache, postgres bool, log *slog.Logger) {
+	t.db, t.stmts, t.postgres, t.log = db, stmts, postgres, log
 	t.prepared = map[string]*sqlx.Stmt{}
 	t.opCounts, t.batchCounts = map[countKey]int64{}, map[countKey]int64{}
 }
 
-func (t *writeTx) begin(ctx context.Context, tx *sqlx.Tx) { t.ctx, t.tx = ctx, tx }
+// begin starts a batch; its transaction opens with open, or with the first statement.
+func (t *writeTx) begin(ctx context.Context, collecting bool) { t.ctx, t.collecting = ctx, collecting }
+
+// open begins the batch's transaction.
+func (t *writeTx) open() error {
+	tx, err := t.db.BeginTxx(t.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin write transaction: %w", err)
+	}
+	t.tx = tx
+	return nil
+}
+
+// rollback abandons the batch's transaction, if it opened one.
+func (t *writeTx) rollback() {
+	if t.tx != nil {
+		_ = t.tx.Rollback()
+	}
+}
+
+// commit commits the batch's transaction, if it opened one.
+func (t *writeTx) commit() error {
+	if t.tx == nil {
+		return nil
+	}
+	return t.tx.Commit()
+}
 
 // end forgets the batch's statements (the transaction closed them) and prepares on the
 // pool the queries this batch used for the first time. That cannot happen during the
@@ -40,7 +76,8 @@ func (t *writeTx) end() {
 	clear(t.prepared)
 	clear(t.opCounts)
 	clear(t.batchCounts)
-	t.tx = nil
+	t.dropCollected()
+	t.tx, t.collecting = nil, false
 	for _, q := range t.unprepared {
 		if _, err := t.stmts.get(t.ctx, q); err != nil {
 			t.log.Error("Preparing a write statement failed.", "error", err)
@@ -52,6 +89,11 @@ func (t *writeTx) end() {
 func (t *writeTx) stmt(query string) (*sqlx.Stmt, error) {
 	if st := t.prepared[query]; st != nil {
 		return st, nil
+	}
+	if t.tx == nil {
+		if err := t.open(); err != nil {
+			return nil, err
+		}
 	}
 	var err error
 	st, ok := t.stmts.lookup(query)
@@ -110,9 +152,14 @@ func (t *writeTx) queryRow(query string, args ...any) (*sqlx.Row, error) {
 }
 
 // notify sends a cross-instance notification when the transaction commits (PostgreSQL
-// only; a SQLite store is the only instance).
+// only; a SQLite store is the only instance). A batch that collects rows sends its
+// notifications together.
 func (t *writeTx) notify(payload string) error {
 	if !t.postgres {
+		return nil
+	}
+	if t.collecting {
+		t.opNotes = append(t.opNotes, payload)
 		return nil
 	}
 	_, err := t.exec(notifySQL, payload)

@@ -81,8 +81,11 @@ func newAPIEnv(t *testing.T, s *db.Store, o apiOptions) *apiEnv {
 	}
 	// The gate's metrics and the handlers' on one registry, as serve wires them.
 	reg := prometheus.NewRegistry()
-	e.gate = ag.NewGate(store, ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait, CheckWebhookURL: o.checkWebhookURL,
-		Observer: metrics.New(reg)})
+	opts := ag.Options{Clock: e.clock, Logger: log, MaxWait: o.maxWait, CheckWebhookURL: o.checkWebhookURL, Observer: metrics.New(reg)}
+	if s.Dialect() == db.DialectPostgres { // as serve runs it (internal/app)
+		opts.RateWindows = s
+	}
+	e.gate = ag.NewGate(store, opts)
 	metrics.Watch(reg, e.gate, log)
 	if err := e.gate.ReloadPolicies(ctx); err != nil {
 		t.Fatal(err)

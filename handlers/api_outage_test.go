@@ -29,8 +29,22 @@ func TestDatabaseOutage(t *testing.T) {
 	u.Host = proxy.addr
 	logs := &logCapture{}
 	e, r := postgresEnv(t, u.String(), logs)
+	// A rate-limited key's calls are counted in the database. Asking about a tool no rule
+	// names touches nothing else, so while the database is away the 503 is the limit's.
+	ten := 10
+	limited, _ := e.newKey("limited", &ten, ag.ScopeRequestCreate)
+	const unnamedTool = `{"toolName":"read_file","params":{}}`
+	e.must(http.StatusOK, http.MethodPost, "/api/mcp/authorize", limited, unnamedTool, nil)
 
 	proxy.cut()
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/mcp/authorize", strings.NewReader(unnamedTool))
+	req.Header.Set("Authorization", "Bearer "+limited)
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := e.srv.Client().Do(req); err != nil || res.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("a limited key's call while the database is away: %v, %v; want 503", res, err)
+	} else {
+		res.Body.Close()
+	}
 	for _, c := range []struct{ method, path, body string }{
 		{http.MethodPost, "/api/requests", `{"action":"deploy"}`},
 		{http.MethodGet, "/api/requests/" + r.ID, ""},

@@ -175,7 +175,10 @@ func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		if k == nil {
 			return next(c)
 		}
-		st := s.gate.CheckRate(k)
+		st, err := s.gate.CheckRate(c.Request().Context(), k)
+		if err != nil {
+			return err
+		}
 		if st.Limit > 0 {
 			h := c.Response().Header()
 			h.Set("X-RateLimit-Limit", strconv.Itoa(st.Limit))

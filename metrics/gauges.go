@@ -14,6 +14,7 @@ import (
 type Source interface {
 	PendingByUrgency(ctx context.Context) (map[agentgate.Urgency]int, error)
 	OutboxBacklog(ctx context.Context) (map[agentgate.ChannelKind]int, error)
+	Waiting() int
 }
 
 // scrapeTimeout bounds the queries of one scrape, well inside Prometheus's default
@@ -25,6 +26,8 @@ var (
 		"Requests waiting for people, by urgency.", []string{"urgency"}, nil)
 	backlogDesc = prometheus.NewDesc("agentgate_outbox_backlog",
 		"Deliveries not yet made (due, or waiting to be retried), by channel.", []string{"channel"}, nil)
+	waitingDesc = prometheus.NewDesc("agentgate_waiting_requests",
+		"Long-polls (GET /api/requests/:id?wait=) held on this instance now, waiting for a decision.", nil, nil)
 )
 
 // Watch registers the gauges read from src at each scrape, from the stored counts rather
@@ -43,9 +46,11 @@ type gauges struct {
 func (g *gauges) Describe(ch chan<- *prometheus.Desc) {
 	ch <- pendingDesc
 	ch <- backlogDesc
+	ch <- waitingDesc
 }
 
 func (g *gauges) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(waitingDesc, prometheus.GaugeValue, float64(g.src.Waiting()))
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
 	if pending, err := g.src.PendingByUrgency(ctx); err != nil {

@@ -24,6 +24,14 @@ run_gate() { # $1 = label, $2 = DATABASE_URL
   echo "== $1: auto-approved gate check"
   wrk -t1 -c16 -d"$DUR" --latency -s scripts/gatecheck.lua http://127.0.0.1:3917/api/requests | grep -E 'RESULT|Requests/sec'
   echo "   peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MB"}')"
+  if [ "$1" = postgres ]; then # a key with a rate limit: its calls are counted in the database
+    local limited
+    limited=$(curl -fs -H "Authorization: Bearer $AGENTGATE_KEY" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"rate-limited-$(date +%s%N)\",\"scopes\":[\"request:create\"],\"rateLimit\":1000000}" \
+      localhost:3917/api/api-keys | sed 's/.*"key":"\([^"]*\)".*/\1/')
+    echo "== $1: the same with a rate-limited key"
+    AGENTGATE_KEY=$limited wrk -t1 -c16 -d"$DUR" --latency -s scripts/gatecheck.lua http://127.0.0.1:3917/api/requests | grep -E 'RESULT|Requests/sec'
+  fi
   kill -TERM $pid; wait $pid || true
 }
 
@@ -67,7 +75,19 @@ until ready; do sleep 0.001; done
 echo "== cold start to /ready on an existing database: $(( ($(date +%s%N) - start) / 1000000 )) ms"
 kill -TERM $pid; wait $pid || true
 
-if [ -n "${PG_URL:-}" ]; then run_gate postgres "$PG_URL"; fi
+if [ -n "${PG_URL:-}" ]; then
+  run_gate postgres "$PG_URL"
+  # The writes one transaction per request, what the batched writer is measured against:
+  # the request and audit rows alone, and with the status count the gate check keeps too.
+  for count in false true; do
+    PORT=3919 DATABASE_URL="$PG_URL" WRITE_COUNT=$count "$work/httpceiling" &
+    pid=$!
+    for _ in $(seq 100); do curl -s -o /dev/null localhost:3919/ && break; sleep 0.05; done
+    echo "== postgres, one transaction per request (bare Echo handler; the request and audit rows$([ $count = true ] && echo ', and the count'))"
+    wrk -t1 -c16 -d"$DUR" --latency -s scripts/gatecheck.lua http://127.0.0.1:3919/api/requests | grep -E 'RESULT|Requests/sec'
+    kill -TERM $pid; wait $pid || true
+  done
+fi
 
 PORT=3918 "$work/httpceiling" &
 for _ in $(seq 100); do curl -s -o /dev/null localhost:3918/ && break; sleep 0.05; done

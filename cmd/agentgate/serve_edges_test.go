@@ -202,7 +202,7 @@ func TestServeCapsConnections(t *testing.T) {
 }
 
 // waitLog waits for a log line with the message msg.
-func (s *server) waitLog(t *testing.T, msg string) {
+func (s *server) waitLog(t testing.TB, msg string) {
 	t.Helper()
 	want := `"msg":"` + msg + `"`
 	deadline := time.Now().Add(20 * time.Second)

@@ -60,7 +60,7 @@ func (s *server) printedKey(t *testing.T) string {
 }
 
 // startServer runs the built binary's serve with env and waits until it listens.
-func startServer(t *testing.T, env ...string) *server {
+func startServer(t testing.TB, env ...string) *server {
 	t.Helper()
 	s := &server{cmd: exec.Command(binary, "serve"), exited: make(chan error, 1)}
 	s.cmd.Env = childEnv(append([]string{"PORT=0", "LOG_FORMAT=json", "HOME=" + t.TempDir()}, env...)...)
@@ -96,7 +96,7 @@ func startServer(t *testing.T, env ...string) *server {
 	return s
 }
 
-func (s *server) call(t *testing.T, key, method, path, body string) (int, string) {
+func (s *server) call(t testing.TB, key, method, path, body string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, s.base+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+key)
@@ -111,7 +111,7 @@ func (s *server) call(t *testing.T, key, method, path, body string) (int, string
 }
 
 // stop sends SIGTERM and returns the exit error.
-func (s *server) stop(t *testing.T) error {
+func (s *server) stop(t testing.TB) error {
 	t.Helper()
 	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -3,9 +3,15 @@
 // /api/requests with a page of 50 requests encoded once at start, the size of AgentGate's
 // page of 50 pending requests. The load test runs it beside the real server, so every
 // figure comes with the HTTP layer's ceiling on the same machine and run.
+//
+// With DATABASE_URL set to a PostgreSQL URL, the handler also writes what the gate check
+// writes (the request row and one audit row; with WRITE_COUNT=true the status count too)
+// in one transaction per request, on a pool of its own: the figure AgentGate's batched
+// writes are measured against.
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -18,6 +24,22 @@ import (
 )
 
 func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	store := func(context.Context, *agentgate.NewRequest, string, time.Time) error { return nil }
+	if url := os.Getenv("DATABASE_URL"); url != "" {
+		pg, err := openTxPerRequest(context.Background(), url, os.Getenv("WRITE_COUNT") == "true")
+		if err != nil {
+			return err
+		}
+		defer pg.Close()
+		store = pg.insert
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.POST("/api/requests", func(c echo.Context) error {
@@ -26,16 +48,16 @@ func main() {
 			return c.JSON(http.StatusBadRequest, map[string]string{"error": err.Error()})
 		}
 		now := time.Now().UTC()
-		return c.JSON(http.StatusCreated, map[string]any{"id": agentgate.NewID("req", now), "action": in.Action,
+		id := agentgate.NewID("req", now)
+		if err := store(c.Request().Context(), &in, id, now); err != nil {
+			return c.JSON(http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		}
+		return c.JSON(http.StatusCreated, map[string]any{"id": id, "action": in.Action,
 			"params": in.Params, "status": "approved", "createdAt": now})
 	})
 	page := listPage(50)
 	e.GET("/api/requests", func(c echo.Context) error { return c.JSONBlob(http.StatusOK, page) })
-	addr := ":" + os.Getenv("PORT")
-	if err := e.Start(addr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	return e.Start(":" + os.Getenv("PORT"))
 }
 
 // listPage encodes n requests as AgentGate lists them, with scripts/seedpending.lua's params.

@@ -28,6 +28,9 @@ func OpenGateOver(ctx context.Context, databaseURL string, opts agentgate.Option
 		store.Close()
 		return nil, nil, fmt.Errorf("migrate database: %w", err)
 	}
+	if store.Dialect() == db.DialectPostgres { // several instances may share it
+		opts.RateWindows = store
+	}
 	var over agentgate.Store = store
 	if wrap != nil {
 		over = wrap(store)
