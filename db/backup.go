@@ -11,7 +11,7 @@ import (
 )
 
 // ErrBackupNotSQLite is Backup's answer for a PostgreSQL database, which pg_dump backs up.
-var ErrBackupNotSQLite = errors.New("backup copies SQLite databases; back up PostgreSQL with pg_dump (see the README's Backup section)")
+var ErrBackupNotSQLite = errors.New("backup copies SQLite databases; back up PostgreSQL with pg_dump (see docs/operations.md)")
 
 // Backup copies the SQLite database url names into the new file dest, while servers keep
 // using it: VACUUM INTO reads one consistent snapshot in a read transaction, so in WAL mode

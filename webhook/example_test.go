@@ -14,7 +14,7 @@ import (
 // secret is the receiver's copy of the webhook's secret.
 var secret = webhook.NewSecret()
 
-// receive is the README's Go receiver, verbatim (TestReadmeSnippets holds them together).
+// receive is docs/webhooks.md's Go receiver, verbatim (TestReadmeSnippets holds them together).
 func receive(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
 	if err != nil || webhook.Verify(secret, r.Header, body, time.Now()) != nil {

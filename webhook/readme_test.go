@@ -16,23 +16,21 @@ import (
 	"github.com/agentgate/agentgate/webhook"
 )
 
-// readmeSnippet returns the first ```lang block of the README's Webhooks section.
+// readmeSnippet returns the first ```lang block of docs/webhooks.md, the webhook guide.
 func readmeSnippet(t *testing.T, lang string) string {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
+	guide, err := os.ReadFile("../docs/webhooks.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(readme), "\n## Webhooks\n")
-	section, _, _ = strings.Cut(section, "\n## ")
-	m := regexp.MustCompile("(?s)```" + lang + "\n(.*?)```").FindStringSubmatch(section)
-	if !ok || m == nil {
-		t.Fatalf("README.md has no ```%s block under ## Webhooks", lang)
+	m := regexp.MustCompile("(?s)```" + lang + "\n(.*?)```").FindStringSubmatch(string(guide))
+	if m == nil {
+		t.Fatalf("docs/webhooks.md has no ```%s block", lang)
 	}
 	return m[1]
 }
 
-// TestReadmeGoSnippetIsTheExample: the Go receiver in the README is ExampleVerify's, which
+// TestReadmeGoSnippetIsTheExample: the Go receiver in docs/webhooks.md is ExampleVerify's, which
 // compiles and runs with the package.
 func TestReadmeGoSnippetIsTheExample(t *testing.T) {
 	snippet := readmeSnippet(t, "go")
@@ -42,11 +40,11 @@ func TestReadmeGoSnippetIsTheExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(src), snippet) {
-		t.Errorf("the README's Go receiver is not the one in example_test.go:\n%s", snippet)
+		t.Errorf("the guide's Go receiver is not the one in example_test.go:\n%s", snippet)
 	}
 }
 
-// snippetCase is one delivery for the README's Python and Node receivers, and what each
+// snippetCase is one delivery for the guide's Python and Node receivers, and what each
 // of their two functions must answer.
 type snippetCase struct {
 	Name      string `json:"name"`
@@ -90,7 +88,7 @@ func snippetCases(t *testing.T) []snippetCase {
 	return append(cases, odd)
 }
 
-// TestReadmeSnippets runs the README's Python and Node receivers on deliveries signed by
+// TestReadmeSnippets runs the guide's Python and Node receivers on deliveries signed by
 // SignHeaders. It needs python3 and node; without them it says so and skips.
 func TestReadmeSnippets(t *testing.T) {
 	harness := map[string]struct{ lang, runner, file, code string }{
@@ -115,7 +113,7 @@ for (const c of JSON.parse(require("node:fs").readFileSync(0, "utf8"))) {
 		t.Run(name, func(t *testing.T) {
 			runner, err := exec.LookPath(h.runner)
 			if err != nil {
-				t.Skipf("%s is not installed: the README's %s snippet is not checked", h.runner, name)
+				t.Skipf("%s is not installed: the guide's %s snippet is not checked", h.runner, name)
 			}
 			file := filepath.Join(t.TempDir(), h.file)
 			if err := os.WriteFile(file, []byte(readmeSnippet(t, h.lang)+h.code), 0o600); err != nil {

@@ -45,7 +45,7 @@ func delivery(target string) agentgate.Delivery {
 		Event: "request.created", Payload: json.RawMessage(payload)}
 }
 
-// TestSenderDelivers: a receiver that checks a delivery as the README tells users to.
+// TestSenderDelivers: a receiver that checks a delivery as docs/webhooks.md tells users to.
 func TestSenderDelivers(t *testing.T) {
 	clock := newClock()
 	secret := webhook.NewSecret()
