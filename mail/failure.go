@@ -29,17 +29,17 @@ func (s *Sender) failed(ctx context.Context, err error) (agentgate.SendResult, e
 	case ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded):
 		return agentgate.SendResult{}, fmt.Errorf("email: the SMTP server did not finish in time: %w", err)
 	case errors.As(err, &login):
-		return s.serverProblem(slog.LevelError, "email: "+login.Error())
+		return s.outage.Report(slog.LevelError, "email: "+login.Error())
 	case errors.As(err, &send):
 		return s.refused(send)
 	case isTLSFailure(err):
-		return s.serverProblem(slog.LevelError, "email: TLS with the SMTP server failed: "+err.Error())
+		return s.outage.Report(slog.LevelError, "email: TLS with the SMTP server failed: "+err.Error())
 	case strings.Contains(err.Error(), "does not support STARTTLS"): // go-mail's words; only the message depends on them
-		return s.serverProblem(slog.LevelError, "email: the SMTP server does not offer STARTTLS: set SMTP_TLS=tls if it speaks TLS from the start (port 465), or none for a relay without TLS")
+		return s.outage.Report(slog.LevelError, "email: the SMTP server does not offer STARTTLS: set SMTP_TLS=tls if it speaks TLS from the start (port 465), or none for a relay without TLS")
 	case isNetworkFailure(err):
-		return s.serverProblem(slog.LevelWarn, "email: cannot reach the SMTP server: "+err.Error())
+		return s.outage.Report(slog.LevelWarn, "email: cannot reach the SMTP server: "+err.Error())
 	}
-	return s.serverProblem(slog.LevelError, "email: the SMTP session failed: "+err.Error())
+	return s.outage.Report(slog.LevelError, "email: the SMTP session failed: "+err.Error())
 }
 
 // refused reads an SMTP answer to the transaction. go-mail marks 4xx answers temporary.
@@ -54,30 +54,7 @@ func (s *Sender) refused(e *gomail.SendError) (agentgate.SendResult, error) {
 	}
 	// A 5xx to MAIL FROM refuses the sender, so every message: a setting to fix, not a
 	// reason to drop this one.
-	return s.serverProblem(slog.LevelError, err.Error())
-}
-
-// serverProblem logs reason unless it is the one logged last, and returns it for retry.
-func (s *Sender) serverProblem(level slog.Level, reason string) (agentgate.SendResult, error) {
-	s.mu.Lock()
-	fresh := reason != s.problem
-	s.problem = reason
-	s.mu.Unlock()
-	if fresh {
-		s.log.Log(context.Background(), level, "Email cannot be sent; deliveries will be retried.", "reason", reason)
-	}
-	return agentgate.SendResult{}, errors.New(reason)
-}
-
-// recovered notes a message sent, so that the next problem is logged again.
-func (s *Sender) recovered() {
-	s.mu.Lock()
-	was := s.problem
-	s.problem = ""
-	s.mu.Unlock()
-	if was != "" {
-		s.log.Info("Email is being sent again.", "after", was)
-	}
+	return s.outage.Report(slog.LevelError, err.Error())
 }
 
 func isTLSFailure(err error) bool {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -44,12 +43,11 @@ type Options struct {
 // Sender delivers email deliveries: the agentgate.Sender for agentgate.ChannelEmail. It
 // opens one SMTP connection per message, and is safe for concurrent use.
 type Sender struct {
-	cfg     Config
-	src     MessageSource
-	opts    Options
-	log     *slog.Logger
-	mu      sync.Mutex
-	problem string // the server-wide problem last logged, so that it is logged once
+	cfg    Config
+	src    MessageSource
+	opts   Options
+	log    *slog.Logger
+	outage *agentgate.Outage // problems with the whole channel, logged once
 }
 
 var _ agentgate.Sender = (*Sender)(nil)
@@ -71,7 +69,9 @@ func NewSender(cfg Config, src MessageSource, opts Options) (*Sender, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
 	}
-	return &Sender{cfg: cfg, src: src, opts: opts, log: opts.Logger}, nil
+	outage := &agentgate.Outage{Log: opts.Logger,
+		Down: "Email cannot be sent; deliveries will be retried.", Up: "Email is being sent again."}
+	return &Sender{cfg: cfg, src: src, opts: opts, log: opts.Logger, outage: outage}, nil
 }
 
 // event is an outbox payload: {"event", "timestamp", "data"} with data the request.
@@ -121,7 +121,7 @@ func (s *Sender) Send(ctx context.Context, d agentgate.Delivery) (agentgate.Send
 	if err := s.transmit(ctx, msg); err != nil && !msg.IsDelivered() {
 		return s.failed(ctx, err)
 	}
-	s.recovered()
+	s.outage.Recovered()
 	return agentgate.SendResult{Response: excerpt(msg.ServerResponse())}, nil
 }
 

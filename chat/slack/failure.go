@@ -70,35 +70,12 @@ func (s *Sender) failed(err error, doing string) (agentgate.SendResult, error) {
 			return res, fmt.Errorf("slack: %s: %s (%s)", doing, answer.Err, why)
 		}
 		if why, ok := appProblems[answer.Err]; ok {
-			_, err := s.appProblem(slog.LevelError, fmt.Sprintf("slack: %s (%s)", answer.Err, why))
+			_, err := s.outage.Report(slog.LevelError, fmt.Sprintf("slack: %s (%s)", answer.Err, why))
 			return res, err
 		}
 		return res, fmt.Errorf("slack: %s: Slack answered %s", doing, answer.Err)
 	case errors.Is(err, context.Canceled):
 		return agentgate.SendResult{}, fmt.Errorf("slack: %s: the attempt was cancelled: %w", doing, err)
 	}
-	return s.appProblem(slog.LevelWarn, fmt.Sprintf("slack: cannot reach Slack: %v", err))
-}
-
-// appProblem logs reason unless it is the one logged last, and returns it for retry.
-func (s *Sender) appProblem(level slog.Level, reason string) (agentgate.SendResult, error) {
-	s.mu.Lock()
-	fresh := reason != s.problem
-	s.problem = reason
-	s.mu.Unlock()
-	if fresh {
-		s.log.Log(context.Background(), level, "Slack messages cannot be sent; deliveries will be retried.", "reason", reason)
-	}
-	return agentgate.SendResult{}, errors.New(reason)
-}
-
-// recovered notes a call that worked, so that the next problem is logged again.
-func (s *Sender) recovered() {
-	s.mu.Lock()
-	was := s.problem
-	s.problem = ""
-	s.mu.Unlock()
-	if was != "" {
-		s.log.Info("Slack messages are being sent again.", "after", was)
-	}
+	return s.outage.Report(slog.LevelWarn, fmt.Sprintf("slack: cannot reach Slack: %v", err))
 }

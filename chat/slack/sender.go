@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/slack-go/slack"
 
@@ -36,8 +35,7 @@ type Sender struct {
 	messages agentgate.ChatMessageStore
 	opts     Options
 	log      *slog.Logger
-	mu       sync.Mutex
-	problem  string // the Slack-wide problem last logged, so that it is logged once
+	outage   *agentgate.Outage // problems with the whole channel, logged once
 }
 
 var _ agentgate.Sender = (*Sender)(nil)
@@ -51,7 +49,10 @@ func NewSender(cfg Config, requests Requests, messages agentgate.ChatMessageStor
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	return &Sender{cfg: cfg, api: newAPI(cfg, opts), requests: requests, messages: messages, opts: opts, log: opts.Logger}, nil
+	outage := &agentgate.Outage{Log: opts.Logger,
+		Down: "Slack messages cannot be sent; deliveries will be retried.", Up: "Slack messages are being sent again."}
+	return &Sender{cfg: cfg, api: newAPI(cfg, opts), requests: requests, messages: messages, opts: opts,
+		log: opts.Logger, outage: outage}, nil
 }
 
 // Send makes one attempt at d. request.created posts the request's message to d.Target
@@ -98,7 +99,7 @@ func (s *Sender) post(ctx context.Context, d agentgate.Delivery, r *agentgate.Re
 	if err != nil {
 		return s.failed(err, "posting to "+target)
 	}
-	s.recovered()
+	s.outage.Recovered()
 	m := agentgate.ChatMessage{RequestID: r.ID, Platform: agentgate.ChannelSlack, Channel: channel, MessageID: ts, CreatedAt: s.opts.Clock.Now()}
 	if err := s.messages.SaveChatMessage(ctx, m); err != nil {
 		if _, _, derr := s.api.DeleteMessageContext(context.WithoutCancel(ctx), channel, ts); derr != nil {
@@ -154,7 +155,7 @@ func (s *Sender) update(ctx context.Context, r *agentgate.Request, ms []agentgat
 		skipped++
 		s.log.Warn("A Slack message of a request can no longer be updated.", "request_id", r.ID, "channel", m.Channel, "ts", m.MessageID, "err", ferr)
 	}
-	s.recovered()
+	s.outage.Recovered()
 	res := agentgate.SendResult{StatusCode: 200, Response: fmt.Sprintf("updated %d message(s) to %s", updated, r.Status)}
 	if skipped > 0 {
 		res.Response += fmt.Sprintf("; %d could no longer be updated", skipped)

@@ -31,6 +31,6 @@ func (s *Sender) Test(ctx context.Context) (agentgate.SendResult, error) {
 		res.Response = bot + "; " + res.Response
 		return res, err
 	}
-	s.recovered()
+	s.outage.Recovered()
 	return agentgate.SendResult{StatusCode: 200, Response: fmt.Sprintf("%s; posted to %s as message %s", bot, channel, ts)}, nil
 }
