@@ -45,7 +45,7 @@ func (s *Store) CreateKey(ctx context.Context, k *agentgate.APIKey, event *agent
 		if err != nil {
 			return alreadyExists(err, "an API key with that id or value")
 		}
-		return keysChanged(tx, ev)
+		return tx.changed(TopicKeys, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("create key: %w", err)
@@ -121,7 +121,7 @@ func (s *Store) UpdateKey(ctx context.Context, k *agentgate.APIKey, event agentg
 		if err != nil {
 			return err
 		}
-		return keysChanged(tx, ev)
+		return tx.changed(TopicKeys, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("update key: %w", err)
@@ -190,14 +190,6 @@ func isNameTaken(err error) bool {
 	}
 	// SQLite names the columns: "UNIQUE constraint failed: api_keys.name".
 	return strings.HasSuffix(err.Error(), "api_keys.name")
-}
-
-// keysChanged writes a key change's audit event and tells other instances.
-func keysChanged(tx *writeTx, ev [][]any) error {
-	if err := insertAudit(tx, ev); err != nil {
-		return err
-	}
-	return tx.notify(TopicKeys)
 }
 
 // intOrNil returns *n as an int64, or nil (NULL) for no number, as microsOrNil does times.

@@ -76,7 +76,7 @@ func (s *Store) CreatePerson(ctx context.Context, p *agentgate.Person, event age
 		if err != nil {
 			return personTaken(err)
 		}
-		return peopleChanged(tx, ev)
+		return tx.changed(TopicPeople, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("create person: %w", err)
@@ -97,7 +97,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p *agentgate.Person, event age
 		if err != nil {
 			return personTaken(err)
 		}
-		return peopleChanged(tx, ev)
+		return tx.changed(TopicPeople, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("update person: %w", err)
@@ -125,7 +125,7 @@ func (s *Store) DeletePerson(ctx context.Context, id string, t time.Time, event 
 				return err
 			}
 		}
-		return peopleChanged(tx, ev)
+		return tx.changed(TopicPeople, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("delete person: %w", err)
@@ -157,14 +157,6 @@ func personArgs(p *agentgate.Person, event agentgate.AuditEvent) (string, [][]an
 	}
 	ev, err := auditArgs([]agentgate.AuditEvent{event})
 	return groups, ev, err
-}
-
-// peopleChanged writes a directory change's audit event and tells other instances.
-func peopleChanged(tx *writeTx, ev [][]any) error {
-	if err := insertAudit(tx, ev); err != nil {
-		return err
-	}
-	return tx.notify(TopicPeople)
 }
 
 // personUniqueFields maps the unique indexes of migration 00006 (PostgreSQL names the

@@ -49,7 +49,7 @@ func (s *Store) CreatePolicy(ctx context.Context, p *agentgate.Policy, event age
 		if err != nil {
 			return alreadyExists(err, "policy "+p.ID)
 		}
-		return policiesChanged(tx, ev)
+		return tx.changed(TopicPolicies, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("create policy: %w", err)
@@ -77,7 +77,7 @@ func (s *Store) UpdatePolicy(ctx context.Context, p *agentgate.Policy, event age
 		if err != nil {
 			return err
 		}
-		return policiesChanged(tx, ev)
+		return tx.changed(TopicPolicies, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("update policy: %w", err)
@@ -98,20 +98,12 @@ func (s *Store) DeletePolicy(ctx context.Context, id string, event agentgate.Aud
 		if err := tx.execOne(notFound("policy", id), deletePolicySQL, id); err != nil {
 			return err
 		}
-		return policiesChanged(tx, ev)
+		return tx.changed(TopicPolicies, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("delete policy: %w", err)
 	}
 	return nil
-}
-
-// policiesChanged writes a policy change's audit event and tells other instances.
-func policiesChanged(tx *writeTx, ev [][]any) error {
-	if err := insertAudit(tx, ev); err != nil {
-		return err
-	}
-	return tx.notify(TopicPolicies)
 }
 
 // scanPolicy reads one row of policyColumns.

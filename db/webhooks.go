@@ -110,7 +110,7 @@ func (s *Store) writeWebhook(ctx context.Context, op string, w *agentgate.Webhoo
 		if err := write(tx, events); err != nil {
 			return err
 		}
-		return webhooksChanged(tx, ev)
+		return tx.changed(TopicWebhooks, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("%s webhook: %w", op, err)
@@ -141,21 +141,12 @@ func (s *Store) DeleteWebhook(ctx context.Context, id string, at time.Time, even
 		if _, err := tx.exec(failWebhookDeliveriesSQL, "the webhook was deleted", toMicros(at), id); err != nil {
 			return err
 		}
-		return webhooksChanged(tx, ev)
+		return tx.changed(TopicWebhooks, ev)
 	})
 	if err != nil {
 		return fmt.Errorf("delete webhook: %w", err)
 	}
 	return nil
-}
-
-// webhooksChanged writes a webhook change's audit event and tells other instances, whose
-// gates then reload their subscriptions.
-func webhooksChanged(tx *writeTx, ev [][]any) error {
-	if err := insertAudit(tx, ev); err != nil {
-		return err
-	}
-	return tx.notify(TopicWebhooks)
 }
 
 // scanWebhook reads one row of webhookColumns.

@@ -151,6 +151,15 @@ func (t *writeTx) queryRow(query string, args ...any) (*sqlx.Row, error) {
 	return st.QueryRowxContext(t.ctx, args...), nil
 }
 
+// changed writes an administrative change's audit events (a key, policy, person or
+// webhook) and tells other instances, whose gates reload what topic names.
+func (t *writeTx) changed(topic string, ev [][]any) error {
+	if err := insertAudit(t, ev); err != nil {
+		return err
+	}
+	return t.notify(topic)
+}
+
 // notify sends a cross-instance notification when the transaction commits (PostgreSQL
 // only; a SQLite store is the only instance). A batch that collects rows sends its
 // notifications together.
