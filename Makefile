@@ -4,7 +4,14 @@
 run:
 	go run ./cmd/agentgate serve
 
+# The PostgreSQL tests need AGENTGATE_TEST_POSTGRES_URL, a database they may use; the
+# browser tests need Chromium. Without them those tests skip, and the first line says so.
 test:
+	@skip=""; \
+	[ -n "$$AGENTGATE_TEST_POSTGRES_URL" ] || skip="PostgreSQL (set AGENTGATE_TEST_POSTGRES_URL)"; \
+	[ -n "$$AGENTGATE_TEST_CHROMIUM" ] || [ -x /usr/bin/chromium ] || \
+		skip="$${skip:+$$skip and }Chromium (install it or set AGENTGATE_TEST_CHROMIUM)"; \
+	[ -z "$$skip" ] || echo "make test: skipping the tests that need $$skip"
 	go test -race -count=1 ./...
 
 # VERSION stamps the binary, as the Dockerfile's build argument does: make build VERSION=v1.2.0

@@ -11,24 +11,13 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	ag "github.com/agentgate/agentgate"
+	"github.com/agentgate/agentgate/internal/testenv"
 )
-
-// chromium finds the browser: AGENTGATE_TEST_CHROMIUM (CI sets it), else Debian's.
-func chromium(t *testing.T) string {
-	if p := os.Getenv("AGENTGATE_TEST_CHROMIUM"); p != "" {
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	t.Skip("no Chromium: install it or set AGENTGATE_TEST_CHROMIUM")
-	return ""
-}
 
 // startBrowser starts one headless Chromium for the whole test.
 func startBrowser(t *testing.T) context.Context {
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.ExecPath(testenv.Chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-renderer-backgrounding", true), chromedp.Flag("disable-background-timer-throttling", true),

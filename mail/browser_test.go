@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/agentgate/agentgate/internal/testenv"
 	"github.com/agentgate/agentgate/mail"
 )
 
@@ -19,10 +20,7 @@ import (
 // while the coloured boxes keep their own white text. AGENTGATE_MAIL_SCREENSHOTS=<dir>
 // also saves a picture of each, to look at.
 func TestHTMLInBrowser(t *testing.T) {
-	path := os.Getenv("AGENTGATE_TEST_CHROMIUM")
-	if path == "" {
-		t.Skip("set AGENTGATE_TEST_CHROMIUM to a Chromium binary to render the emails")
-	}
+	path := testenv.Chromium(t)
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(path),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.UserDataDir(t.TempDir()), chromedp.Flag("hide-scrollbars", true),
