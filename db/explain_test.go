@@ -34,9 +34,13 @@ func TestQueryPlans(t *testing.T) {
 		{"status and urgency", db.ListRequestsSQL + where + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"approved", 3, 50, 0}, "requests_status_created"},
 		// q matches inside params: no index finds it, so the page and its count read the
 		// search window, the newest requests, from the time index.
-		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "requests_created"},
-		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 9999}, "requests_created (created_at>?)"},
-		{"pending query", db.ListRequestsSQL + pending + " AND " + db.RequestQueryCond + " AND " + db.RequestPendingWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "requests_status_created"},
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 1, 50, 0}, "requests_created"},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 1}, "requests_created (created_at>?)"},
+		{"pending query", db.ListRequestsSQL + pending + " AND " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 1, 50, 0}, "requests_status_created"},
+		// The window's start, the SearchWindow-th newest request of the status.
+		{"search window", db.SearchWindowSQL, []any{9999}, "COVERING INDEX requests_created"},
+		{"pending search window", db.SearchPendingWindowSQL, []any{9999}, "COVERING INDEX requests_status_created"},
+		{"status search window", db.SearchStatusWindowSQL, []any{"approved", 9999}, "COVERING INDEX requests_status_created"},
 		{"pending expiring", db.ListRequestsSQL + pending + db.RequestsExpiringOrder + db.PageSuffix, []any{50, 0}, "requests_pending_expires"},
 		{"similar requests", db.SimilarByIDSQL, []any{"x", 0, 2000, "key_1", 50}, "requests_action_created"},
 		{"replay page", eachPageSQL, []any{0, 1, 0, 0, "req_1", 100}, "requests_created"},
@@ -98,8 +102,8 @@ func TestQueryPlansPostgres(t *testing.T) {
 		{"action count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "Index Only Scan using requests_action_created"},
 		// q matches inside params: no index finds it; the page and its count read the search
 		// window, the newest requests, from the time index.
-		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "Index Cond: (created_at >= COALESCE("},
-		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 9999}, "requests_created"},
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 1, 50, 0}, "Index Cond: (created_at >= "},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 1}, "requests_created"},
 		{"pending expiring", db.ListRequestsSQL + pending + db.RequestsExpiringOrder + db.PageSuffix, []any{50, 0}, "Index Scan using requests_pending_expires"},
 		{"similar requests", db.SimilarByIDSQL, []any{"x", 0, 2000, "key_1", 50}, "requests_action_created"},
 		{"all newest", db.ListRequestsSQL + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "Index Scan Backward using requests_created"},

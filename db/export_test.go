@@ -103,10 +103,12 @@ func ExplainPostgres(s *Store, query string, args ...any) ([]string, error) {
 
 // Exported for tests: the desk's search window, expiry order and similar requests.
 const (
-	RequestWindowCond        = requestWindowCond
-	RequestPendingWindowCond = requestPendingWindowCond
-	RequestsExpiringOrder    = requestsExpiringOrder
-	SimilarByIDSQL           = similarRequestsSQL + similarByIDCond + similarOrder
+	RequestWindowCond      = requestWindowCond
+	SearchPendingWindowSQL = searchPendingWindowSQL
+	SearchStatusWindowSQL  = searchStatusWindowSQL
+	SearchWindowSQL        = searchWindowSQL
+	RequestsExpiringOrder  = requestsExpiringOrder
+	SimilarByIDSQL         = similarRequestsSQL + similarByIDCond + similarOrder
 )
 
 // Exported for tests.
