@@ -98,3 +98,107 @@ func TestAuditEmpty(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditTotalIsKept: the unfiltered audit log's total comes from audit_counts, which
+// every way of writing events keeps equal to the events stored: alone, with a request,
+// several writes in one batch (on PostgreSQL written together by one statement), and a
+// batch in which an operation fails after writing an event, which must not count it.
+func TestAuditTotalIsKept(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *db.Store) {
+		ctx := context.Background()
+		check := func(when string) {
+			t.Helper()
+			_, kept, err := s.ListAudit(ctx, agentgate.AuditFilter{Page: agentgate.Page{Limit: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A From filter forces a count of the rows.
+			_, counted, err := s.ListAudit(ctx, agentgate.AuditFilter{From: time.Unix(0, 0), Page: agentgate.Page{Limit: 1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kept != counted {
+				t.Errorf("%s: kept total %d, counted %d", when, kept, counted)
+			}
+		}
+		r := newRequest("req_1", t0)
+		fx := agentgate.Effects{Events: []agentgate.AuditEvent{
+			newEvent(r, agentgate.EventRequestCreated, "bot", t0), newEvent(r, agentgate.EventRequestApproved, "policy", t0)}}
+		if err := s.CreateRequest(ctx, r, fx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(nil, agentgate.EventLogin, "ops@example.com", t0)}); err != nil {
+			t.Fatal(err)
+		}
+		check("a create and a login")
+
+		// One batch: creates with events, a login, and an operation that writes an event
+		// and then fails, so that the batch runs again with savepoints.
+		release := db.HoldWriter(s)
+		errs := make(chan error, 4)
+		for i := range 3 {
+			go func() {
+				r := newRequest(fmt.Sprintf("req_b%d", i), t0)
+				errs <- s.CreateRequest(ctx, r, agentgate.Effects{Events: []agentgate.AuditEvent{newEvent(r, agentgate.EventRequestCreated, "bot", t0)}})
+			}()
+		}
+		failed := make(chan error, 1)
+		go func() { failed <- db.FailAfterAudit(ctx, s, newEvent(nil, agentgate.EventLogin, "x@example.com", t0)) }()
+		db.WaitQueued(s, 4)
+		release()
+		for range 3 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := <-failed; err == nil {
+			t.Fatal("the failing operation succeeded")
+		}
+		check("a batch with a failed operation")
+
+		// A batch that succeeds as a whole: on PostgreSQL its rows and counts are one statement.
+		release = db.HoldWriter(s)
+		for i := range 3 {
+			go func() {
+				errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(nil, agentgate.EventLogin, fmt.Sprintf("p%d@example.com", i), t0)})
+			}()
+		}
+		db.WaitQueued(s, 3)
+		release()
+		for range 3 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("a collected batch")
+	})
+}
+
+// TestMigrationCountsStoredAuditEvents: migration 00010 starts audit_counts at the number
+// of events already stored, and the store adds to it from there.
+func TestMigrationCountsStoredAuditEvents(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := dbtest.OpenEmpty(t, dialect)
+			if err := db.MigrateTo(ctx, s, 9); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 3 {
+				if err := db.Exec(ctx, s, `INSERT INTO audit_events (id, event_type, actor, actor_type, created_at)
+					VALUES (?, 'auth.login', 'ops', 'session', ?)`, fmt.Sprintf("evt_%d", i), t0.UnixMicro()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(nil, agentgate.EventLogin, "ops", t0)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, total, err := s.ListAudit(ctx, agentgate.AuditFilter{Page: agentgate.Page{Limit: 1}}); err != nil || total != 4 {
+				t.Errorf("total %d (%v), want 4", total, err)
+			}
+		})
+	}
+}

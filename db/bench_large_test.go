@@ -137,6 +137,8 @@ func seedLarge(b *testing.B, s *db.Store) {
 			CASE WHEN i % 100 = 0 THEN 'agent-' || CAST(i % 20 AS TEXT) WHEN i % 100 < 5 THEN 'alice@example.com'
 				WHEN i % 100 < 8 THEN 'system' ELSE 'policy' END,
 			'api_key', '', ` + js(`'{}'`) + `, ` + created + ` FROM s`,
+		`DELETE FROM audit_counts`,
+		`INSERT INTO audit_counts (lane, n) SELECT 0, COUNT(*) FROM audit_events`,
 		`DELETE FROM request_counts`,
 		`INSERT INTO request_counts (status, urgency, lane, n)
 			SELECT status, urgency, 0, COUNT(*) FROM requests GROUP BY status, urgency`,

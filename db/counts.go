@@ -11,7 +11,8 @@ import (
 
 // request_counts keeps the number of requests per (status, urgency), so that the totals
 // of the status tabs and the overview's pending counts are a read of a few rows instead
-// of a count of every matching request. Operations record their changes; the writer
+// of a count of every matching request; audit_counts keeps the number of audit events,
+// the audit log's total, the same way. Operations record their changes; the writer
 // applies the sum of a batch's changes just before it commits, in key order, so that
 // batches of two PostgreSQL instances always lock the counter rows in the same order.
 // Each writer lane adds to rows of its own lane (on PostgreSQL one of countLanes, from a
@@ -41,12 +42,19 @@ func (t *writeTx) opDone(ok bool) {
 		for k, d := range t.opCounts {
 			t.batchCounts[k] += d
 		}
+		t.batchAudit += t.opAudit
 	}
 	clear(t.opCounts)
+	t.opAudit = 0
 }
 
 const addRequestCountSQL = `INSERT INTO request_counts (status, urgency, lane, n) VALUES (?, ?, ?, ?)
 	ON CONFLICT (status, urgency, lane) DO UPDATE SET n = request_counts.n + excluded.n`
+
+// addAuditCountSQL adds a batch's new audit events to its lane's row of audit_counts,
+// which keeps the number of audit events as request_counts keeps requests'.
+const addAuditCountSQL = `INSERT INTO audit_counts (lane, n) VALUES (?, ?)
+	ON CONFLICT (lane) DO UPDATE SET n = audit_counts.n + excluded.n`
 
 // flushCounts applies the batch's count changes.
 func (t *writeTx) flushCounts() error {
@@ -57,6 +65,12 @@ func (t *writeTx) flushCounts() error {
 		}
 	}
 	clear(t.batchCounts)
+	if t.batchAudit != 0 {
+		if _, err := t.exec(addAuditCountSQL, t.countLane, t.batchAudit); err != nil {
+			return fmt.Errorf("update audit counts: %w", err)
+		}
+	}
+	t.batchAudit = 0
 	return nil
 }
 
@@ -113,6 +127,13 @@ func (s *Store) countedTotal(ctx context.Context, status agentgate.Status, urgen
 		}
 	}
 	return total, nil
+}
+
+const auditCountSQL = `SELECT COALESCE(SUM(n), 0) FROM audit_counts`
+
+// auditCount returns the number of audit events, from audit_counts.
+func (s *Store) auditCount(ctx context.Context) (int, error) {
+	return scanCount(s.queryRow(ctx, auditCountSQL))
 }
 
 // CountPendingByUrgency counts pending requests per urgency; every urgency is present.

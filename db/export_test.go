@@ -60,6 +60,21 @@ func FailAfterCounting(ctx context.Context, s *Store, status agentgate.Status, u
 	})
 }
 
+// FailAfterAudit runs a write operation that inserts (or collects) an audit event and then
+// fails with an error not marked clean. Queued beside other writes, it shares their batch.
+func FailAfterAudit(ctx context.Context, s *Store, e agentgate.AuditEvent) error {
+	args, err := auditArgs([]agentgate.AuditEvent{e})
+	if err != nil {
+		return err
+	}
+	return s.w.do(ctx, func(tx *writeTx) error {
+		if err := insertAudit(tx, args); err != nil {
+			return err
+		}
+		return errors.New("failed after an audit event")
+	})
+}
+
 // Batches returns how many write transactions the store has run.
 func Batches(s *Store) int64 { return s.w.batches.Load() }
 

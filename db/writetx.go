@@ -25,6 +25,8 @@ type writeTx struct {
 	opCounts    map[countKey]int64 // the running operation's changes to request_counts
 	batchCounts map[countKey]int64 // the changes of the batch's successful operations
 	countLane   int64              // the lane of request_counts rows this writer lane adds to
+	opAudit     int64              // the running operation's new audit events
+	batchAudit  int64              // the new audit events of the batch's successful operations
 
 	// collecting is set for a PostgreSQL batch's first attempt: new rows and
 	// notifications are collected and written together before the commit (writebulk.go).
@@ -76,6 +78,7 @@ func (t *writeTx) end() {
 	clear(t.prepared)
 	clear(t.opCounts)
 	clear(t.batchCounts)
+	t.opAudit, t.batchAudit = 0, 0
 	t.dropCollected()
 	t.tx, t.collecting = nil, false
 	for _, q := range t.unprepared {
