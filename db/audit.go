@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/agentgate/agentgate"
@@ -34,15 +35,74 @@ func auditArgs(events []agentgate.AuditEvent) ([][]any, error) {
 }
 
 // insertAudit writes encoded events in the writer's transaction (or collects them), and
-// counts them in audit_counts (see counts.go).
-func insertAudit(tx *writeTx, events [][]any) error {
+// counts them in audit_counts under the status their request has now (see counts.go).
+func insertAudit(tx *writeTx, events [][]any) error { return insertRequestAudit(tx, events, "", "") }
+
+// insertRequestAudit is insertAudit for an operation that writes request id and leaves it
+// with status: its events about that request need not look the status up.
+func insertRequestAudit(tx *writeTx, events [][]any, id string, status agentgate.Status) error {
 	for _, args := range events {
+		st, err := tx.auditStatus(args[1], id, status)
+		if err != nil {
+			return fmt.Errorf("audit event %v: %w", args[0], err)
+		}
 		if err := tx.insertRow(auditInserts, args); err != nil {
 			return fmt.Errorf("insert audit event %v: %w", args[0], err)
 		}
-		tx.opAudit++
+		tx.countAudit(st, 1)
 	}
 	return nil
+}
+
+// requestStatusSQLs read the status of the request an event is about. On PostgreSQL the
+// row is locked against updates until the batch commits: an update of its status by
+// another instance then waits, and moves this event's count along with the request's
+// others (requestEvents), or happens first, and this reads the status it left.
+var requestStatusSQLs = map[bool]string{
+	false: `SELECT status FROM requests WHERE id = ?`,
+	true:  `SELECT status FROM requests WHERE id = ? FOR SHARE`,
+}
+
+// auditStatus returns the status now of the request an event's request_id value names:
+// status if it is id, else the stored one; "" for no request, or one that is not stored.
+func (t *writeTx) auditStatus(requestID any, id string, status agentgate.Status) (string, error) {
+	rid, _ := requestID.(string)
+	switch {
+	case rid == "":
+		return "", nil
+	case rid == id:
+		return string(status), nil
+	}
+	row, err := t.queryRow(requestStatusSQLs[t.postgres], rid)
+	if err != nil {
+		return "", err
+	}
+	var st string
+	if err := row.Scan(&st); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	return st, nil
+}
+
+const requestEventsSQL = `SELECT COUNT(*) FROM audit_events WHERE request_id = ?`
+
+// requestEvents returns the number of events about a request written before the running
+// operation: stored, or collected by earlier operations of the batch.
+func (t *writeTx) requestEvents(id string) (int64, error) {
+	row, err := t.queryRow(requestEventsSQL, id)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := row.Scan(&n); err != nil {
+		return 0, err
+	}
+	for _, r := range t.batchRows {
+		if r.ins == auditInserts && r.args[1] == any(id) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // AppendAudit writes standalone events, such as logins, in one transaction.
@@ -98,8 +158,8 @@ func (s *Store) ListAudit(ctx context.Context, f agentgate.AuditFilter) ([]agent
 	total, ok := pageTotal(len(list), offset, limit)
 	switch {
 	case ok:
-	case len(w.conds) == 0: // the whole log: audit_counts has its size
-		total, err = s.auditCount(ctx)
+	case len(w.conds) == 0 || len(w.conds) == 1 && f.Status != "": // kept in audit_counts
+		total, err = s.auditCount(ctx, f.Status)
 	default:
 		total, err = scanCount(s.queryRow(ctx, countAuditSQL+w.sql(), w.args...))
 	}

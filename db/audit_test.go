@@ -99,51 +99,80 @@ func TestAuditEmpty(t *testing.T) {
 	})
 }
 
-// TestAuditTotalIsKept: the unfiltered audit log's total comes from audit_counts, which
-// every way of writing events keeps equal to the events stored: alone, with a request,
-// several writes in one batch (on PostgreSQL written together by one statement), and a
-// batch in which an operation fails after writing an event, which must not count it.
+// TestAuditTotalIsKept: the audit log's total, unfiltered and by the status its events'
+// request has now, comes from audit_counts, which every way of writing events keeps equal
+// to a count of the stored rows: events with a new request, with a decision that changes
+// its status (its earlier events move with it), alone about a request or about none,
+// several writes in one batch (on PostgreSQL collected and written by one statement, an
+// event about a request ahead of that request's decision), and a batch in which an
+// operation fails after writing an event, which must not count it.
 func TestAuditTotalIsKept(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *db.Store) {
 		ctx := context.Background()
 		check := func(when string) {
 			t.Helper()
-			_, kept, err := s.ListAudit(ctx, agentgate.AuditFilter{Page: agentgate.Page{Limit: 1}})
-			if err != nil {
+			for _, st := range []agentgate.Status{"", agentgate.StatusPending, agentgate.StatusApproved,
+				agentgate.StatusDenied, agentgate.StatusCancelled} {
+				f := agentgate.AuditFilter{Status: st, Page: agentgate.Page{Limit: 1}}
+				_, kept, err := s.ListAudit(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.From = time.Unix(0, 0) // a From filter forces a count of the rows
+				_, counted, err := s.ListAudit(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if kept != counted {
+					t.Errorf("%s, status %q: kept total %d, counted %d", when, st, kept, counted)
+				}
+			}
+		}
+		create := func(id string, events int) *agentgate.Request {
+			r := newRequest(id, t0)
+			var fx agentgate.Effects
+			for range events {
+				fx.Events = append(fx.Events, newEvent(r, agentgate.EventRequestCreated, "bot", t0))
+			}
+			if err := s.CreateRequest(ctx, r, fx); err != nil {
 				t.Fatal(err)
 			}
-			// A From filter forces a count of the rows.
-			_, counted, err := s.ListAudit(ctx, agentgate.AuditFilter{From: time.Unix(0, 0), Page: agentgate.Page{Limit: 1}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if kept != counted {
-				t.Errorf("%s: kept total %d, counted %d", when, kept, counted)
-			}
+			return r
 		}
-		r := newRequest("req_1", t0)
-		fx := agentgate.Effects{Events: []agentgate.AuditEvent{
-			newEvent(r, agentgate.EventRequestCreated, "bot", t0), newEvent(r, agentgate.EventRequestApproved, "policy", t0)}}
-		if err := s.CreateRequest(ctx, r, fx); err != nil {
+		decide := func(r *agentgate.Request, status agentgate.Status) error {
+			prev, at := r.Version, t0.Add(time.Minute)
+			r.Status, r.DecidedAt = status, &at
+			return s.UpdateRequest(ctx, r, prev, agentgate.Effects{Events: []agentgate.AuditEvent{
+				newEvent(r, "request."+string(status), "ops@example.com", t0.Add(time.Minute))}})
+		}
+		r1, r2 := create("req_1", 2), create("req_2", 1)
+		if err := s.AppendAudit(ctx, []agentgate.AuditEvent{
+			newEvent(nil, agentgate.EventLogin, "ops@example.com", t0),
+			newEvent(r1, agentgate.EventRequestVoted, "ops@example.com", t0), // looked up: pending
+			newEvent(&agentgate.Request{ID: "req_gone"}, agentgate.EventRequestVoted, "ops@example.com", t0),
+		}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(nil, agentgate.EventLogin, "ops@example.com", t0)}); err != nil {
+		check("creates and events alone")
+		if err := decide(r1, agentgate.StatusApproved); err != nil {
 			t.Fatal(err)
 		}
-		check("a create and a login")
+		check("a decision")
 
-		// One batch: creates with events, a login, and an operation that writes an event
-		// and then fails, so that the batch runs again with savepoints.
+		// One batch: an event about r2 and then r2's decision, a create, and an operation
+		// that writes an event and then fails, so that the batch runs again with savepoints.
 		release := db.HoldWriter(s)
 		errs := make(chan error, 4)
-		for i := range 3 {
-			go func() {
-				r := newRequest(fmt.Sprintf("req_b%d", i), t0)
-				errs <- s.CreateRequest(ctx, r, agentgate.Effects{Events: []agentgate.AuditEvent{newEvent(r, agentgate.EventRequestCreated, "bot", t0)}})
-			}()
-		}
+		go func() {
+			errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(r2, agentgate.EventRequestVoted, "slack:U1", t0)})
+		}()
+		db.WaitQueued(s, 1)
+		go func() { errs <- decide(r2, agentgate.StatusDenied) }()
+		db.WaitQueued(s, 2)
+		go func() { create("req_3", 1); errs <- nil }()
+		db.WaitQueued(s, 3)
 		failed := make(chan error, 1)
-		go func() { failed <- db.FailAfterAudit(ctx, s, newEvent(nil, agentgate.EventLogin, "x@example.com", t0)) }()
+		go func() { failed <- db.FailAfterAudit(ctx, s, newEvent(r2, agentgate.EventLogin, "x@example.com", t0)) }()
 		db.WaitQueued(s, 4)
 		release()
 		for range 3 {
@@ -156,13 +185,18 @@ func TestAuditTotalIsKept(t *testing.T) {
 		}
 		check("a batch with a failed operation")
 
-		// A batch that succeeds as a whole: on PostgreSQL its rows and counts are one statement.
+		// The same without the failure: on PostgreSQL its rows and counts are one statement.
+		r4 := create("req_4", 1)
 		release = db.HoldWriter(s)
-		for i := range 3 {
-			go func() {
-				errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(nil, agentgate.EventLogin, fmt.Sprintf("p%d@example.com", i), t0)})
-			}()
-		}
+		go func() {
+			errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(r4, agentgate.EventRequestVoted, "slack:U1", t0)})
+		}()
+		db.WaitQueued(s, 1)
+		go func() { errs <- decide(r4, agentgate.StatusCancelled) }()
+		db.WaitQueued(s, 2)
+		go func() {
+			errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(r4, agentgate.EventRequestVoted, "slack:U2", t0)})
+		}()
 		db.WaitQueued(s, 3)
 		release()
 		for range 3 {
@@ -175,7 +209,7 @@ func TestAuditTotalIsKept(t *testing.T) {
 }
 
 // TestMigrationCountsStoredAuditEvents: migration 00010 starts audit_counts at the number
-// of events already stored, and the store adds to it from there.
+// of events already stored, by their request's status, and the store adds to it from there.
 func TestMigrationCountsStoredAuditEvents(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
@@ -184,9 +218,14 @@ func TestMigrationCountsStoredAuditEvents(t *testing.T) {
 			if err := db.MigrateTo(ctx, s, 9); err != nil {
 				t.Fatal(err)
 			}
-			for i := range 3 {
-				if err := db.Exec(ctx, s, `INSERT INTO audit_events (id, event_type, actor, actor_type, created_at)
-					VALUES (?, 'auth.login', 'ops', 'session', ?)`, fmt.Sprintf("evt_%d", i), t0.UnixMicro()); err != nil {
+			if err := db.Exec(ctx, s, `INSERT INTO requests (id, action, urgency, urgency_rank, status,
+				created_at, updated_at, expires_at) VALUES ('req_1', 'deploy', 'normal', 1, 'pending', 0, 0, 0)`); err != nil {
+				t.Fatal(err)
+			}
+			// Two events about the pending request, one about no request, one about none stored.
+			for i, req := range []any{"req_1", "req_1", nil, "req_gone"} {
+				if err := db.Exec(ctx, s, `INSERT INTO audit_events (id, request_id, event_type, actor, actor_type, created_at)
+					VALUES (?, ?, 'auth.login', 'ops', 'session', ?)`, fmt.Sprintf("evt_%d", i), req, t0.UnixMicro()); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -196,8 +235,12 @@ func TestMigrationCountsStoredAuditEvents(t *testing.T) {
 			if err := s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(nil, agentgate.EventLogin, "ops", t0)}); err != nil {
 				t.Fatal(err)
 			}
-			if _, total, err := s.ListAudit(ctx, agentgate.AuditFilter{Page: agentgate.Page{Limit: 1}}); err != nil || total != 4 {
-				t.Errorf("total %d (%v), want 4", total, err)
+			if _, total, err := s.ListAudit(ctx, agentgate.AuditFilter{Page: agentgate.Page{Limit: 1}}); err != nil || total != 5 {
+				t.Errorf("total %d (%v), want 5", total, err)
+			}
+			f := agentgate.AuditFilter{Status: agentgate.StatusPending, Page: agentgate.Page{Limit: 1}}
+			if _, total, err := s.ListAudit(ctx, f); err != nil || total != 2 {
+				t.Errorf("pending total %d (%v), want 2", total, err)
 			}
 		})
 	}

@@ -138,7 +138,8 @@ func seedLarge(b *testing.B, s *db.Store) {
 				WHEN i % 100 < 8 THEN 'system' ELSE 'policy' END,
 			'api_key', '', ` + js(`'{}'`) + `, ` + created + ` FROM s`,
 		`DELETE FROM audit_counts`,
-		`INSERT INTO audit_counts (lane, n) SELECT 0, COUNT(*) FROM audit_events`,
+		`INSERT INTO audit_counts (status, lane, n) SELECT COALESCE(r.status, ''), 0, COUNT(*)
+			FROM audit_events a LEFT JOIN requests r ON r.id = a.request_id GROUP BY COALESCE(r.status, '')`,
 		`DELETE FROM request_counts`,
 		`INSERT INTO request_counts (status, urgency, lane, n)
 			SELECT status, urgency, 0, COUNT(*) FROM requests GROUP BY status, urgency`,

@@ -42,19 +42,21 @@ func (t *writeTx) opDone(ok bool) {
 		for k, d := range t.opCounts {
 			t.batchCounts[k] += d
 		}
-		t.batchAudit += t.opAudit
+		for k, d := range t.opAudit {
+			t.batchAudit[k] += d
+		}
 	}
 	clear(t.opCounts)
-	t.opAudit = 0
+	clear(t.opAudit)
 }
 
 const addRequestCountSQL = `INSERT INTO request_counts (status, urgency, lane, n) VALUES (?, ?, ?, ?)
 	ON CONFLICT (status, urgency, lane) DO UPDATE SET n = request_counts.n + excluded.n`
 
-// addAuditCountSQL adds a batch's new audit events to its lane's row of audit_counts,
-// which keeps the number of audit events as request_counts keeps requests'.
-const addAuditCountSQL = `INSERT INTO audit_counts (lane, n) VALUES (?, ?)
-	ON CONFLICT (lane) DO UPDATE SET n = audit_counts.n + excluded.n`
+// addAuditCountSQL adds a batch's change of the number of audit events whose request has
+// a status to its lane's row of audit_counts.
+const addAuditCountSQL = `INSERT INTO audit_counts (status, lane, n) VALUES (?, ?, ?)
+	ON CONFLICT (status, lane) DO UPDATE SET n = audit_counts.n + excluded.n`
 
 // flushCounts applies the batch's count changes.
 func (t *writeTx) flushCounts() error {
@@ -65,14 +67,34 @@ func (t *writeTx) flushCounts() error {
 		}
 	}
 	clear(t.batchCounts)
-	if t.batchAudit != 0 {
-		if _, err := t.exec(addAuditCountSQL, t.countLane, t.batchAudit); err != nil {
+	status, delta = t.sortedAuditCounts()
+	for i := range status {
+		if _, err := t.exec(addAuditCountSQL, status[i], t.countLane, delta[i]); err != nil {
 			return fmt.Errorf("update audit counts: %w", err)
 		}
 	}
-	t.batchAudit = 0
+	clear(t.batchAudit)
 	return nil
 }
+
+// sortedAuditCounts returns the batch's nonzero audit count changes in status order.
+func (t *writeTx) sortedAuditCounts() (status []string, delta []int64) {
+	for k, d := range t.batchAudit {
+		if d != 0 {
+			status = append(status, k)
+		}
+	}
+	slices.Sort(status)
+	delta = make([]int64, len(status))
+	for i, k := range status {
+		delta[i] = t.batchAudit[k]
+	}
+	return status, delta
+}
+
+// countAudit records that the number of audit events whose request has status now
+// ("" for events about no request) changes by delta if the running operation succeeds.
+func (t *writeTx) countAudit(status string, delta int64) { t.opAudit[status] += delta }
 
 // sortedCounts returns the batch's nonzero count changes in key order.
 func (t *writeTx) sortedCounts() (status, urgency []string, delta []int64) {
@@ -129,11 +151,28 @@ func (s *Store) countedTotal(ctx context.Context, status agentgate.Status, urgen
 	return total, nil
 }
 
-const auditCountSQL = `SELECT COALESCE(SUM(n), 0) FROM audit_counts`
+const auditCountsSQL = `SELECT status, SUM(n) FROM audit_counts GROUP BY status`
 
-// auditCount returns the number of audit events, from audit_counts.
-func (s *Store) auditCount(ctx context.Context) (int, error) {
-	return scanCount(s.queryRow(ctx, auditCountSQL))
+// auditCount returns, from audit_counts, the number of audit events whose request has
+// that status now, or of all events if status is empty.
+func (s *Store) auditCount(ctx context.Context, status agentgate.Status) (int, error) {
+	rows, err := s.query(ctx, auditCountsSQL)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	total := 0
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return 0, s.reach.check(err)
+		}
+		if status == "" || k == string(status) {
+			total += n
+		}
+	}
+	return total, s.reach.check(rows.Err())
 }
 
 // CountPendingByUrgency counts pending requests per urgency; every urgency is present.

@@ -116,8 +116,12 @@ func ExplainPostgres(s *Store, query string, args ...any) ([]string, error) {
 	return out, err
 }
 
+// RequestStatusSQL is SQLite's look-up of an audit event's request's status.
+var RequestStatusSQL = requestStatusSQLs[false]
+
 // Exported for tests: the desk's search window, expiry order and similar requests.
 const (
+	RequestEventsSQL       = requestEventsSQL
 	RequestWindowCond      = requestWindowCond
 	SearchPendingWindowSQL = searchPendingWindowSQL
 	SearchStatusWindowSQL  = searchStatusWindowSQL

@@ -43,8 +43,8 @@ type collectedRow struct {
 var bulkOrder = []*bulkInsert{requestInserts, auditInserts}
 
 // flushSQL writes everything a batch collected: one array parameter per column of each
-// table (unnest turns the arrays back into rows), the request count changes and the
-// number of new audit events of the writer lane, and the notifications. Data-modifying WITH clauses run whether or not the
+// table (unnest turns the arrays back into rows), the request and audit count changes of
+// the writer lane, and the notifications. Data-modifying WITH clauses run whether or not the
 // final SELECT reads them; empty arrays write nothing.
 var flushSQL = func() string {
 	var b strings.Builder
@@ -62,8 +62,9 @@ var flushSQL = func() string {
 	b.WriteString(`c AS (INSERT INTO request_counts (status, urgency, lane, n)
 		SELECT s, u, ?::smallint, d FROM unnest(?::text[], ?::text[], ?::bigint[]) AS x(s, u, d)
 		ON CONFLICT (status, urgency, lane) DO UPDATE SET n = request_counts.n + excluded.n),
-		a AS (INSERT INTO audit_counts (lane, n) SELECT ?::smallint, d FROM (VALUES (?::bigint)) AS x(d) WHERE d <> 0
-		ON CONFLICT (lane) DO UPDATE SET n = audit_counts.n + excluded.n)
+		a AS (INSERT INTO audit_counts (status, lane, n)
+		SELECT s, ?::smallint, d FROM unnest(?::text[], ?::bigint[]) AS x(s, d)
+		ON CONFLICT (status, lane) DO UPDATE SET n = audit_counts.n + excluded.n)
 		SELECT pg_notify(` + notifyChannelSQL + `, p) FROM unnest(?::text[]) AS p`)
 	return b.String()
 }()
@@ -103,8 +104,9 @@ func (t *writeTx) flushCollected() error {
 		}
 	}
 	status, urgency, delta := t.sortedCounts()
+	auditStatus, auditDelta := t.sortedAuditCounts()
 	args = append(args, t.countLane, textArray(status), textArray(urgency), intArray(delta),
-		t.countLane, t.batchAudit, textArray(t.batchNotes))
+		t.countLane, textArray(auditStatus), intArray(auditDelta), textArray(t.batchNotes))
 	var err error
 	if t.tx != nil {
 		_, err = t.exec(flushSQL, args...)
@@ -119,7 +121,7 @@ func (t *writeTx) flushCollected() error {
 		return fmt.Errorf("write the batch's rows: %w", err)
 	}
 	clear(t.batchCounts)
-	t.batchAudit = 0
+	clear(t.batchAudit)
 	t.dropCollected()
 	return nil
 }

@@ -25,8 +25,8 @@ type writeTx struct {
 	opCounts    map[countKey]int64 // the running operation's changes to request_counts
 	batchCounts map[countKey]int64 // the changes of the batch's successful operations
 	countLane   int64              // the lane of request_counts rows this writer lane adds to
-	opAudit     int64              // the running operation's new audit events
-	batchAudit  int64              // the new audit events of the batch's successful operations
+	opAudit     map[string]int64   // the running operation's changes to audit_counts, by status
+	batchAudit  map[string]int64   // the changes of the batch's successful operations
 
 	// collecting is set for a PostgreSQL batch's first attempt: new rows and
 	// notifications are collected and written together before the commit (writebulk.go).
@@ -41,6 +41,7 @@ func (t *writeTx) init(db *sqlx.DB, stmts *stmtCache, postgres bool, log *slog.L
 	t.db, t.stmts, t.postgres, t.log = db, stmts, postgres, log
 	t.prepared = map[string]*sqlx.Stmt{}
 	t.opCounts, t.batchCounts = map[countKey]int64{}, map[countKey]int64{}
+	t.opAudit, t.batchAudit = map[string]int64{}, map[string]int64{}
 }
 
 // begin starts a batch; its transaction opens with open, or with the first statement.
@@ -78,7 +79,8 @@ func (t *writeTx) end() {
 	clear(t.prepared)
 	clear(t.opCounts)
 	clear(t.batchCounts)
-	t.opAudit, t.batchAudit = 0, 0
+	clear(t.opAudit)
+	clear(t.batchAudit)
 	t.dropCollected()
 	t.tx, t.collecting = nil, false
 	for _, q := range t.unprepared {
