@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/agentgate/agentgate"
 )
 
@@ -150,8 +152,14 @@ func (s *Store) ListAudit(ctx context.Context, f agentgate.AuditFilter) ([]agent
 	w.add(!f.To.IsZero(), auditToCond, toMicros(f.To))
 
 	limit, offset := pageBounds(f.Page)
-	list, err := queryAll(ctx, s, limit, scanAudit,
-		listAuditSQL+w.sql()+auditNewestOrder+pageSuffix, w.argsAnd(limit, offset)...)
+	query, args := listAuditSQL+w.sql()+auditNewestOrder+pageSuffix, w.argsAnd(limit, offset)
+	var list []agentgate.AuditEvent
+	var err error
+	if f.Status != "" && s.dialect == DialectPostgres {
+		list, err = s.serialAuditPage(ctx, limit, query, args)
+	} else {
+		list, err = queryAll(ctx, s, limit, scanAudit, query, args...)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("list audit: %w", err)
 	}
@@ -167,6 +175,57 @@ func (s *Store) ListAudit(ctx context.Context, f agentgate.AuditFilter) ([]agent
 		return nil, 0, fmt.Errorf("count audit: %w", err)
 	}
 	return list, total, nil
+}
+
+// serialSQL keeps PostgreSQL from planning the rest of its transaction with parallel
+// workers.
+const serialSQL = `SET LOCAL max_parallel_workers_per_gather = 0`
+
+// serialAuditPage reads a page of events filtered on their request's status on
+// PostgreSQL, in a read-only transaction without parallel workers. The page walks the
+// events newest first and looks up each one's request until it has enough: with 1 % of
+// 1,000,000 events matching, about 5,000 look-ups, 6 ms. With parallel workers allowed,
+// PostgreSQL's planner prefers to merge the walks of several workers, each of which
+// looks up some tens of thousands of events before the merge stops it: 70-130 ms.
+func (s *Store) serialAuditPage(ctx context.Context, limit int, query string, args []any) ([]agentgate.AuditEvent, error) {
+	st, err := s.reads.get(ctx, query)
+	if err != nil {
+		return nil, s.reach.check(err)
+	}
+	out := make([]agentgate.AuditEvent, 0, limit)
+	err = s.serialRead(ctx, func(tx *sqlx.Tx) error {
+		rows, err := tx.StmtxContext(ctx, st).QueryContext(ctx, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	return out, s.reach.check(err)
+}
+
+// serialRead runs fn in a read-only PostgreSQL transaction planned without parallel
+// workers.
+func (s *Store) serialRead(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.rdb.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, serialSQL); err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 const requestAuditSQL = `SELECT ` + auditColumns + ` FROM audit_events

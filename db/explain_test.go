@@ -1,9 +1,14 @@
 package db_test
 
 import (
+	"context"
+	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/agentgate/agentgate"
 
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
@@ -121,5 +126,51 @@ func TestQueryPlansPostgres(t *testing.T) {
 		if text := strings.Join(plan, "\n"); strings.Contains(text, "Seq Scan") || !strings.Contains(text, tt.want) {
 			t.Errorf("%s: plan does not use %q:\n%s", tt.name, tt.want, text)
 		}
+	}
+}
+
+// TestAuditStatusPageIsSerial: the page of events filtered on their request's status is
+// planned without parallel workers, even by a server whose settings make them free (as
+// its estimates, wrongly, made them cheap at 1,000,000 events: see serialAuditPage).
+func TestAuditStatusPageIsSerial(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(), db.DialectPostgres) {
+		t.Skip("set " + dbtest.PostgresURLEnv + " to check PostgreSQL's plans")
+	}
+	u, err := url.Parse(dbtest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	for _, k := range []string{"parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size", "min_parallel_index_scan_size"} {
+		q.Set(k, "0")
+	}
+	u.RawQuery = q.Encode()
+	ctx := context.Background()
+	s, err := db.Open(ctx, u.String(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO requests (id, action, urgency, urgency_rank, status, created_at, updated_at, expires_at)
+			SELECT 'req_' || i, 'deploy', 'normal', 1, CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'approved' END, i, i, i
+			FROM generate_series(1, 5000) i`,
+		`INSERT INTO audit_events (id, request_id, event_type, actor, actor_type, created_at)
+			SELECT 'evt_' || i, 'req_' || i, 'request.created', 'bot', 'api_key', i FROM generate_series(1, 5000) i`,
+		`ANALYZE`,
+	} {
+		if err := db.Exec(ctx, s, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := db.ExplainSerialAuditPage(s, agentgate.StatusPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(plan, "\n"); strings.Contains(text, "Gather") || strings.Contains(text, "Parallel") {
+		t.Errorf("the page uses parallel workers:\n%s", text)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/agentgate/agentgate"
 )
 
@@ -113,6 +115,17 @@ func ExplainPostgres(s *Store, query string, args ...any) ([]string, error) {
 	}
 	var out []string
 	err = tx.Select(&out, `EXPLAIN `+s.rdb.Rebind(query), args...)
+	return out, err
+}
+
+// ExplainSerialAuditPage returns PostgreSQL's plan of the page ListAudit reads for a
+// filter on the request's status, planned as ListAudit plans it.
+func ExplainSerialAuditPage(s *Store, status agentgate.Status) ([]string, error) {
+	var out []string
+	err := s.serialRead(context.Background(), func(tx *sqlx.Tx) error {
+		return tx.Select(&out, `EXPLAIN `+s.rdb.Rebind(listAuditSQL+` WHERE `+auditStatusCond+auditNewestOrder+pageSuffix),
+			string(status), 50, 0)
+	})
 	return out, err
 }
 
