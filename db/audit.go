@@ -37,53 +37,65 @@ func auditArgs(events []agentgate.AuditEvent) ([][]any, error) {
 }
 
 // insertAudit writes encoded events in the writer's transaction (or collects them), and
-// counts them in audit_counts under the status their request has now (see counts.go).
-func insertAudit(tx *writeTx, events [][]any) error { return insertRequestAudit(tx, events, "", "") }
+// counts them in request_counts under the status and urgency their request has now (see
+// counts.go).
+func insertAudit(tx *writeTx, events [][]any) error {
+	return insertRequestAudit(tx, events, requestKey{})
+}
 
-// insertRequestAudit is insertAudit for an operation that writes request id and leaves it
-// with status: its events about that request need not look the status up.
-func insertRequestAudit(tx *writeTx, events [][]any, id string, status agentgate.Status) error {
+// requestKey is a request an operation writes, with the status and urgency it leaves it
+// with.
+type requestKey struct {
+	id      string
+	status  agentgate.Status
+	urgency agentgate.Urgency
+}
+
+// insertRequestAudit is insertAudit for an operation that writes request r: its events
+// about r need not look r up.
+func insertRequestAudit(tx *writeTx, events [][]any, r requestKey) error {
 	for _, args := range events {
-		st, err := tx.auditStatus(args[1], id, status)
+		status, urgency, err := tx.auditRequest(args[1], r)
 		if err != nil {
 			return fmt.Errorf("audit event %v: %w", args[0], err)
 		}
 		if err := tx.insertRow(auditInserts, args); err != nil {
 			return fmt.Errorf("insert audit event %v: %w", args[0], err)
 		}
-		tx.countAudit(st, 1)
+		tx.countAudit(status, urgency, 1)
 	}
 	return nil
 }
 
-// requestStatusSQLs read the status of the request an event is about. On PostgreSQL the
+// requestStatusSQLs read the status and urgency of the request an event is about. On PostgreSQL the
 // row is locked against updates until the batch commits: an update of its status by
 // another instance then waits, and moves this event's count along with the request's
 // others (requestEvents), or happens first, and this reads the status it left.
 var requestStatusSQLs = map[bool]string{
-	false: `SELECT status FROM requests WHERE id = ?`,
-	true:  `SELECT status FROM requests WHERE id = ? FOR SHARE`,
+	false: `SELECT status, urgency FROM requests WHERE id = ?`,
+	true:  `SELECT status, urgency FROM requests WHERE id = ? FOR SHARE`,
 }
 
-// auditStatus returns the status now of the request an event's request_id value names:
-// status if it is id, else the stored one; "" for no request, or one that is not stored.
-func (t *writeTx) auditStatus(requestID any, id string, status agentgate.Status) (string, error) {
-	rid, _ := requestID.(string)
+// auditRequest returns the status and urgency now of the request an event's request_id
+// value names: r's if it is r, else the stored ones; "" for no request, or one that is
+// not stored.
+func (t *writeTx) auditRequest(requestID any, r requestKey) (agentgate.Status, agentgate.Urgency, error) {
+	id, _ := requestID.(string)
 	switch {
-	case rid == "":
-		return "", nil
-	case rid == id:
-		return string(status), nil
+	case id == "":
+		return "", "", nil
+	case id == r.id:
+		return r.status, r.urgency, nil
 	}
-	row, err := t.queryRow(requestStatusSQLs[t.postgres], rid)
+	row, err := t.queryRow(requestStatusSQLs[t.postgres], id)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	var st string
-	if err := row.Scan(&st); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", err
+	var status, urgency string
+	if err := row.Scan(&status, &urgency); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", "", err
 	}
-	return st, nil
+	return agentgate.Status(status), agentgate.Urgency(urgency), nil
 }
 
 const requestEventsSQL = `SELECT COUNT(*) FROM audit_events WHERE request_id = ?`
@@ -166,7 +178,7 @@ func (s *Store) ListAudit(ctx context.Context, f agentgate.AuditFilter) ([]agent
 	total, ok := pageTotal(len(list), offset, limit)
 	switch {
 	case ok:
-	case len(w.conds) == 0 || len(w.conds) == 1 && f.Status != "": // kept in audit_counts
+	case len(w.conds) == 0 || len(w.conds) == 1 && f.Status != "": // kept in request_counts
 		total, err = s.auditCount(ctx, f.Status)
 	default:
 		total, err = scanCount(s.queryRow(ctx, countAuditSQL+w.sql(), w.args...))

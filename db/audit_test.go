@@ -100,8 +100,9 @@ func TestAuditEmpty(t *testing.T) {
 }
 
 // TestAuditTotalIsKept: the audit log's total, unfiltered and by the status its events'
-// request has now, comes from audit_counts, which every way of writing events keeps equal
-// to a count of the stored rows: events with a new request, with a decision that changes
+// request has now, comes from the events column of request_counts, which every way of
+// writing events keeps equal to a count of the stored rows: events with a new request,
+// with a decision that changes
 // its status (its earlier events move with it), alone about a request or about none,
 // several writes in one batch (on PostgreSQL collected and written by one statement, an
 // event about a request ahead of that request's decision), and a batch in which an
@@ -208,8 +209,9 @@ func TestAuditTotalIsKept(t *testing.T) {
 	})
 }
 
-// TestMigrationCountsStoredAuditEvents: migration 00010 starts audit_counts at the number
-// of events already stored, by their request's status, and the store adds to it from there.
+// TestMigrationCountsStoredAuditEvents: migration 00010 starts the events column of
+// request_counts at the number of events already stored, by their request's status and
+// urgency, and the store adds to it from there.
 func TestMigrationCountsStoredAuditEvents(t *testing.T) {
 	for _, dialect := range dbtest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {

@@ -137,12 +137,10 @@ func seedLarge(b *testing.B, s *db.Store) {
 			CASE WHEN i % 100 = 0 THEN 'agent-' || CAST(i % 20 AS TEXT) WHEN i % 100 < 5 THEN 'alice@example.com'
 				WHEN i % 100 < 8 THEN 'system' ELSE 'policy' END,
 			'api_key', '', ` + js(`'{}'`) + `, ` + created + ` FROM s`,
-		`DELETE FROM audit_counts`,
-		`INSERT INTO audit_counts (status, lane, n) SELECT COALESCE(r.status, ''), 0, COUNT(*)
-			FROM audit_events a LEFT JOIN requests r ON r.id = a.request_id GROUP BY COALESCE(r.status, '')`,
 		`DELETE FROM request_counts`,
-		`INSERT INTO request_counts (status, urgency, lane, n)
-			SELECT status, urgency, 0, COUNT(*) FROM requests GROUP BY status, urgency`,
+		`INSERT INTO request_counts (status, urgency, lane, n, events)
+			SELECT r.status, r.urgency, 0, COUNT(*), COUNT(*) FROM requests r JOIN audit_events a ON a.request_id = r.id
+			GROUP BY r.status, r.urgency`, // each request has one event
 		analyze,
 	}
 	for _, q := range statements {

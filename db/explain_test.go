@@ -56,7 +56,7 @@ func TestQueryPlans(t *testing.T) {
 		{"audit by request status", db.ListAuditSQL + " WHERE " + db.AuditStatusCond + db.AuditNewestOrder + db.PageSuffix, []any{"pending", 50, 0}, "sqlite_autoindex_requests"},
 		{"audit by request status count", db.CountAuditSQL + " WHERE " + db.AuditStatusCond, []any{"pending"}, "sqlite_autoindex_requests"},
 		{"request trail", db.RequestAuditSQL, []any{"req_1"}, "audit_events_request_created"},
-		// Keeping audit_counts: an event's request's status, a request's events so far.
+		// Counting audit events: an event's request's status, a request's events so far.
 		{"event's request status", db.RequestStatusSQL, []any{"req_1"}, "sqlite_autoindex_requests"},
 		{"request's events", db.RequestEventsSQL, []any{"req_1"}, "COVERING INDEX audit_events_request_created"},
 		{"actors", db.AuditActorsSQL, nil, "audit_events_actor_created"},

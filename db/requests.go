@@ -54,7 +54,7 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agen
 			return alreadyExists(err, "request "+r.ID)
 		}
 		tx.countRequest(r.Status, r.Urgency, 1)
-		if err := insertRequestAudit(tx, evArgs, r.ID, r.Status); err != nil {
+		if err := insertRequestAudit(tx, evArgs, requestKey{r.ID, r.Status, r.Urgency}); err != nil {
 			return err
 		}
 		if err := insertNotices(tx, outbox); err != nil {
@@ -150,10 +150,10 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 			if err != nil {
 				return fmt.Errorf("count the request's events: %w", err)
 			}
-			tx.countAudit(string(old.status), -n)
-			tx.countAudit(string(r.Status), n)
+			tx.countAudit(old.status, old.urgency, -n)
+			tx.countAudit(r.Status, old.urgency, n)
 		}
-		if err := insertRequestAudit(tx, evArgs, r.ID, r.Status); err != nil {
+		if err := insertRequestAudit(tx, evArgs, requestKey{r.ID, r.Status, old.urgency}); err != nil {
 			return err
 		}
 		if err := insertNotices(tx, outbox); err != nil {

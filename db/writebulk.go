@@ -43,8 +43,8 @@ type collectedRow struct {
 var bulkOrder = []*bulkInsert{requestInserts, auditInserts}
 
 // flushSQL writes everything a batch collected: one array parameter per column of each
-// table (unnest turns the arrays back into rows), the request and audit count changes of
-// the writer lane, and the notifications. Data-modifying WITH clauses run whether or not the
+// table (unnest turns the arrays back into rows), the request and audit event count
+// changes of the writer lane, and the notifications. Data-modifying WITH clauses run whether or not the
 // final SELECT reads them; empty arrays write nothing.
 var flushSQL = func() string {
 	var b strings.Builder
@@ -59,12 +59,10 @@ var flushSQL = func() string {
 		}
 		b.WriteString(")), ")
 	}
-	b.WriteString(`c AS (INSERT INTO request_counts (status, urgency, lane, n)
-		SELECT s, u, ?::smallint, d FROM unnest(?::text[], ?::text[], ?::bigint[]) AS x(s, u, d)
-		ON CONFLICT (status, urgency, lane) DO UPDATE SET n = request_counts.n + excluded.n),
-		a AS (INSERT INTO audit_counts (status, lane, n)
-		SELECT s, ?::smallint, d FROM unnest(?::text[], ?::bigint[]) AS x(s, d)
-		ON CONFLICT (status, lane) DO UPDATE SET n = audit_counts.n + excluded.n)
+	b.WriteString(`c AS (INSERT INTO request_counts (status, urgency, lane, n, events)
+		SELECT s, u, ?::smallint, d, e FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS x(s, u, d, e)
+		ON CONFLICT (status, urgency, lane) DO UPDATE
+		SET n = request_counts.n + excluded.n, events = request_counts.events + excluded.events)
 		SELECT pg_notify(` + notifyChannelSQL + `, p) FROM unnest(?::text[]) AS p`)
 	return b.String()
 }()
@@ -103,10 +101,9 @@ func (t *writeTx) flushCollected() error {
 			args = append(args, t.arrayOf(ins, col))
 		}
 	}
-	status, urgency, delta := t.sortedCounts()
-	auditStatus, auditDelta := t.sortedAuditCounts()
+	status, urgency, delta, events := t.sortedCounts()
 	args = append(args, t.countLane, textArray(status), textArray(urgency), intArray(delta),
-		t.countLane, textArray(auditStatus), intArray(auditDelta), textArray(t.batchNotes))
+		intArray(events), textArray(t.batchNotes))
 	var err error
 	if t.tx != nil {
 		_, err = t.exec(flushSQL, args...)
@@ -121,7 +118,6 @@ func (t *writeTx) flushCollected() error {
 		return fmt.Errorf("write the batch's rows: %w", err)
 	}
 	clear(t.batchCounts)
-	clear(t.batchAudit)
 	t.dropCollected()
 	return nil
 }

@@ -22,11 +22,9 @@ type writeTx struct {
 
 	unprepared []string // queries this batch prepared on its transaction only
 
-	opCounts    map[countKey]int64 // the running operation's changes to request_counts
-	batchCounts map[countKey]int64 // the changes of the batch's successful operations
-	countLane   int64              // the lane of request_counts rows this writer lane adds to
-	opAudit     map[string]int64   // the running operation's changes to audit_counts, by status
-	batchAudit  map[string]int64   // the changes of the batch's successful operations
+	opCounts    map[countKey]countDelta // the running operation's changes to request_counts
+	batchCounts map[countKey]countDelta // the changes of the batch's successful operations
+	countLane   int64                   // the lane of request_counts rows this writer lane adds to
 
 	// collecting is set for a PostgreSQL batch's first attempt: new rows and
 	// notifications are collected and written together before the commit (writebulk.go).
@@ -40,8 +38,7 @@ type writeTx struct {
 func (t *writeTx) init(db *sqlx.DB, stmts *stmtCache, postgres bool, log *slog.Logger) {
 	t.db, t.stmts, t.postgres, t.log = db, stmts, postgres, log
 	t.prepared = map[string]*sqlx.Stmt{}
-	t.opCounts, t.batchCounts = map[countKey]int64{}, map[countKey]int64{}
-	t.opAudit, t.batchAudit = map[string]int64{}, map[string]int64{}
+	t.opCounts, t.batchCounts = map[countKey]countDelta{}, map[countKey]countDelta{}
 }
 
 // begin starts a batch; its transaction opens with open, or with the first statement.
@@ -79,8 +76,6 @@ func (t *writeTx) end() {
 	clear(t.prepared)
 	clear(t.opCounts)
 	clear(t.batchCounts)
-	clear(t.opAudit)
-	clear(t.batchAudit)
 	t.dropCollected()
 	t.tx, t.collecting = nil, false
 	for _, q := range t.unprepared {
