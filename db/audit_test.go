@@ -102,11 +102,10 @@ func TestAuditEmpty(t *testing.T) {
 // TestAuditTotalIsKept: the audit log's total, unfiltered and by the status its events'
 // request has now, comes from the events column of request_counts, which every way of
 // writing events keeps equal to a count of the stored rows: events with a new request,
-// with a decision that changes
-// its status (its earlier events move with it), alone about a request or about none,
-// several writes in one batch (on PostgreSQL collected and written by one statement, an
-// event about a request ahead of that request's decision), and a batch in which an
-// operation fails after writing an event, which must not count it.
+// with a decision that changes its status (its earlier events move with it), alone about
+// a request or about none, several writes in one batch (on PostgreSQL collected and
+// written by one statement, an event about a request ahead of that request's decision),
+// and a batch in which an operation fails after writing an event, which must not count it.
 func TestAuditTotalIsKept(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *db.Store) {
 		ctx := context.Background()
