@@ -67,10 +67,10 @@ func insertRequestAudit(tx *writeTx, events [][]any, r requestKey) error {
 	return nil
 }
 
-// requestStatusSQLs read the status and urgency of the request an event is about. On PostgreSQL the
-// row is locked against updates until the batch commits: an update of its status by
-// another instance then waits, and moves this event's count along with the request's
-// others (requestEvents), or happens first, and this reads the status it left.
+// requestStatusSQLs read the status and urgency of the request an event is about. On
+// PostgreSQL the row is locked against updates until the batch commits: an update of its
+// status by another instance then waits, and moves this event's count along with the
+// request's others (requestEvents), or happens first, and this reads the status it left.
 var requestStatusSQLs = map[bool]string{
 	false: `SELECT status, urgency FROM requests WHERE id = ?`,
 	true:  `SELECT status, urgency FROM requests WHERE id = ? FOR SHARE`,

@@ -15,12 +15,12 @@ import (
 // events about the requests of its status and urgency (about no request in the row of
 // status and urgency ""), so that the audit log's total, unfiltered or by the status the
 // events' request has now, is read the same way, and its writes update the rows the
-// request counts update anyway. Operations record their changes; the writer
-// applies the sum of a batch's changes just before it commits, in key order, so that
-// batches of two PostgreSQL instances always lock the counter rows in the same order.
-// Each writer lane adds to rows of its own lane (on PostgreSQL one of countLanes, from a
-// random start per store), so that batches in flight together rarely wait on the same
-// rows; a count is the sum over the lanes.
+// request counts update anyway. Operations record their changes; the writer applies the
+// sum of a batch's changes just before it commits, in key order, so that batches of two
+// PostgreSQL instances always lock the counter rows in the same order. Each writer lane
+// adds to rows of its own lane (on PostgreSQL one of countLanes, from a random start per
+// store), so that batches in flight together rarely wait on the same rows; a count is the
+// sum over the lanes.
 
 // countLanes is how many lanes of counter rows PostgreSQL stores spread over: enough that
 // the lanes of a few instances seldom meet, few enough that a count reads few rows.

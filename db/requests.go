@@ -145,7 +145,7 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 			tx.countRequest(old.status, old.urgency, -1)
 			tx.countRequest(r.Status, old.urgency, 1)
 			// The request's events so far now count under its new status. The update
-			// holds the row, so no other instance adds one meanwhile (auditStatus).
+			// holds the row, so no other instance adds one meanwhile (auditRequest).
 			n, err := tx.requestEvents(r.ID)
 			if err != nil {
 				return fmt.Errorf("count the request's events: %w", err)

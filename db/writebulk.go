@@ -44,8 +44,8 @@ var bulkOrder = []*bulkInsert{requestInserts, auditInserts}
 
 // flushSQL writes everything a batch collected: one array parameter per column of each
 // table (unnest turns the arrays back into rows), the request and audit event count
-// changes of the writer lane, and the notifications. Data-modifying WITH clauses run whether or not the
-// final SELECT reads them; empty arrays write nothing.
+// changes of the writer lane, and the notifications. Data-modifying WITH clauses run
+// whether or not the final SELECT reads them; empty arrays write nothing.
 var flushSQL = func() string {
 	var b strings.Builder
 	b.WriteString("WITH ")
