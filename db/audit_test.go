@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -244,5 +246,75 @@ func TestMigrationCountsStoredAuditEvents(t *testing.T) {
 				t.Errorf("pending total %d (%v), want 2", total, err)
 			}
 		})
+	}
+}
+
+// TestAuditTotalAcrossInstances: two instances on one PostgreSQL database, one writing
+// events about requests while the other decides them. Each event is counted under the
+// status its request has once both have committed: the look-up of its request's status
+// waits for a decision in flight, and a decision waits for an event in flight, whose count
+// it then moves. (The events go one at a time: a batch of events about several requests
+// holds a lock on each until it commits, and another instance deciding the same requests
+// in another order would deadlock with it, as two such batches of decisions can.)
+func TestAuditTotalAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	url := dbtest.PostgresURL(t) // skips without AGENTGATE_TEST_POSTGRES_URL
+	open := func() *db.Store {
+		s, err := db.Open(ctx, url, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := open(), open()
+	const n = 200
+	rs := make([]*agentgate.Request, n)
+	for i := range rs {
+		rs[i] = newRequest(fmt.Sprintf("req_%03d", i), t0)
+		if err := a.CreateRequest(ctx, rs[i], agentgate.Effects{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, r := range rs {
+			e := newEvent(r, agentgate.EventRequestVoted, "slack:U1", t0)
+			if err := a.AppendAudit(ctx, []agentgate.AuditEvent{e}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	for i, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := *r
+			d.Status = []agentgate.Status{agentgate.StatusApproved, agentgate.StatusDenied}[i%2]
+			if err := b.UpdateRequest(ctx, &d, 1, agentgate.Effects{}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, st := range []agentgate.Status{"", agentgate.StatusPending, agentgate.StatusApproved, agentgate.StatusDenied} {
+		f := agentgate.AuditFilter{Status: st, Page: agentgate.Page{Limit: 1}}
+		_, kept, err := a.ListAudit(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.From = time.Unix(0, 0)
+		_, counted, err := a.ListAudit(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept != counted {
+			t.Errorf("status %q: kept total %d, counted %d", st, kept, counted)
+		}
 	}
 }
