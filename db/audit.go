@@ -71,6 +71,10 @@ func insertRequestAudit(tx *writeTx, events [][]any, r requestKey) error {
 // PostgreSQL the row is locked against updates until the batch commits: an update of its
 // status by another instance then waits, and moves this event's count along with the
 // request's others (requestEvents), or happens first, and this reads the status it left.
+// The gate writes events about a request only in the operation that writes the request,
+// which needs no look-up; a batch of other events about several requests holds each lock
+// until it commits, and may deadlock with another instance deciding those requests in
+// another order, as two batches of decisions may (PostgreSQL ends one of them).
 var requestStatusSQLs = map[bool]string{
 	false: `SELECT status, urgency FROM requests WHERE id = ?`,
 	true:  `SELECT status, urgency FROM requests WHERE id = ? FOR SHARE`,
