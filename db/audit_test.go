@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,4 +99,222 @@ func TestAuditEmpty(t *testing.T) {
 			t.Errorf("empty log = %v %d %v", list, total, err)
 		}
 	})
+}
+
+// TestAuditTotalIsKept: the audit log's total, unfiltered and by the status its events'
+// request has now, comes from the events column of request_counts, which every way of
+// writing events keeps equal to a count of the stored rows: events with a new request,
+// with a decision that changes its status (its earlier events move with it), alone about
+// a request or about none, several writes in one batch (on PostgreSQL collected and
+// written by one statement, an event about a request ahead of that request's decision),
+// and a batch in which an operation fails after writing an event, which must not count it.
+func TestAuditTotalIsKept(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *db.Store) {
+		ctx := context.Background()
+		check := func(when string) {
+			t.Helper()
+			for _, st := range []agentgate.Status{"", agentgate.StatusPending, agentgate.StatusApproved,
+				agentgate.StatusDenied, agentgate.StatusCancelled} {
+				f := agentgate.AuditFilter{Status: st, Page: agentgate.Page{Limit: 1}}
+				_, kept, err := s.ListAudit(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.From = time.Unix(0, 0) // a From filter forces a count of the rows
+				_, counted, err := s.ListAudit(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if kept != counted {
+					t.Errorf("%s, status %q: kept total %d, counted %d", when, st, kept, counted)
+				}
+			}
+		}
+		create := func(id string, events int) *agentgate.Request {
+			r := newRequest(id, t0)
+			var fx agentgate.Effects
+			for range events {
+				fx.Events = append(fx.Events, newEvent(r, agentgate.EventRequestCreated, "bot", t0))
+			}
+			if err := s.CreateRequest(ctx, r, fx); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		decide := func(r *agentgate.Request, status agentgate.Status) error {
+			prev, at := r.Version, t0.Add(time.Minute)
+			r.Status, r.DecidedAt = status, &at
+			return s.UpdateRequest(ctx, r, prev, agentgate.Effects{Events: []agentgate.AuditEvent{
+				newEvent(r, "request."+string(status), "ops@example.com", t0.Add(time.Minute))}})
+		}
+		r1, r2 := create("req_1", 2), create("req_2", 1)
+		if err := s.AppendAudit(ctx, []agentgate.AuditEvent{
+			newEvent(nil, agentgate.EventLogin, "ops@example.com", t0),
+			newEvent(r1, agentgate.EventRequestVoted, "ops@example.com", t0), // looked up: pending
+			newEvent(&agentgate.Request{ID: "req_gone"}, agentgate.EventRequestVoted, "ops@example.com", t0),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		check("creates and events alone")
+		if err := decide(r1, agentgate.StatusApproved); err != nil {
+			t.Fatal(err)
+		}
+		check("a decision")
+
+		// One batch: an event about r2 and then r2's decision, a create, and an operation
+		// that writes an event and then fails, so that the batch runs again with savepoints.
+		release := db.HoldWriter(s)
+		errs := make(chan error, 4)
+		go func() {
+			errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(r2, agentgate.EventRequestVoted, "slack:U1", t0)})
+		}()
+		db.WaitQueued(s, 1)
+		go func() { errs <- decide(r2, agentgate.StatusDenied) }()
+		db.WaitQueued(s, 2)
+		go func() { create("req_3", 1); errs <- nil }()
+		db.WaitQueued(s, 3)
+		failed := make(chan error, 1)
+		go func() { failed <- db.FailAfterAudit(ctx, s, newEvent(r2, agentgate.EventLogin, "x@example.com", t0)) }()
+		db.WaitQueued(s, 4)
+		release()
+		for range 3 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := <-failed; err == nil {
+			t.Fatal("the failing operation succeeded")
+		}
+		check("a batch with a failed operation")
+
+		// The same without the failure: on PostgreSQL its rows and counts are one statement.
+		r4 := create("req_4", 1)
+		release = db.HoldWriter(s)
+		go func() {
+			errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(r4, agentgate.EventRequestVoted, "slack:U1", t0)})
+		}()
+		db.WaitQueued(s, 1)
+		go func() { errs <- decide(r4, agentgate.StatusCancelled) }()
+		db.WaitQueued(s, 2)
+		go func() {
+			errs <- s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(r4, agentgate.EventRequestVoted, "slack:U2", t0)})
+		}()
+		db.WaitQueued(s, 3)
+		release()
+		for range 3 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		check("a collected batch")
+	})
+}
+
+// TestMigrationCountsStoredAuditEvents: migration 00010 starts the events column of
+// request_counts at the number of events already stored, by their request's status and
+// urgency, and the store adds to it from there.
+func TestMigrationCountsStoredAuditEvents(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			s := dbtest.OpenEmpty(t, dialect)
+			if err := db.MigrateTo(ctx, s, 9); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Exec(ctx, s, `INSERT INTO requests (id, action, urgency, urgency_rank, status,
+				created_at, updated_at, expires_at) VALUES ('req_1', 'deploy', 'normal', 1, 'pending', 0, 0, 0)`); err != nil {
+				t.Fatal(err)
+			}
+			// Two events about the pending request, one about no request, one about none stored.
+			for i, req := range []any{"req_1", "req_1", nil, "req_gone"} {
+				if err := db.Exec(ctx, s, `INSERT INTO audit_events (id, request_id, event_type, actor, actor_type, created_at)
+					VALUES (?, ?, 'auth.login', 'ops', 'session', ?)`, fmt.Sprintf("evt_%d", i), req, t0.UnixMicro()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AppendAudit(ctx, []agentgate.AuditEvent{newEvent(nil, agentgate.EventLogin, "ops", t0)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, total, err := s.ListAudit(ctx, agentgate.AuditFilter{Page: agentgate.Page{Limit: 1}}); err != nil || total != 5 {
+				t.Errorf("total %d (%v), want 5", total, err)
+			}
+			f := agentgate.AuditFilter{Status: agentgate.StatusPending, Page: agentgate.Page{Limit: 1}}
+			if _, total, err := s.ListAudit(ctx, f); err != nil || total != 2 {
+				t.Errorf("pending total %d (%v), want 2", total, err)
+			}
+		})
+	}
+}
+
+// TestAuditTotalAcrossInstances: two instances on one PostgreSQL database, one writing
+// events about requests while the other decides them. Each event is counted under the
+// status its request has once both have committed: the look-up of its request's status
+// waits for a decision in flight, and a decision waits for an event in flight, whose count
+// it then moves. (The events go one at a time: a batch of events about several requests
+// holds a lock on each until it commits, and another instance deciding the same requests
+// in another order would deadlock with it, as two such batches of decisions can.)
+func TestAuditTotalAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	url := dbtest.PostgresURL(t) // skips without AGENTGATE_TEST_POSTGRES_URL
+	open := func() *db.Store {
+		s, err := db.Open(ctx, url, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := open(), open()
+	const n = 200
+	rs := make([]*agentgate.Request, n)
+	for i := range rs {
+		rs[i] = newRequest(fmt.Sprintf("req_%03d", i), t0)
+		if err := a.CreateRequest(ctx, rs[i], agentgate.Effects{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, r := range rs {
+			e := newEvent(r, agentgate.EventRequestVoted, "slack:U1", t0)
+			if err := a.AppendAudit(ctx, []agentgate.AuditEvent{e}); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	for i, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := *r
+			d.Status = []agentgate.Status{agentgate.StatusApproved, agentgate.StatusDenied}[i%2]
+			if err := b.UpdateRequest(ctx, &d, 1, agentgate.Effects{}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, st := range []agentgate.Status{"", agentgate.StatusPending, agentgate.StatusApproved, agentgate.StatusDenied} {
+		f := agentgate.AuditFilter{Status: st, Page: agentgate.Page{Limit: 1}}
+		_, kept, err := a.ListAudit(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.From = time.Unix(0, 0)
+		_, counted, err := a.ListAudit(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept != counted {
+			t.Errorf("status %q: kept total %d, counted %d", st, kept, counted)
+		}
+	}
 }

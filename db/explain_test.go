@@ -1,9 +1,14 @@
 package db_test
 
 import (
+	"context"
+	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/agentgate/agentgate"
 
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
@@ -34,9 +39,13 @@ func TestQueryPlans(t *testing.T) {
 		{"status and urgency", db.ListRequestsSQL + where + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{"approved", 3, 50, 0}, "requests_status_created"},
 		// q matches inside params: no index finds it, so the page and its count read the
 		// search window, the newest requests, from the time index.
-		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "requests_created"},
-		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 9999}, "requests_created (created_at>?)"},
-		{"pending query", db.ListRequestsSQL + pending + " AND " + db.RequestQueryCond + " AND " + db.RequestPendingWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "requests_status_created"},
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 1, 50, 0}, "requests_created"},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 1}, "requests_created (created_at>?)"},
+		{"pending query", db.ListRequestsSQL + pending + " AND " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 1, 50, 0}, "requests_status_created"},
+		// The window's start, the SearchWindow-th newest request of the status.
+		{"search window", db.SearchWindowSQL, []any{9999}, "COVERING INDEX requests_created"},
+		{"pending search window", db.SearchPendingWindowSQL, []any{9999}, "COVERING INDEX requests_status_created"},
+		{"status search window", db.SearchStatusWindowSQL, []any{"approved", 9999}, "COVERING INDEX requests_status_created"},
 		{"pending expiring", db.ListRequestsSQL + pending + db.RequestsExpiringOrder + db.PageSuffix, []any{50, 0}, "requests_pending_expires"},
 		{"similar requests", db.SimilarByIDSQL, []any{"x", 0, 2000, "key_1", 50}, "requests_action_created"},
 		{"replay page", eachPageSQL, []any{0, 1, 0, 0, "req_1", 100}, "requests_created"},
@@ -47,6 +56,9 @@ func TestQueryPlans(t *testing.T) {
 		{"audit by request status", db.ListAuditSQL + " WHERE " + db.AuditStatusCond + db.AuditNewestOrder + db.PageSuffix, []any{"pending", 50, 0}, "sqlite_autoindex_requests"},
 		{"audit by request status count", db.CountAuditSQL + " WHERE " + db.AuditStatusCond, []any{"pending"}, "sqlite_autoindex_requests"},
 		{"request trail", db.RequestAuditSQL, []any{"req_1"}, "audit_events_request_created"},
+		// Counting audit events: an event's request's status, a request's events so far.
+		{"event's request status", db.RequestStatusSQL, []any{"req_1"}, "sqlite_autoindex_requests"},
+		{"request's events", db.RequestEventsSQL, []any{"req_1"}, "COVERING INDEX audit_events_request_created"},
 		{"actors", db.AuditActorsSQL, nil, "audit_events_actor_created"},
 		{"actions", db.AuditActionsSQL, nil, "audit_events_action_created"},
 		{"key by hash", db.GetKeyByHashSQL, []any{"h"}, "sqlite_autoindex_api_keys"},
@@ -98,8 +110,8 @@ func TestQueryPlansPostgres(t *testing.T) {
 		{"action count", db.CountRequestsSQL + " WHERE " + db.RequestActionCond + " AND " + db.RequestUrgencyCond, []any{"x", 3}, "Index Only Scan using requests_action_created"},
 		// q matches inside params: no index finds it; the page and its count read the search
 		// window, the newest requests, from the time index.
-		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 9999, 50, 0}, "Index Cond: (created_at >= COALESCE("},
-		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 9999}, "requests_created"},
+		{"query", db.ListRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond + db.RequestsNewestOrder + db.PageSuffix, []any{"%x%", 1, 50, 0}, "Index Cond: (created_at >= "},
+		{"query count", db.CountRequestsSQL + " WHERE " + db.RequestQueryCond + " AND " + db.RequestWindowCond, []any{"%x%", 1}, "requests_created"},
 		{"pending expiring", db.ListRequestsSQL + pending + db.RequestsExpiringOrder + db.PageSuffix, []any{50, 0}, "Index Scan using requests_pending_expires"},
 		{"similar requests", db.SimilarByIDSQL, []any{"x", 0, 2000, "key_1", 50}, "requests_action_created"},
 		{"all newest", db.ListRequestsSQL + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "Index Scan Backward using requests_created"},
@@ -114,5 +126,51 @@ func TestQueryPlansPostgres(t *testing.T) {
 		if text := strings.Join(plan, "\n"); strings.Contains(text, "Seq Scan") || !strings.Contains(text, tt.want) {
 			t.Errorf("%s: plan does not use %q:\n%s", tt.name, tt.want, text)
 		}
+	}
+}
+
+// TestAuditStatusPageIsSerial: the page of events filtered on their request's status is
+// planned without parallel workers, even by a server whose settings make them free (as
+// its estimates, wrongly, made them cheap at 1,000,000 events: see serialAuditPage).
+func TestAuditStatusPageIsSerial(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(), db.DialectPostgres) {
+		t.Skip("set " + dbtest.PostgresURLEnv + " to check PostgreSQL's plans")
+	}
+	u, err := url.Parse(dbtest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	for _, k := range []string{"parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size", "min_parallel_index_scan_size"} {
+		q.Set(k, "0")
+	}
+	u.RawQuery = q.Encode()
+	ctx := context.Background()
+	s, err := db.Open(ctx, u.String(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO requests (id, action, urgency, urgency_rank, status, created_at, updated_at, expires_at)
+			SELECT 'req_' || i, 'deploy', 'normal', 1, CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'approved' END, i, i, i
+			FROM generate_series(1, 5000) i`,
+		`INSERT INTO audit_events (id, request_id, event_type, actor, actor_type, created_at)
+			SELECT 'evt_' || i, 'req_' || i, 'request.created', 'bot', 'api_key', i FROM generate_series(1, 5000) i`,
+		`ANALYZE`,
+	} {
+		if err := db.Exec(ctx, s, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := db.ExplainSerialAuditPage(s, agentgate.StatusPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(plan, "\n"); strings.Contains(text, "Gather") || strings.Contains(text, "Parallel") {
+		t.Errorf("the page uses parallel workers:\n%s", text)
 	}
 }

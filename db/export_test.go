@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/agentgate/agentgate"
 )
 
@@ -60,6 +62,21 @@ func FailAfterCounting(ctx context.Context, s *Store, status agentgate.Status, u
 	})
 }
 
+// FailAfterAudit runs a write operation that inserts (or collects) an audit event and then
+// fails with an error not marked clean. Queued beside other writes, it shares their batch.
+func FailAfterAudit(ctx context.Context, s *Store, e agentgate.AuditEvent) error {
+	args, err := auditArgs([]agentgate.AuditEvent{e})
+	if err != nil {
+		return err
+	}
+	return s.w.do(ctx, func(tx *writeTx) error {
+		if err := insertAudit(tx, args); err != nil {
+			return err
+		}
+		return errors.New("failed after an audit event")
+	})
+}
+
 // Batches returns how many write transactions the store has run.
 func Batches(s *Store) int64 { return s.w.batches.Load() }
 
@@ -101,12 +118,29 @@ func ExplainPostgres(s *Store, query string, args ...any) ([]string, error) {
 	return out, err
 }
 
+// ExplainSerialAuditPage returns PostgreSQL's plan of the page ListAudit reads for a
+// filter on the request's status, planned as ListAudit plans it.
+func ExplainSerialAuditPage(s *Store, status agentgate.Status) ([]string, error) {
+	var out []string
+	err := s.serialRead(context.Background(), func(tx *sqlx.Tx) error {
+		return tx.Select(&out, `EXPLAIN `+s.rdb.Rebind(listAuditSQL+` WHERE `+auditStatusCond+auditNewestOrder+pageSuffix),
+			string(status), 50, 0)
+	})
+	return out, err
+}
+
+// RequestStatusSQL is SQLite's look-up of an audit event's request's status.
+var RequestStatusSQL = requestStatusSQLs[false]
+
 // Exported for tests: the desk's search window, expiry order and similar requests.
 const (
-	RequestWindowCond        = requestWindowCond
-	RequestPendingWindowCond = requestPendingWindowCond
-	RequestsExpiringOrder    = requestsExpiringOrder
-	SimilarByIDSQL           = similarRequestsSQL + similarByIDCond + similarOrder
+	RequestEventsSQL       = requestEventsSQL
+	RequestWindowCond      = requestWindowCond
+	SearchPendingWindowSQL = searchPendingWindowSQL
+	SearchStatusWindowSQL  = searchStatusWindowSQL
+	SearchWindowSQL        = searchWindowSQL
+	RequestsExpiringOrder  = requestsExpiringOrder
+	SimilarByIDSQL         = similarRequestsSQL + similarByIDCond + similarOrder
 )
 
 // Exported for tests.

@@ -54,7 +54,7 @@ func (s *Store) CreateRequest(ctx context.Context, r *agentgate.Request, fx agen
 			return alreadyExists(err, "request "+r.ID)
 		}
 		tx.countRequest(r.Status, r.Urgency, 1)
-		if err := insertAudit(tx, evArgs); err != nil {
+		if err := insertRequestAudit(tx, evArgs, requestKey{r.ID, r.Status, r.Urgency}); err != nil {
 			return err
 		}
 		if err := insertNotices(tx, outbox); err != nil {
@@ -144,8 +144,16 @@ func (s *Store) UpdateRequest(ctx context.Context, r *agentgate.Request, prevVer
 		if old.status != r.Status {
 			tx.countRequest(old.status, old.urgency, -1)
 			tx.countRequest(r.Status, old.urgency, 1)
+			// The request's events so far now count under its new status. The update
+			// holds the row, so no other instance adds one meanwhile (auditRequest).
+			n, err := tx.requestEvents(r.ID)
+			if err != nil {
+				return fmt.Errorf("count the request's events: %w", err)
+			}
+			tx.countAudit(old.status, old.urgency, -n)
+			tx.countAudit(r.Status, old.urgency, n)
 		}
-		if err := insertAudit(tx, evArgs); err != nil {
+		if err := insertRequestAudit(tx, evArgs, requestKey{r.ID, r.Status, old.urgency}); err != nil {
 			return err
 		}
 		if err := insertNotices(tx, outbox); err != nil {

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/agentgate/agentgate"
 )
@@ -27,6 +28,10 @@ func (s *Store) EachRequest(ctx context.Context, f agentgate.RequestFilter, fn f
 		lastAt int64
 		lastID string
 	)
+	base, err := s.requestWhere(ctx, f) // a search's window is the one it started with
+	if err != nil {
+		return fmt.Errorf("each request: %w", err)
+	}
 	for {
 		page := eachRequestPage
 		if f.Limit > 0 {
@@ -35,7 +40,7 @@ func (s *Store) EachRequest(ctx context.Context, f agentgate.RequestFilter, fn f
 		if page <= 0 {
 			return nil
 		}
-		w := requestWhere(f)
+		w := where{conds: slices.Clone(base.conds), args: slices.Clone(base.args)}
 		w.add(seen > 0, requestAfterCond, lastAt, lastAt, lastID)
 		got, row := 0, newRequestRow()
 		err := s.eachRow(ctx, listRequestsSQL+w.sql()+requestsOldestOrder+` LIMIT ?`, w.argsAnd(page), func(sc scanner) error {

@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,11 +26,16 @@ const (
 	// context (their JSON text, so keys match too), as one text. CAST reads JSONB as text on
 	// PostgreSQL and changes nothing on SQLite.
 	requestQueryCond = `LOWER(action || ' ' || created_by || ' ' || CAST(params AS TEXT) || ' ' || CAST(context AS TEXT)) LIKE ? ESCAPE '\'`
-	// A search reads only the newest agentgate.SearchWindow requests of its status, found
-	// by an index, so that its cost stays bounded however many requests are stored.
-	requestWindowCond        = `created_at >= COALESCE((SELECT created_at FROM requests ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
-	requestPendingWindowCond = `created_at >= COALESCE((SELECT created_at FROM requests WHERE status = 'pending' ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
-	requestStatusWindowCond  = `created_at >= COALESCE((SELECT created_at FROM requests WHERE status = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?), 0)`
+	// A search reads only the newest agentgate.SearchWindow requests of its status, so that
+	// its cost stays bounded however many requests are stored: those created at or after
+	// the window's oldest, whose time one of the window queries reads from an index first.
+	// The time is bound as a value, not left a subquery: PostgreSQL then knows the window
+	// is some thousands of rows, where for a subquery it guesses a third of the table and
+	// plans the count with parallel workers, whose start-up cost more than the count.
+	requestWindowCond      = `created_at >= ?`
+	searchWindowSQL        = `SELECT created_at FROM requests ORDER BY created_at DESC LIMIT 1 OFFSET ?`
+	searchPendingWindowSQL = `SELECT created_at FROM requests WHERE status = 'pending' ORDER BY created_at DESC LIMIT 1 OFFSET ?`
+	searchStatusWindowSQL  = `SELECT created_at FROM requests WHERE status = ? ORDER BY created_at DESC LIMIT 1 OFFSET ?`
 
 	// Orders; the id breaks ties so that pages never overlap.
 	requestsNewestOrder  = ` ORDER BY created_at DESC, id DESC`
@@ -40,8 +47,9 @@ const (
 	pageSuffix = ` LIMIT ? OFFSET ?`
 )
 
-// requestWhere returns the conditions of f's filters.
-func requestWhere(f agentgate.RequestFilter) where {
+// requestWhere returns the conditions of f's filters. For a search it first reads the time its
+// window starts at.
+func (s *Store) requestWhere(ctx context.Context, f agentgate.RequestFilter) (where, error) {
 	var w where
 	if f.Status == agentgate.StatusPending {
 		w.add(true, requestPendingCond)
@@ -53,23 +61,46 @@ func requestWhere(f agentgate.RequestFilter) where {
 	w.add(!f.From.IsZero(), requestFromCond, toMicros(f.From))
 	w.add(!f.To.IsZero(), requestToCond, toMicros(f.To))
 	if f.Query != "" {
-		w.add(true, requestQueryCond, likeContains(f.Query))
-		switch f.Status {
-		case "":
-			w.add(true, requestWindowCond, agentgate.SearchWindow-1)
-		case agentgate.StatusPending:
-			w.add(true, requestPendingWindowCond, agentgate.SearchWindow-1)
-		default:
-			w.add(true, requestStatusWindowCond, string(f.Status), agentgate.SearchWindow-1)
+		start, err := s.searchWindowStart(ctx, f.Status)
+		if err != nil {
+			return w, fmt.Errorf("search window: %w", err)
 		}
+		w.add(true, requestQueryCond, likeContains(f.Query))
+		w.add(start > 0, requestWindowCond, start)
 	}
-	return w
+	return w, nil
+}
+
+// searchWindowStart returns the creation time (in microseconds) of the oldest request in
+// the search window of status (any status if empty), or 0 if fewer requests than the
+// window holds have it.
+func (s *Store) searchWindowStart(ctx context.Context, status agentgate.Status) (int64, error) {
+	query, args := searchWindowSQL, []any{agentgate.SearchWindow - 1}
+	switch status {
+	case "":
+	case agentgate.StatusPending:
+		query = searchPendingWindowSQL
+	default:
+		query, args = searchStatusWindowSQL, []any{string(status), agentgate.SearchWindow - 1}
+	}
+	row, err := s.queryRow(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	var start int64
+	if err := row.Scan(&start); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	return start, nil
 }
 
 // ListRequests returns one page of the requests that match f, in f.Sort order, and the
 // number of requests that match.
 func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]agentgate.Request, int, error) {
-	w := requestWhere(f)
+	w, err := s.requestWhere(ctx, f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list requests: %w", err)
+	}
 	order := requestsNewestOrder
 	switch f.Sort {
 	case agentgate.SortOldest:
@@ -97,7 +128,11 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 
 // CountRequests returns the number of requests that match f.
 func (s *Store) CountRequests(ctx context.Context, f agentgate.RequestFilter) (int, error) {
-	n, err := s.countRequests(ctx, f, requestWhere(f))
+	w, err := s.requestWhere(ctx, f)
+	if err != nil {
+		return 0, fmt.Errorf("count requests: %w", err)
+	}
+	n, err := s.countRequests(ctx, f, w)
 	if err != nil {
 		return 0, fmt.Errorf("count requests: %w", err)
 	}

@@ -43,9 +43,9 @@ type collectedRow struct {
 var bulkOrder = []*bulkInsert{requestInserts, auditInserts}
 
 // flushSQL writes everything a batch collected: one array parameter per column of each
-// table (unnest turns the arrays back into rows), the request count changes of the
-// writer lane, and the notifications. Data-modifying WITH clauses run whether or not the
-// final SELECT reads them; empty arrays write nothing.
+// table (unnest turns the arrays back into rows), the request and audit event count
+// changes of the writer lane, and the notifications. Data-modifying WITH clauses run
+// whether or not the final SELECT reads them; empty arrays write nothing.
 var flushSQL = func() string {
 	var b strings.Builder
 	b.WriteString("WITH ")
@@ -59,9 +59,10 @@ var flushSQL = func() string {
 		}
 		b.WriteString(")), ")
 	}
-	b.WriteString(`c AS (INSERT INTO request_counts (status, urgency, lane, n)
-		SELECT s, u, ?::smallint, d FROM unnest(?::text[], ?::text[], ?::bigint[]) AS x(s, u, d)
-		ON CONFLICT (status, urgency, lane) DO UPDATE SET n = request_counts.n + excluded.n)
+	b.WriteString(`c AS (INSERT INTO request_counts (status, urgency, lane, n, events)
+		SELECT s, u, ?::smallint, d, e FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS x(s, u, d, e)
+		ON CONFLICT (status, urgency, lane) DO UPDATE
+		SET n = request_counts.n + excluded.n, events = request_counts.events + excluded.events)
 		SELECT pg_notify(` + notifyChannelSQL + `, p) FROM unnest(?::text[]) AS p`)
 	return b.String()
 }()
@@ -100,9 +101,9 @@ func (t *writeTx) flushCollected() error {
 			args = append(args, t.arrayOf(ins, col))
 		}
 	}
-	status, urgency, delta := t.sortedCounts()
+	status, urgency, delta, events := t.sortedCounts()
 	args = append(args, t.countLane, textArray(status), textArray(urgency), intArray(delta),
-		textArray(t.batchNotes))
+		intArray(events), textArray(t.batchNotes))
 	var err error
 	if t.tx != nil {
 		_, err = t.exec(flushSQL, args...)

@@ -22,9 +22,9 @@ type writeTx struct {
 
 	unprepared []string // queries this batch prepared on its transaction only
 
-	opCounts    map[countKey]int64 // the running operation's changes to request_counts
-	batchCounts map[countKey]int64 // the changes of the batch's successful operations
-	countLane   int64              // the lane of request_counts rows this writer lane adds to
+	opCounts    map[countKey]countDelta // the running operation's changes to request_counts
+	batchCounts map[countKey]countDelta // the changes of the batch's successful operations
+	countLane   int64                   // the lane of request_counts rows this writer lane adds to
 
 	// collecting is set for a PostgreSQL batch's first attempt: new rows and
 	// notifications are collected and written together before the commit (writebulk.go).
@@ -38,7 +38,7 @@ type writeTx struct {
 func (t *writeTx) init(db *sqlx.DB, stmts *stmtCache, postgres bool, log *slog.Logger) {
 	t.db, t.stmts, t.postgres, t.log = db, stmts, postgres, log
 	t.prepared = map[string]*sqlx.Stmt{}
-	t.opCounts, t.batchCounts = map[countKey]int64{}, map[countKey]int64{}
+	t.opCounts, t.batchCounts = map[countKey]countDelta{}, map[countKey]countDelta{}
 }
 
 // begin starts a batch; its transaction opens with open, or with the first statement.
