@@ -59,6 +59,15 @@ func UnstorableJSON(b []byte) string {
 	return ""
 }
 
+// rawSignificant holds the bytes rawText looks at; it passes over all others, in strings
+// or out of them.
+var rawSignificant = func() (t [256]bool) {
+	for _, c := range []byte("<>&\xE2\\\" \t\n\r") {
+		t[c] = true
+	}
+	return t
+}()
+
 // rawText reports whether the JSON text b is compact (no space outside strings) and plain
 // (none of what encoding/json escapes when it copies a json.RawMessage: <, >, & and U+2028,
 // U+2029). Strings are tracked, so space and other text inside them are neither.
@@ -66,7 +75,11 @@ func rawText(b []byte) (compact, plain bool) {
 	compact, plain = true, true
 	inString := false
 	for i := 0; i < len(b); i++ {
-		switch c := b[i]; {
+		c := b[i]
+		if !rawSignificant[c] { // most bytes: skipped with one look-up
+			continue
+		}
+		switch {
 		case c == '<' || c == '>' || c == '&':
 			plain = false
 		case c == 0xE2 && i+2 < len(b) && b[i+1] == 0x80 && (b[i+2] == 0xA8 || b[i+2] == 0xA9):

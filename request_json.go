@@ -140,7 +140,16 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 // backslashes escaped; anything else (control and HTML characters, non-ASCII) sends the
 // whole string through encoding/json.
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for i < len(s) && jsonPlain[s[i]] {
+		i++
+	}
+	if i == len(s) { // the usual string: copied whole
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '&' {
 			q, _ := json.Marshal(s) // a string always encodes
 			return append(b, q...)
@@ -179,9 +188,48 @@ func appendRawJSON(b []byte, raw json.RawMessage) ([]byte, error) {
 	return append(b, q...), nil
 }
 
+// jsonPlain holds the bytes appendJSONString copies as they are: printable ASCII but
+// quotes, backslashes and the HTML characters.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONTime appends t as time.Time's MarshalJSON does, for the years it accepts.
+// A UTC time (every stored one) is written here, the digits without AppendFormat's
+// layout parsing; any other goes through AppendFormat.
 func appendJSONTime(b []byte, t time.Time) []byte {
+	year, month, day := t.Date()
+	if t.Location() != time.UTC || year < 0 || year > 9999 {
+		b = append(b, '"')
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		return append(b, '"')
+	}
+	hour, minute, sec := t.Clock()
 	b = append(b, '"')
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"')
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-')
+	b = append(append2(b, int(month)), '-')
+	b = append(append2(b, day), 'T')
+	b = append(append2(b, hour), ':')
+	b = append(append2(b, minute), ':')
+	b = append2(b, sec)
+	if ns := t.Nanosecond(); ns != 0 { // nine digits, trailing zeros dropped
+		var frac [10]byte
+		frac[0] = '.'
+		for i := 9; i >= 1; i-- {
+			frac[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		n := 10
+		for frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, frac[:n]...)
+	}
+	return append(b, 'Z', '"')
 }
+
+// append2 appends n, from 0 to 99, in two digits.
+func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }

@@ -27,6 +27,7 @@ func TestQueryPlans(t *testing.T) {
 		index       string
 	}{
 		{"pending newest", db.ListRequestsSQL + pending + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "requests_status_created"},
+		{"pending newest, packed", db.ListRequestsPackedSQL + pending + db.RequestsNewestOrder + db.PageSuffix, []any{50, 0}, "requests_status_created"},
 		{"pending oldest", db.ListRequestsSQL + pending + db.RequestsOldestOrder + db.PageSuffix, []any{50, 0}, "requests_status_created"},
 		{"pending by urgency", db.ListRequestsSQL + pending + db.RequestsUrgencyOrder + db.PageSuffix, []any{50, 0}, "requests_pending_rank_created"},
 		{"pending and urgency", db.ListRequestsSQL + pending + " AND " + db.RequestUrgencyCond + db.RequestsNewestOrder + db.PageSuffix, []any{3, 50, 0}, "requests_pending_rank_created"},

@@ -145,30 +145,31 @@ const (
 
 // Exported for tests.
 const (
-	ListRequestsSQL      = listRequestsSQL
-	CountRequestsSQL     = countRequestsSQL
-	RequestStatusCond    = requestStatusCond
-	RequestPendingCond   = requestPendingCond
-	RecentDecisionsSQL   = recentDecisionsSQL
-	RequestActionCond    = requestActionCond
-	RequestUrgencyCond   = requestUrgencyCond
-	RequestsNewestOrder  = requestsNewestOrder
-	RequestsOldestOrder  = requestsOldestOrder
-	RequestsUrgencyOrder = requestsUrgencyOrder
-	PageSuffix           = pageSuffix
-	RequestQueryCond     = requestQueryCond
-	RequestFromCond      = requestFromCond
-	RequestToCond        = requestToCond
-	RequestAfterCond     = requestAfterCond
-	ListOverdueSQL       = listOverdueSQL
-	ListAuditSQL         = listAuditSQL
-	AuditNewestOrder     = auditNewestOrder
-	AuditStatusCond      = auditStatusCond
-	CountAuditSQL        = countAuditSQL
-	RequestAuditSQL      = requestAuditSQL
-	AuditActorsSQL       = auditActorsSQL
-	AuditActionsSQL      = auditActionsSQL
-	GetKeyByHashSQL      = getKeyByHashSQL
+	ListRequestsSQL       = listRequestsSQL
+	ListRequestsPackedSQL = listRequestsPackedSQL
+	CountRequestsSQL      = countRequestsSQL
+	RequestStatusCond     = requestStatusCond
+	RequestPendingCond    = requestPendingCond
+	RecentDecisionsSQL    = recentDecisionsSQL
+	RequestActionCond     = requestActionCond
+	RequestUrgencyCond    = requestUrgencyCond
+	RequestsNewestOrder   = requestsNewestOrder
+	RequestsOldestOrder   = requestsOldestOrder
+	RequestsUrgencyOrder  = requestsUrgencyOrder
+	PageSuffix            = pageSuffix
+	RequestQueryCond      = requestQueryCond
+	RequestFromCond       = requestFromCond
+	RequestToCond         = requestToCond
+	RequestAfterCond      = requestAfterCond
+	ListOverdueSQL        = listOverdueSQL
+	ListAuditSQL          = listAuditSQL
+	AuditNewestOrder      = auditNewestOrder
+	AuditStatusCond       = auditStatusCond
+	CountAuditSQL         = countAuditSQL
+	RequestAuditSQL       = requestAuditSQL
+	AuditActorsSQL        = auditActorsSQL
+	AuditActionsSQL       = auditActionsSQL
+	GetKeyByHashSQL       = getKeyByHashSQL
 )
 
 // BulkInsertRequests inserts requests in one write operation (one transaction, one
@@ -205,3 +206,7 @@ func Exec(ctx context.Context, s *Store, query string, args ...any) error {
 	_, err := s.wdb.ExecContext(ctx, s.wdb.Rebind(query), args...)
 	return err
 }
+
+// UnpackedPages returns how many list pages SQLite has read again by columns, because a
+// request's text held the packing separator.
+func UnpackedPages() int64 { return unpackedPages.Load() }

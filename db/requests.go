@@ -221,14 +221,19 @@ func (w *requestRow) scan(sc scanner) (agentgate.Request, error) {
 	r.Urgency, r.Status = agentgate.Urgency(w.urgency), agentgate.Status(w.status)
 	r.CreatedAt, r.UpdatedAt, r.ExpiresAt = fromMicros(w.createdAt), fromMicros(w.updatedAt), fromMicros(w.expireAt)
 	r.DecidedAt = fromNullMicros(w.decidedAt)
+	return r, decodeRequestJSON(&r, w.pd, w.votes)
+}
+
+// decodeRequestJSON sets r's policy decision and votes from their stored JSON.
+func decodeRequestJSON(r *agentgate.Request, pd []byte, votes string) error {
 	var err error
-	if r.PolicyDecision, err = agentgate.DecodeOutcome(w.pd); err != nil {
-		return r, fmt.Errorf("decode policy decision of request %s: %w", r.ID, err)
+	if r.PolicyDecision, err = agentgate.DecodeOutcome(pd); err != nil {
+		return fmt.Errorf("decode policy decision of request %s: %w", r.ID, err)
 	}
-	if w.votes == "[]" { // most requests: no votes, and no decoder to start
+	if votes == "[]" { // most requests: no votes, and no decoder to start
 		r.Votes = []agentgate.Vote{}
-	} else if err := json.Unmarshal([]byte(w.votes), &r.Votes); err != nil {
-		return r, fmt.Errorf("decode votes of request %s: %w", r.ID, err)
+	} else if err := json.Unmarshal([]byte(votes), &r.Votes); err != nil {
+		return fmt.Errorf("decode votes of request %s: %w", r.ID, err)
 	}
-	return r, nil
+	return nil
 }

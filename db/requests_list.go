@@ -111,8 +111,17 @@ func (s *Store) ListRequests(ctx context.Context, f agentgate.RequestFilter) ([]
 		order = requestsExpiringOrder
 	}
 	limit, offset := pageBounds(f.Page)
-	list, err := queryAll(ctx, s, limit, newRequestRow().scan,
-		listRequestsSQL+w.sql()+order+pageSuffix, w.argsAnd(limit, offset)...)
+	rest, args := w.sql()+order+pageSuffix, w.argsAnd(limit, offset)
+	var list []agentgate.Request
+	if s.dialect == DialectSQLite { // one value a row (requests_packed.go)
+		list, err = queryAll(ctx, s, limit, new(packedRequestRow).scan, listRequestsPackedSQL+rest, args...)
+	}
+	if errors.Is(err, errUnpackable) {
+		unpackedPages.Add(1)
+	}
+	if s.dialect != DialectSQLite || errors.Is(err, errUnpackable) {
+		list, err = queryAll(ctx, s, limit, newRequestRow().scan, listRequestsSQL+rest, args...)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("list requests: %w", err)
 	}

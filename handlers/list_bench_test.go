@@ -33,13 +33,15 @@ func BenchmarkListPending(b *testing.B) {
 }
 
 // serveParallel measures one call through h from 16 callers (8 per CPU on two CPUs, as the
-// load test's 16 connections), failing unless each answers want.
-// serveParallel serves the same call from parallel goroutines, each request first passed to
-// prepare when it is not nil.
+// load test's 16 connections), failing unless each answers want. Each request is first
+// passed to prepare when it is not nil. Besides the time it reports cpu-µs/op, the
+// process's CPU time (every goroutine's, the collector's included) per call.
 func serveParallel(b *testing.B, h http.Handler, method, path, body, secret string, want int, prepare func(*http.Request)) {
 	b.ReportAllocs()
 	b.SetParallelism(8)
 	b.ResetTimer()
+	cpu := cpuTime()
+	defer func() { b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op") }()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req := httptest.NewRequest(method, path, strings.NewReader(body))

@@ -35,6 +35,19 @@ run_gate() { # $1 = label, $2 = DATABASE_URL
   kill -TERM $pid; wait $pid || true
 }
 
+# $1 = pid of the server, $2 = url: wrk on the list page, then the server's CPU time (user
+# and system, from /proc) per page served.
+measured_wrk() {
+  local tick before out requests
+  tick=$(getconf CLK_TCK)
+  before=$(awk '{print $14 + $15}' /proc/$1/stat)
+  out=$(wrk -t1 -c16 -d"$DUR" --latency -s scripts/listpending.lua "$2")
+  echo "$out" | grep -E 'RESULT|Requests/sec'
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  awk -v t="$(awk '{print $14 + $15}' /proc/$1/stat)" -v b="$before" -v hz="$tick" -v n="$requests" \
+    'BEGIN {printf "   server CPU: %.0f µs a page\n", (t - b) / hz * 1e6 / n}'
+}
+
 # $1 = label, $2 = DATABASE_URL: 50,000 pending requests, then the page of 50 under load.
 run_list() {
   PORT=3917 DATABASE_URL="$2" ADMIN_API_KEY="$AGENTGATE_KEY" LOG_LEVEL=warn LOG_FORMAT=json \
@@ -47,8 +60,7 @@ run_list() {
     SEED_COUNT=$((50000 - n)) wrk -t1 -c16 -d5s -s scripts/seedpending.lua http://127.0.0.1:3917/api/requests >/dev/null
   done
   echo "== $1: a page of 50 among $n pending requests"
-  wrk -t1 -c16 -d"$DUR" --latency -s scripts/listpending.lua "http://127.0.0.1:3917/api/requests?status=pending&limit=50" |
-    grep -E 'RESULT|Requests/sec'
+  measured_wrk $pid "http://127.0.0.1:3917/api/requests?status=pending&limit=50"
   echo "   peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MB"}')"
   kill -TERM $pid; wait $pid || true
 }
@@ -57,10 +69,10 @@ if [ "${RUN:-gate}" = list ]; then
   run_list sqlite "$work/list.db"
   if [ -n "${PG_URL:-}" ]; then run_list postgres "$PG_URL"; fi
   PORT=3918 "$work/httpceiling" &
+  ceiling=$!
   for _ in $(seq 100); do curl -s -o /dev/null localhost:3918/ && break; sleep 0.05; done
   echo "== bare Echo handler sending the same page (HTTP ceiling)"
-  wrk -t1 -c16 -d"$DUR" --latency -s scripts/listpending.lua "http://127.0.0.1:3918/api/requests?status=pending&limit=50" |
-    grep -E 'RESULT|Requests/sec'
+  measured_wrk $ceiling "http://127.0.0.1:3918/api/requests?status=pending&limit=50"
   exit 0
 fi
 
