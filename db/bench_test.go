@@ -10,6 +10,7 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
+	"github.com/agentgate/agentgate/internal/testenv"
 )
 
 // BenchmarkCreateRequestParallel measures durable writes of one request and one audit event
@@ -20,7 +21,7 @@ func BenchmarkCreateRequestParallel(b *testing.B) {
 			s := dbtest.Open(b, d)
 			ctx := context.Background()
 			b.SetParallelism(benchCallers) // callers per CPU
-			cpu0 := cpuTime()
+			cpu0 := testenv.CPUTime()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -38,7 +39,7 @@ func BenchmarkCreateRequestParallel(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 			b.ReportMetric(float64(b.N)/float64(db.Batches(s)), "ops/batch")
 			// CPU time per write, which other load on a shared machine disturbs less.
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((testenv.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
 }

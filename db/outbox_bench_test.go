@@ -8,6 +8,7 @@ import (
 	"github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db"
 	"github.com/agentgate/agentgate/db/dbtest"
+	"github.com/agentgate/agentgate/internal/testenv"
 )
 
 // BenchmarkCreateRequestWithOutbox measures what the outbox rows add to a request's write:
@@ -24,7 +25,7 @@ func BenchmarkCreateRequestWithOutbox(b *testing.B) {
 					hooks[i] = agentgate.NewID("wh", t0)
 				}
 				b.SetParallelism(benchCallers)
-				cpu0 := cpuTime()
+				cpu0 := testenv.CPUTime()
 				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
@@ -44,7 +45,7 @@ func BenchmarkCreateRequestWithOutbox(b *testing.B) {
 				})
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 				b.ReportMetric(float64(b.N)/float64(db.Batches(s)), "ops/batch")
-				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+				b.ReportMetric(float64((testenv.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 			})
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	ag "github.com/agentgate/agentgate"
 	"github.com/agentgate/agentgate/db/dbtest"
 	"github.com/agentgate/agentgate/handlers"
+	"github.com/agentgate/agentgate/internal/testenv"
 )
 
 // BenchmarkListPending measures GET /api/requests?status=pending&limit=50 over 50,000
@@ -40,8 +41,8 @@ func serveParallel(b *testing.B, h http.Handler, method, path, body, secret stri
 	b.ReportAllocs()
 	b.SetParallelism(8)
 	b.ResetTimer()
-	cpu := cpuTime()
-	defer func() { b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op") }()
+	cpu := testenv.CPUTime()
+	defer func() { b.ReportMetric(float64((testenv.CPUTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/op") }()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			req := httptest.NewRequest(method, path, strings.NewReader(body))

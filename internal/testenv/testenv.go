@@ -1,5 +1,6 @@
-// Package testenv finds what some tests need beyond Go: a Chromium for the browser tests.
-// (PostgreSQL is db/dbtest's.) make test says in one line what a run without them skips.
+// Package testenv holds what tests need beyond Go: a Chromium for the browser tests (make
+// test says in one line when it has none; PostgreSQL is db/dbtest's), and the process CPU
+// time that benchmarks report.
 package testenv
 
 import (
