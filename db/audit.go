@@ -208,21 +208,14 @@ func (s *Store) serialAuditPage(ctx context.Context, limit int, query string, ar
 	if err != nil {
 		return nil, s.reach.check(err)
 	}
-	out := make([]agentgate.AuditEvent, 0, limit)
+	var out []agentgate.AuditEvent
 	err = s.serialRead(ctx, func(tx *sqlx.Tx) error {
 		rows, err := tx.StmtxContext(ctx, st).QueryContext(ctx, args...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanAudit(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
+		out, err = scanAll(rows, limit, scanAudit)
+		return err
 	})
 	return out, s.reach.check(err)
 }

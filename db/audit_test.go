@@ -87,6 +87,50 @@ func TestAudit(t *testing.T) {
 	})
 }
 
+// The page of events by their request's status holds the events of the requests that have
+// that status now, newest first (on PostgreSQL read in a transaction of its own, without
+// parallel workers): a request decided later brings its earlier events along.
+func TestAuditByRequestStatus(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *db.Store) {
+		ctx := context.Background()
+		at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+		r1, r2 := newRequest("req_1", at(0)), newRequest("req_2", at(1))
+		created := []agentgate.AuditEvent{newEvent(r1, agentgate.EventRequestCreated, "bot", at(0)),
+			newEvent(r2, agentgate.EventRequestCreated, "bot", at(1))}
+		for i, r := range []*agentgate.Request{r1, r2} {
+			if err := s.CreateRequest(ctx, r, agentgate.Effects{Events: created[i : i+1]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		decided := at(2)
+		r2.Status, r2.DecidedAt = agentgate.StatusApproved, &decided
+		approved := newEvent(r2, agentgate.EventRequestApproved, "ops@example.com", at(2))
+		if err := s.UpdateRequest(ctx, r2, 1, agentgate.Effects{Events: []agentgate.AuditEvent{approved}}); err != nil {
+			t.Fatal(err)
+		}
+		loose := newEvent(nil, agentgate.EventLogin, "ops@example.com", at(3))
+		if err := s.AppendAudit(ctx, []agentgate.AuditEvent{loose}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			status agentgate.Status
+			want   []agentgate.AuditEvent
+		}{
+			{agentgate.StatusPending, created[:1]},
+			{agentgate.StatusApproved, []agentgate.AuditEvent{approved, created[1]}},
+			{agentgate.StatusDenied, nil},
+		} {
+			got, total, err := s.ListAudit(ctx, agentgate.AuditFilter{Status: tt.status})
+			if err != nil {
+				t.Fatalf("%s: %v", tt.status, err)
+			}
+			if fmt.Sprint(ids(got)) != fmt.Sprint(ids(tt.want)) || total != len(tt.want) {
+				t.Errorf("%s: got %v total %d, want %v total %d", tt.status, ids(got), total, ids(tt.want), len(tt.want))
+			}
+		}
+	})
+}
+
 func TestAuditEmpty(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *db.Store) {
 		ctx := context.Background()

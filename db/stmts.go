@@ -109,17 +109,26 @@ func queryAll[T any](ctx context.Context, s *Store, capacity int, scan func(scan
 	if err != nil {
 		return nil, err
 	}
+	out, err := scanAll(rows, capacity, scan)
+	if err != nil {
+		return nil, s.reach.check(err)
+	}
+	return out, nil
+}
+
+// scanAll scans every row of rows, and closes them.
+func scanAll[T any](rows *sql.Rows, capacity int, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	out := make([]T, 0, capacity)
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, s.reach.check(err)
+			return nil, err
 		}
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, s.reach.check(err)
+		return nil, err
 	}
 	return out, nil
 }

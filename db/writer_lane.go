@@ -179,14 +179,22 @@ func (w *lane) tryBatch(batch []*writeOp, errs []error, live int, savepoints boo
 		return true
 	}
 	if collecting {
-		flush := w.tx.flushCollected
-		if w.tx.tx == nil { // no operation opened a transaction: the flush is the batch's
-			flush = func() error { return w.lastTrip(w.tx.flushCollected) }
+		// No operation opened a transaction: the flush is the batch's own, and its last
+		// round trip; there is nothing left to commit.
+		alone := w.tx.tx == nil
+		var err error
+		if alone {
+			err = w.lastTrip(w.tx.flushCollected)
+		} else {
+			err = w.tx.flushCollected()
 		}
-		if err := flush(); err != nil {
+		if err != nil {
 			// Not one operation's failure: run the batch again, each writing its own rows.
 			w.tx.rollback()
 			return false
+		}
+		if alone {
+			return true
 		}
 	} else if err := w.tx.flushCounts(); err != nil {
 		w.tx.rollback()
