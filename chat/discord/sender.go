@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -70,15 +69,6 @@ func NewSender(cfg Config, requests RequestSource, messages agentgate.ChatMessag
 // the message is being written, it is written again.
 func (s *Sender) Send(ctx context.Context, d agentgate.Delivery) (agentgate.SendResult, error) {
 	id := d.RequestID
-	if id == "" {
-		var ev struct {
-			Data struct {
-				ID string `json:"id"`
-			} `json:"data"`
-		}
-		_ = json.Unmarshal(d.Payload, &ev)
-		id = ev.Data.ID
-	}
 	if id == "" {
 		return permanent("discord: delivery %s names no request", d.ID)
 	}

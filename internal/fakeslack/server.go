@@ -128,37 +128,35 @@ func (s *Server) Calls(method string) []Call {
 // minute the test fails (a missing call, not a slow one: nothing waits on time).
 func (s *Server) WaitCalls(t testing.TB, method string, n int) []Call {
 	t.Helper()
-	timedOut := false
-	stop := time.AfterFunc(time.Minute, func() {
-		s.mu.Lock()
-		timedOut = true
-		s.changed.Broadcast()
-		s.mu.Unlock()
-	})
-	defer stop.Stop()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for {
-		var got []Call
+	var got []Call
+	if !s.wait(func() bool {
+		got = got[:0]
 		for _, c := range s.calls {
 			if c.Method == method {
 				got = append(got, c)
 			}
 		}
-		if len(got) >= n {
-			return got
-		}
-		if timedOut {
-			t.Fatalf("fakeslack: %d %s call(s) arrived within a minute, want %d", len(got), method, n)
-		}
-		s.changed.Wait()
+		return len(got) >= n
+	}) {
+		t.Fatalf("fakeslack: %d %s call(s) arrived within a minute, want %d", len(got), method, n)
 	}
+	return got
 }
 
 // WaitMessages blocks until the messages Slack holds satisfy ok (called with the server
 // locked: it must not call the server), and returns them; after a minute the test fails.
 func (s *Server) WaitMessages(t testing.TB, what string, ok func([]Message) bool) []Message {
 	t.Helper()
+	var ms []Message
+	if !s.wait(func() bool { ms = s.messagesLocked(); return ok(ms) }) {
+		t.Fatalf("fakeslack: waited a minute for %s; Slack holds %+v", what, ms)
+	}
+	return ms
+}
+
+// wait calls done, with the server locked, each time the server changes until it
+// returns true, and reports false if a minute passes first.
+func (s *Server) wait(done func() bool) bool {
 	timedOut := false
 	stop := time.AfterFunc(time.Minute, func() {
 		s.mu.Lock()
@@ -169,16 +167,13 @@ func (s *Server) WaitMessages(t testing.TB, what string, ok func([]Message) bool
 	defer stop.Stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for {
-		ms := s.messagesLocked()
-		if ok(ms) {
-			return ms
-		}
+	for !done() {
 		if timedOut {
-			t.Fatalf("fakeslack: waited a minute for %s; Slack holds %+v", what, ms)
+			return false
 		}
 		s.changed.Wait()
 	}
+	return true
 }
 
 // Messages returns the messages posted, oldest first, as they are now.
