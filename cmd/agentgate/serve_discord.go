@@ -73,10 +73,10 @@ func (p *discordParts) start(ctx context.Context, log *slog.Logger) (stop func()
 	return wg.Wait
 }
 
-// addSender adds the Discord sender to the outbox's senders, when Discord is configured.
-func (p *discordParts) addSender(senders map[agentgate.ChannelKind]agentgate.Sender) map[agentgate.ChannelKind]agentgate.Sender {
+// add makes the sender the outbox's for agentgate.ChannelDiscord and the channel test's,
+// when Discord is configured.
+func (p *discordParts) add(senders map[agentgate.ChannelKind]agentgate.Sender, testers map[agentgate.ChannelKind]handlers.ChannelTester) {
 	if p != nil {
-		senders[agentgate.ChannelDiscord] = p.Sender
+		senders[agentgate.ChannelDiscord], testers[agentgate.ChannelDiscord] = p.Sender, p.Sender
 	}
-	return senders
 }
