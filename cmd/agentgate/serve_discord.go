@@ -24,10 +24,10 @@ type discordParts struct {
 
 // newDiscord builds the Discord parts, or returns nil when Discord is not configured.
 func newDiscord(cfg *config, gate *agentgate.Gate, store *db.Store, log *slog.Logger) (*discordParts, error) {
-	dc := cfg.Discord
-	if !dc.Enabled() {
+	if cfg.Discord == nil {
 		return nil, nil
 	}
+	dc := *cfg.Discord
 	opts := discord.Options{BaseURL: cfg.BaseURL, Logger: log}
 	sender, err := discord.NewSender(dc, gate, store, opts)
 	if err != nil {
