@@ -152,8 +152,8 @@ func newHTTPServer(h http.Handler, cfg *config, log *slog.Logger) *http.Server {
 }
 
 // loadServerConfig loads the configuration of the commands that open the database and
-// builds their logger, logging the warnings so that no command falls back silently (such
-// as on an unreadable DATABASE_URL_FILE).
+// builds their logger, logging the warnings so that no command goes on silently with a
+// setting that is allowed but probably wrong (an unreadable NAME_FILE is an error, see get).
 func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
