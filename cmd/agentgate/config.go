@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentgate/agentgate/chat/discord"
 	chatslack "github.com/agentgate/agentgate/chat/slack"
 	"github.com/agentgate/agentgate/mail"
 )
@@ -27,7 +28,6 @@ type config struct {
 	LogLevel        slog.Level
 	LogFormat       string // text or json
 	CORSOrigins     []string
-	Discord         discordConfig // DISCORD_*: off when none is set
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []netip.Prefix
 	// MaxConnections caps the connections served at once; more wait in the kernel's queue.
@@ -43,6 +43,8 @@ type config struct {
 	WebhookAllowPrivate bool
 	// Slack is the SLACK_* settings; nil when Slack is not configured.
 	Slack *chatslack.Config
+	// Discord is the DISCORD_* settings; nil when Discord is not configured.
+	Discord *discord.Config
 	// MetricsToken, when set, is the bearer token /metrics asks for.
 	MetricsToken string
 	// Retention is how long finished deliveries are kept, and the most that expired
@@ -51,10 +53,11 @@ type config struct {
 	// Warnings are problems that do not stop the start, logged once the logger exists.
 	Warnings []string
 
-	// The SMTP_* and SLACK_* settings as read, before finish decides whether email and
-	// Slack are on.
-	smtp  mail.Config
-	slack chatslack.Config
+	// The SMTP_*, SLACK_* and DISCORD_* settings as read, before finish decides whether
+	// email, Slack and Discord are on.
+	smtp    mail.Config
+	slack   chatslack.Config
+	discord discord.Config
 }
 
 // env looks variables up; tests pass a map instead of the process environment.

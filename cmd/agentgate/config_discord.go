@@ -1,15 +1,15 @@
 package main
 
-import "github.com/agentgate/agentgate/chat/discord"
-
-// discordConfig is the DISCORD_* settings (an alias, so config.go needs no import).
-type discordConfig = discord.Config
-
-// finishDiscord checks the DISCORD_* settings. None set leaves Discord off; any set, the
-// rest must be right, and the first problem stops the start naming its variable.
+// finishDiscord decides whether Discord is on (any DISCORD_* set) and checks the DISCORD_*
+// settings together: the first problem stops the start naming its variable.
 func (c *config) finishDiscord() error {
-	if !c.Discord.Enabled() {
+	if !c.discord.Enabled() {
 		return nil
 	}
-	return c.Discord.Validate()
+	if err := c.discord.Validate(); err != nil {
+		return err
+	}
+	dc := c.discord
+	c.Discord = &dc
+	return nil
 }

@@ -164,23 +164,23 @@ var envVars = []envVar{
 		return nil
 	}},
 	{"Discord", "DISCORD_BOT_TOKEN", "", "the bot's token; unset: no Discord", func(c *config, v string) error {
-		c.Discord.BotToken = v
+		c.discord.BotToken = v
 		return nil
 	}},
 	{"Discord", "DISCORD_APPLICATION_ID", "", "the application's id", func(c *config, v string) error {
-		c.Discord.ApplicationID = v
+		c.discord.ApplicationID = v
 		return nil
 	}},
 	{"Discord", "DISCORD_PUBLIC_KEY", "", "the application's public key, to verify clicks posted to the interactions endpoint; unset: the Gateway", func(c *config, v string) error {
-		c.Discord.PublicKey = v
+		c.discord.PublicKey = v
 		return nil
 	}},
 	{"Discord", "DISCORD_DEFAULT_CHANNEL", "", "channel id a rule's bare discord channel posts to", func(c *config, v string) error {
-		c.Discord.DefaultChannel = v
+		c.discord.DefaultChannel = v
 		return nil
 	}},
 	{"Discord", "DISCORD_API_URL", "", "Discord's API base URL, for a proxy or a test; unset: https://discord.com/api/v10", func(c *config, v string) error {
-		c.Discord.APIURL = v
+		c.discord.APIURL = v
 		return nil
 	}},
 	{"Webhooks", "WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks reach loopback and private addresses (never cloud metadata): local use and tests", func(c *config, v string) (err error) {

@@ -169,13 +169,13 @@ func (d *doctor) checkSlack(ctx context.Context, cfg *config) {
 }
 
 func (d *doctor) checkDiscord(ctx context.Context, cfg *config) {
-	if !cfg.Discord.Enabled() {
+	if cfg.Discord == nil {
 		d.say(verdictOK, "discord", "not configured (DISCORD_BOT_TOKEN is unset)")
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
-	name, err := discord.CheckToken(ctx, cfg.Discord, nil)
+	name, err := discord.CheckToken(ctx, *cfg.Discord, nil)
 	if err != nil {
 		d.say(verdictFail, "discord", "%s", strings.TrimPrefix(err.Error(), "discord: "))
 		return

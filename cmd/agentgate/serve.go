@@ -78,20 +78,19 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	if err != nil {
 		return err
 	}
-
 	slack, err := newSlackApp(cfg, gate, store, log)
 	if err != nil {
 		return err
 	}
-	if slack != nil {
-		senders[agentgate.ChannelSlack] = slack.sender
-	}
+	testers := map[agentgate.ChannelKind]handlers.ChannelTester{}
+	slack.add(senders, testers)
+	chatDiscord.add(senders, testers)
 
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{}, 2)
 	go func() { gate.Run(bg, time.Second); done <- struct{}{} }()
 	defer chatDiscord.start(bg, log)() // waits, once bg ends, for the Gateway to close
-	dispatcher, delivered := app.StartDispatcher(bg, store, gate, chatDiscord.addSender(senders), log)
+	dispatcher, delivered := app.StartDispatcher(bg, store, gate, senders, log)
 	go func() {
 		if err := store.Listen(bg, listenHandler(bg, gate, log)); err != nil && bg.Err() == nil {
 			log.Error("Change listener stopped.", "err", err)
@@ -104,17 +103,10 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 		stopBG()
 		return err
 	}
-	slackStopped := slack.run(bg, log)
-	hcfg := handlers.Config{Logger: log, Registry: reg, MetricsToken: cfg.MetricsToken, BaseURL: cfg.BaseURL,
+	waitSlack := slack.start(bg, log)
+	e := handlers.New(gate, handlers.Config{Logger: log, Registry: reg, MetricsToken: cfg.MetricsToken, BaseURL: cfg.BaseURL,
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, SessionSecret: sessionSecret, Stopping: ctx.Done(),
-		DiscordInteractions: chatDiscord.interactions(), ChannelTesters: map[agentgate.ChannelKind]handlers.ChannelTester{}}
-	if slack != nil {
-		hcfg.SlackInteractions, hcfg.ChannelTesters[agentgate.ChannelSlack] = slack.interactions, slack.sender
-	}
-	if chatDiscord != nil {
-		hcfg.ChannelTesters[agentgate.ChannelDiscord] = chatDiscord.Sender
-	}
-	e := handlers.New(gate, hcfg)
+		SlackInteractions: slack.clicks(), DiscordInteractions: chatDiscord.interactions(), ChannelTesters: testers})
 	srv := newHTTPServer(e, cfg, log)
 	ln := newLimitListener(tcp, cfg.MaxConnections, log)
 	log.Info("AgentGate is listening.", "addr", ln.Addr().String(), "database", store.Dialect(), "base_url", cfg.BaseURL, "version", version)
@@ -139,7 +131,7 @@ func serve(ctx context.Context, getenv env, io stdio) error {
 	<-done
 	<-done
 	<-delivered
-	<-slackStopped
+	waitSlack()
 	log.Info("Stopped.")
 	return nil
 }
@@ -160,8 +152,8 @@ func newHTTPServer(h http.Handler, cfg *config, log *slog.Logger) *http.Server {
 }
 
 // loadServerConfig loads the configuration of the commands that open the database and
-// builds their logger, logging the warnings so that no command falls back silently (such
-// as on an unreadable DATABASE_URL_FILE).
+// builds their logger, logging the warnings so that no command goes on silently with a
+// setting that is allowed but probably wrong (an unreadable NAME_FILE is an error, see get).
 func loadServerConfig(getenv env, io stdio) (*config, *slog.Logger, error) {
 	cfg, err := loadConfig(getenv)
 	if err != nil {

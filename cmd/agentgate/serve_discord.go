@@ -24,10 +24,10 @@ type discordParts struct {
 
 // newDiscord builds the Discord parts, or returns nil when Discord is not configured.
 func newDiscord(cfg *config, gate *agentgate.Gate, store *db.Store, log *slog.Logger) (*discordParts, error) {
-	dc := cfg.Discord
-	if !dc.Enabled() {
+	if cfg.Discord == nil {
 		return nil, nil
 	}
+	dc := *cfg.Discord
 	opts := discord.Options{BaseURL: cfg.BaseURL, Logger: log}
 	sender, err := discord.NewSender(dc, gate, store, opts)
 	if err != nil {
@@ -73,10 +73,10 @@ func (p *discordParts) start(ctx context.Context, log *slog.Logger) (stop func()
 	return wg.Wait
 }
 
-// addSender adds the Discord sender to the outbox's senders, when Discord is configured.
-func (p *discordParts) addSender(senders map[agentgate.ChannelKind]agentgate.Sender) map[agentgate.ChannelKind]agentgate.Sender {
+// add makes the sender the outbox's for agentgate.ChannelDiscord and the channel test's,
+// when Discord is configured.
+func (p *discordParts) add(senders map[agentgate.ChannelKind]agentgate.Sender, testers map[agentgate.ChannelKind]handlers.ChannelTester) {
 	if p != nil {
-		senders[agentgate.ChannelDiscord] = p.Sender
+		senders[agentgate.ChannelDiscord], testers[agentgate.ChannelDiscord] = p.Sender, p.Sender
 	}
-	return senders
 }

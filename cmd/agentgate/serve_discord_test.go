@@ -28,7 +28,7 @@ func TestDiscordConfig(t *testing.T) {
 	if err != nil || c.Discord.BotToken != "bot-token" || c.Discord.UsesGateway() {
 		t.Fatalf("valid settings: %+v, %v", c.Discord, err)
 	}
-	if c, err := load(map[string]string{}); err != nil || c.Discord.Enabled() {
+	if c, err := load(map[string]string{}); err != nil || c.Discord != nil {
 		t.Fatalf("no settings: %+v, %v; want Discord off", c.Discord, err)
 	}
 	for _, tc := range []struct{ name, value string }{

@@ -7,6 +7,7 @@ import (
 	"github.com/agentgate/agentgate"
 	chatslack "github.com/agentgate/agentgate/chat/slack"
 	"github.com/agentgate/agentgate/db"
+	"github.com/agentgate/agentgate/handlers"
 )
 
 // finishSlack decides whether Slack is on (any SLACK_* set) and checks the SLACK_*
@@ -48,19 +49,35 @@ func newSlackApp(cfg *config, gate *agentgate.Gate, store *db.Store, log *slog.L
 	return &slackApp{sender: sender, interactions: in}, nil
 }
 
-// run receives clicks over Socket Mode until ctx ends, when SLACK_APP_TOKEN is set;
-// stopped is closed when it has returned.
-func (s *slackApp) run(ctx context.Context, log *slog.Logger) (stopped <-chan struct{}) {
-	done := make(chan struct{})
-	if s == nil || !s.interactions.SocketMode() {
-		close(done)
-		return done
+// add makes the sender the outbox's for agentgate.ChannelSlack and the channel test's, when
+// Slack is configured.
+func (s *slackApp) add(senders map[agentgate.ChannelKind]agentgate.Sender, testers map[agentgate.ChannelKind]handlers.ChannelTester) {
+	if s != nil {
+		senders[agentgate.ChannelSlack], testers[agentgate.ChannelSlack] = s.sender, s.sender
 	}
+}
+
+// clicks is the Interactions for the handlers, or nil (no Interactions, not a nil pointer
+// in an interface) when Slack is off.
+func (s *slackApp) clicks() handlers.SlackInteractions {
+	if s == nil {
+		return nil
+	}
+	return s.interactions
+}
+
+// start receives clicks over Socket Mode until ctx ends, when SLACK_APP_TOKEN is set; wait
+// returns once it has stopped.
+func (s *slackApp) start(ctx context.Context, log *slog.Logger) (wait func()) {
+	if s == nil || !s.interactions.SocketMode() {
+		return func() {}
+	}
+	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		if err := s.interactions.RunSocketMode(ctx); err != nil {
 			log.Error("Slack clicks will not arrive: Socket Mode stopped.", "err", err)
 		}
 	}()
-	return done
+	return func() { <-done }
 }
