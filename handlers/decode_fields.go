@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strconv"
@@ -105,12 +106,8 @@ func (w *fieldWalk) value(raw json.RawMessage, t reflect.Type, at fieldPath) {
 			}
 		}
 	case reflect.Map:
-		var entries map[string]json.RawMessage
-		if json.Unmarshal(raw, &entries) != nil {
-			return
-		}
-		for _, k := range keysInOrder(raw) {
-			if w.value(entries[k], t.Elem(), at.field(k)); w.badTime != nil {
+		for _, e := range objectEntries(raw) {
+			if w.value(e.value, t.Elem(), at.field(e.key)); w.badTime != nil {
 				return
 			}
 		}
@@ -119,49 +116,51 @@ func (w *fieldWalk) value(raw json.RawMessage, t reflect.Type, at fieldPath) {
 
 // object checks each key of the object raw against struct type t's JSON fields.
 func (w *fieldWalk) object(raw json.RawMessage, t reflect.Type, at fieldPath) {
-	var entries map[string]json.RawMessage
-	if json.Unmarshal(raw, &entries) != nil {
-		return
-	}
 	fields := jsonFields(t)
-	for _, k := range keysInOrder(raw) {
-		f, ok := fields.lookup(k)
+	for _, e := range objectEntries(raw) {
+		f, ok := fields.lookup(e.key)
 		if !ok {
 			if w.unknown == nil {
-				w.unknown = &unknownFieldError{Key: k, Field: at.field(k).dotted, Where: at.indexed}
+				w.unknown = &unknownFieldError{Key: e.key, Field: at.field(e.key).dotted, Where: at.indexed}
 			}
 			continue
 		}
-		if w.value(entries[k], f.typ, at.field(f.name)); w.badTime != nil {
+		if w.value(e.value, f.typ, at.field(f.name)); w.badTime != nil {
 			return
 		}
 	}
 }
 
-// keysInOrder returns the keys of the object raw in the order they appear in it, as
-// encoding/json meets them (a map forgets the order), each once.
-func keysInOrder(raw json.RawMessage) []string {
-	var keys []string
-	seen := map[string]bool{}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	if _, err := dec.Token(); err != nil { // the opening brace
+// objectEntry is one key of an object with its value.
+type objectEntry struct {
+	key   string
+	value json.RawMessage
+}
+
+// objectEntries returns the entries of the object raw in the order encoding/json meets
+// them, a key sent twice twice (as encoding/json decodes both), in one pass; nil when raw
+// is not valid JSON or not an object.
+func objectEntries(raw json.RawMessage) []objectEntry {
+	if !json.Valid(raw) {
 		return nil
 	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var entries []objectEntry
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return keys
+			return entries
 		}
-		if k, _ := tok.(string); !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
+		e := objectEntry{key: tok.(string)}
+		if dec.Decode(&e.value) != nil {
+			return entries
 		}
-		var skip json.RawMessage
-		if dec.Decode(&skip) != nil {
-			return keys
-		}
+		entries = append(entries, e)
 	}
-	return keys
+	return entries
 }
 
 // structFields are the JSON fields of a struct type, by name.
