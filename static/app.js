@@ -20,7 +20,7 @@
     if (open) { e.preventDefault(); openDialog(open.getAttribute("data-dialog-open"), open); return; }
     var close = e.target.closest("[data-dialog-close]");
     if (close) { var d = close.closest("dialog"); if (d) d.close(); return; }
-    var copy = e.target.closest("[data-copy]");
+    var copy = e.target.closest("[data-copy], [data-copy-text]");
     if (copy) { copyFrom(copy); return; }
     var nav = e.target.closest("[data-nav-toggle]");
     if (nav) {
@@ -256,20 +256,25 @@
     toast(msg);
   }
 
-  // ---- Copy a secret to the clipboard. ----
+  // ---- Copy to the clipboard: a secret from its field (data-copy="#field"), or the value
+  // a button carries itself (data-copy-text, beside params). ----
   function copyFrom(btn) {
-    var input = document.querySelector(btn.getAttribute("data-copy"));
-    if (!input) return;
+    var field = btn.getAttribute("data-copy");
+    var input = field && document.querySelector(field);
+    if (field && !input) return;
     var done = function () {
       var label = btn.textContent;
       btn.textContent = "Copied";
       setTimeout(function () { btn.textContent = label; }, 2000);
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(input.value).then(done, function () { input.select(); });
-    } else {
+      navigator.clipboard.writeText(input ? input.value : btn.getAttribute("data-copy-text"))
+        .then(done, function () { if (input) input.select(); else toast("Copying is not allowed here."); });
+    } else if (input) {
       input.select();
       if (document.execCommand("copy")) done();
+    } else {
+      toast("Copying needs a secure (https) page.");
     }
   }
 
@@ -293,6 +298,6 @@
   if (current) current.scrollIntoView({ block: "nearest", inline: "nearest" });
 
   document.documentElement.classList.add("js");
-  window.agentgate = { openDialog: openDialog, toast: toast };
+  window.agentgate = { openDialog: openDialog };
   if (document.visibilityState !== "hidden") connect(); else liveBadge("paused");
 })();

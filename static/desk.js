@@ -103,22 +103,6 @@
     window.agentgate.openDialog(id, opener);
   }
 
-  // ---- Copy a value: the copy buttons beside params carry the value itself. ----
-  document.addEventListener("click", function (e) {
-    var btn = e.target.closest && e.target.closest("[data-copy-text]");
-    if (!btn) return;
-    var done = function () {
-      var label = btn.textContent;
-      btn.textContent = "Copied";
-      setTimeout(function () { btn.textContent = label; }, 1500);
-    };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(btn.getAttribute("data-copy-text")).then(done, function () { window.agentgate.toast("Copying is not allowed here."); });
-    } else {
-      window.agentgate.toast("Copying needs a secure (https) page.");
-    }
-  });
-
   // ---- Where a decision moves on: the last list the person worked from. ----
   var queueKey = "agentgate.queue";
 

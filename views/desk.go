@@ -11,13 +11,6 @@ import (
 
 // Helpers of the approver's desk: the request page, its dialog and the queue.
 
-func yesNo(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}
-
 // waitingOn lists the approvers a quorum still waits for: those the rule names (as the
 // directory describes them) who have not voted; a group waits until the request is decided.
 // Empty when the rule names nobody (anyone allowed may vote).

@@ -196,6 +196,9 @@ func RateLabel(rate *int) string {
 	return Comma(*rate) + "/min"
 }
 
+// boolString is an attribute's "true" or "false" (aria-checked, data-may-decide).
+func boolString(b bool) string { return strconv.FormatBool(b) }
+
 // Itoa writes n.
 func Itoa(n int) string { return strconv.Itoa(n) }
 

@@ -218,10 +218,3 @@ var deliveryTabs = []struct {
 	Status ag.DeliveryStatus
 	Label  string
 }{{"", "All"}, {ag.DeliveryPending, "Pending"}, {ag.DeliveryDelivered, "Delivered"}, {ag.DeliveryFailed, "Failed"}}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}
