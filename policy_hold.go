@@ -66,15 +66,12 @@ func (s *PolicySet) Undecided(in Input) []UndecidedRule {
 	if s == nil {
 		return []UndecidedRule{}
 	}
-	pin := in.forEngine()
-	res := s.set.Evaluate(pin)
-	end := res.Rule
-	if end < 0 {
-		end = len(s.rules)
-	}
 	out := []UndecidedRule{}
-	for i, v := range s.set.Trace(pin)[:end] {
-		if v.Truth == policy.Undecided {
+	for i, v := range s.set.Trace(in.forEngine()) {
+		switch v.Truth {
+		case policy.True: // the rule that matched: Evaluate's answer
+			return out
+		case policy.Undecided:
 			r := &s.rules[i]
 			out = append(out, UndecidedRule{RuleRef: r.ref(), Decision: r.outcome.Decision, Key: v.Reason.Key, Problem: v.Reason.Problem})
 		}
