@@ -115,8 +115,8 @@ func (g *Gate) Queue(ctx context.Context, f RequestFilter) ([]Request, int, int,
 		return rows, total, total, nil
 	}
 	pf := f
-	pf.Status, pf.Page = StatusPending, Page{Limit: 1}
-	_, pending, err := g.store.ListRequests(ctx, pf)
+	pf.Status, pf.Page = StatusPending, Page{}
+	pending, err := g.store.CountRequests(ctx, pf)
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("count pending: %w", err)
 	}

@@ -231,3 +231,31 @@ func codeOf(err error) string {
 	}
 	return ag.ErrorCode(err)
 }
+
+// TestQueueCountsPendingUnderItsFilters: the queue's headline number is the pending
+// requests that the page's other filters match, whatever status the page shows.
+func TestQueueCountsPendingUnderItsFilters(t *testing.T) {
+	eachGate(t, func(t *testing.T, g *ag.Gate, _ *testClock) {
+		for _, action := range []string{"pay", "pay", "pay", "deploy"} {
+			submit(t, g, ag.NewRequest{Action: action})
+		}
+		first := submit(t, g, ag.NewRequest{Action: "pay"})
+		if _, err := g.Decide(bg, first.ID, ag.Decide{Decision: ag.DecisionDenied, Actor: alice}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			f                    ag.RequestFilter
+			rows, total, pending int
+		}{
+			{ag.RequestFilter{Status: ag.StatusDenied, Action: "pay"}, 1, 1, 3},
+			{ag.RequestFilter{Status: ag.StatusDenied, Action: "deploy"}, 0, 0, 1},
+			{ag.RequestFilter{Action: "pay"}, 4, 4, 3},
+			{ag.RequestFilter{Status: ag.StatusPending}, 4, 4, 4},
+		} {
+			rows, total, pending, err := g.Queue(bg, tc.f)
+			if err != nil || len(rows) != tc.rows || total != tc.total || pending != tc.pending {
+				t.Errorf("%+v: %d rows, %d of %d pending, %v; want %d rows, %d of %d pending", tc.f, len(rows), pending, total, err, tc.rows, tc.pending, tc.total)
+			}
+		}
+	})
+}

@@ -47,9 +47,10 @@ func (g *Gate) Authorize(ctx context.Context, actor Actor, toolName string, para
 	if err != nil {
 		return nil, err
 	}
-	// The same evaluation as Submit's, so both gates answer alike for the same input.
+	// The same evaluation as Submit's, so both gates answer alike for the same input, but
+	// for a call no rule matches: it runs, unless a rule that could not read it holds it.
 	set := g.policies.Load()
-	out := set.Evaluate(policyInput(set, in.Action, Urgency(in.Urgency), in.Params, in.Context))
+	out := set.EvaluateTool(policyInput(set, in.Action, Urgency(in.Urgency), in.Params, in.Context))
 	if !gatesTool(out) {
 		return &Authorization{Decision: AuthorizeAllow}, nil
 	}

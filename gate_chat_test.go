@@ -129,3 +129,19 @@ func TestChatActorNames(t *testing.T) {
 		}
 	})
 }
+
+// TestChatUserIsNoApproverByName: where a rule names approvers, a chat user no one in the
+// directory is cannot decide, even when the name they act under is spelled like an entry.
+func TestChatUserIsNoApproverByName(t *testing.T) {
+	eachGate(t, func(t *testing.T, g *ag.Gate, _ *testClock) {
+		createPolicy(t, g, `[{"match": {"action": "deploy"}, "decision": "route_to_human", "approvers": ["slack:U0CAROL"]}]`)
+		r := submit(t, g, ag.NewRequest{Action: "deploy"})
+		carol := ag.ChatUser{Platform: ag.ChannelSlack, ID: "U0CAROL"}
+		if _, err := g.DecideInChat(bg, r.ID, carol, ag.DecisionApproved, ""); ag.ErrorCode(err) != "not_an_approver" {
+			t.Errorf("a chat user named like an approver entry = %v, want not_an_approver", err)
+		}
+		if got, _ := g.Get(bg, r.ID); got.Status != ag.StatusPending || len(got.Votes) != 0 {
+			t.Errorf("the refused click changed the request: %s, %d votes", got.Status, len(got.Votes))
+		}
+	})
+}

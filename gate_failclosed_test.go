@@ -78,3 +78,36 @@ func TestSubmitHoldKeepsRoute(t *testing.T) {
 		}
 	})
 }
+
+// TestAuthorizeFailsClosed: an MCP tool call runs when no rule matches, so a rule that
+// could not read the call holds that back too: the call goes to a person, as that rule
+// would have sent it, never straight to running.
+func TestAuthorizeFailsClosed(t *testing.T) {
+	eachGate(t, func(t *testing.T, g *ag.Gate, _ *testClock) {
+		p := createPolicy(t, g, `[{"match": {"action": "shell", "params.cmd": {"$regex": "rm -rf"}}, "decision": "auto_deny", "approvers": ["alice"]}]`)
+		for _, tc := range []struct{ tool, params, want string }{
+			{"shell", `{"cmd": "rm -rf /"}`, ag.AuthorizeDeny},
+			{"shell", `{"cmd": "ls"}`, ag.AuthorizeAllow},
+			{"other", `{"cmd": ["rm", "-rf", "/"]}`, ag.AuthorizeAllow},
+			{"shell", `{"cmd": ["rm", "-rf", "/"]}`, ag.AuthorizeRequiresApproval},
+			{"shell", `{}`, ag.AuthorizeRequiresApproval},
+		} {
+			a, err := g.Authorize(bg, agent, tc.tool, json.RawMessage(tc.params), nil)
+			if err != nil || a.Decision != tc.want {
+				t.Fatalf("%s %s: %+v, %v; want %s", tc.tool, tc.params, a, err, tc.want)
+			}
+			if tc.want != ag.AuthorizeRequiresApproval {
+				continue
+			}
+			r, err := g.Get(bg, a.RequestID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := r.PolicyDecision
+			if r.Status != ag.StatusPending || o.Decision != ag.RouteToHuman || o.PolicyID != p.ID || !reflect.DeepEqual(o.Approvers, []string{"alice"}) ||
+				o.Hold == nil || o.Hold.Decision != ag.AutoDeny || o.Hold.Key != "params.cmd" || o.Hold.Approval.RuleIndex != -1 || a.Reason != o.Hold.Reason {
+				t.Errorf("%s: %s %+v, reason %q", tc.params, r.Status, o, a.Reason)
+			}
+		}
+	})
+}

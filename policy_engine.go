@@ -101,12 +101,27 @@ func (s *PolicySet) Evaluate(in Input) Outcome {
 		return DefaultOutcome()
 	}
 	pin := in.forEngine()
-	res := s.set.Evaluate(pin)
+	return s.outcome(pin, s.set.Evaluate(pin))
+}
+
+// EvaluateTool is Evaluate for a tool call an MCP server asks about, which runs when no
+// rule matches: that is an approval too, so a rule that could not read the call and does
+// not approve holds it back, and the call goes to people as that rule would have sent it.
+func (s *PolicySet) EvaluateTool(in Input) Outcome {
+	if s == nil {
+		return DefaultOutcome()
+	}
+	pin := in.forEngine()
+	return s.outcome(pin, s.set.EvaluateAllowing(pin))
+}
+
+// outcome is the outcome of the set's result res for in.
+func (s *PolicySet) outcome(in policy.Input, res policy.Result) Outcome {
 	switch {
+	case res.HeldBy >= 0:
+		return s.held(in, res)
 	case res.Rule < 0:
 		return DefaultOutcome()
-	case res.HeldBy >= 0:
-		return s.held(pin, res)
 	}
 	return s.rules[res.Rule].result()
 }

@@ -8,14 +8,19 @@ import (
 
 // held is the outcome of an approval held back by an earlier rule that could not read the
 // request: the earlier rule's outcome (its people, channels and tag), routed to people, with
-// a Hold that says why.
+// a Hold that says why. With no approving rule (res.Rule < 0, from EvaluateTool), what is
+// held back is a tool call no rule lets through, and Hold.Approval.RuleIndex is -1.
 func (s *PolicySet) held(in policy.Input, res policy.Result) Outcome {
-	by, approval := &s.rules[res.HeldBy], &s.rules[res.Rule]
+	by := &s.rules[res.HeldBy]
+	approval := RuleRef{RuleIndex: -1}
+	if res.Rule >= 0 {
+		approval = s.rules[res.Rule].ref()
+	}
 	why, _ := s.set.Explain(in, res.HeldBy)
 	out := by.result()
 	out.Decision = RouteToHuman
 	out.Hold = &Hold{
-		Key: why.Key, Problem: why.Problem, Decision: by.outcome.Decision, Approval: approval.ref(),
+		Key: why.Key, Problem: why.Problem, Decision: by.outcome.Decision, Approval: approval,
 	}
 	out.Hold.Reason = holdReason(by.ref(), out.Hold)
 	return out
@@ -25,12 +30,15 @@ func (s *PolicySet) held(in policy.Input, res policy.Result) Outcome {
 // e.g. `policy "Transfers" rules[0] (auto_deny) could not read params.amount: got a string
 // that is not a number; rules[1]'s auto_approve goes to a person instead`.
 func holdReason(by RuleRef, h *Hold) string {
+	why := ruleName(by) + " (" + h.Decision + ") could not read " + h.Key + ": " + h.Problem
+	if h.Approval.RuleIndex < 0 {
+		return why + "; the tool call goes to a person instead of running"
+	}
 	approval := "rules[" + strconv.Itoa(h.Approval.RuleIndex) + "]"
 	if h.Approval.PolicyID != by.PolicyID {
 		approval = ruleName(h.Approval)
 	}
-	return ruleName(by) + " (" + h.Decision + ") could not read " + h.Key + ": " + h.Problem +
-		"; " + approval + "'s " + AutoApprove + " goes to a person instead"
+	return why + "; " + approval + "'s " + AutoApprove + " goes to a person instead"
 }
 
 // ruleName names a rule: policy "Transfers" rules[0].
@@ -58,15 +66,12 @@ func (s *PolicySet) Undecided(in Input) []UndecidedRule {
 	if s == nil {
 		return []UndecidedRule{}
 	}
-	pin := in.forEngine()
-	res := s.set.Evaluate(pin)
-	end := res.Rule
-	if end < 0 {
-		end = len(s.rules)
-	}
 	out := []UndecidedRule{}
-	for i, v := range s.set.Trace(pin)[:end] {
-		if v.Truth == policy.Undecided {
+	for i, v := range s.set.Trace(in.forEngine()) {
+		switch v.Truth {
+		case policy.True: // the rule that matched: Evaluate's answer
+			return out
+		case policy.Undecided:
 			r := &s.rules[i]
 			out = append(out, UndecidedRule{RuleRef: r.ref(), Decision: r.outcome.Decision, Key: v.Reason.Key, Problem: v.Reason.Problem})
 		}

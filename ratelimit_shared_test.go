@@ -72,3 +72,37 @@ func openInstance(t *testing.T, url string) *db.Store {
 	}
 	return s
 }
+
+// failingWindows is shared rate windows whose database fails the reads or the writes.
+type failingWindows struct{ reads, writes bool }
+
+var errWindowsDown = ag.Errorf(ag.KindUnavailable, "database_unavailable", "the database is down")
+
+func (w failingWindows) CountCall(context.Context, string, time.Time, int) (int, bool, error) {
+	if w.writes {
+		return 0, false, errWindowsDown
+	}
+	return 1, true, nil
+}
+
+func (w failingWindows) CallsIn(context.Context, string, time.Time) (int, error) {
+	if w.reads {
+		return 0, errWindowsDown
+	}
+	return 0, nil
+}
+
+func (failingWindows) DeleteRateWindowsBefore(context.Context, time.Time) (int, error) { return 0, nil }
+
+// A limited key's call is refused, never allowed, when the shared windows cannot be read or
+// written: the limit cannot be told.
+func TestRateLimitSharedFailsClosed(t *testing.T) {
+	n := 20
+	key := &ag.APIKey{ID: "key_shared", RateLimit: &n}
+	for _, w := range []failingWindows{{reads: true}, {writes: true}} {
+		g := ag.NewGate(nil, ag.Options{Clock: &testClock{t: t0}, RateWindows: w})
+		if st, err := g.CheckRate(bg, key); err == nil || st.Allowed {
+			t.Errorf("%+v: CheckRate = %+v, %v; want an error and no allowance", w, st, err)
+		}
+	}
+}

@@ -82,6 +82,32 @@ func TestHoldOrder(t *testing.T) {
 	}
 }
 
+// TestEvaluateAllowing: where no match lets the input through, that is held back like an
+// approval; where a rule matches, the answer is Evaluate's.
+func TestEvaluateAllowing(t *testing.T) {
+	lots := Input{Action: "pay", Params: jsonMap(`{"amount": "lots"}`)}
+	tests := []struct {
+		name  string
+		rules [][2]string
+		want  Result
+	}{
+		{"nothing matches: the undecided deny holds", [][2]string{
+			{"approve", `{"amount": {"$lt": 5}}`}, {"deny", `{"action": "other"}`}, {"deny", `{"amount": {"$gt": 100}}`}}, Result{Rule: -1, HeldBy: 2}},
+		{"nothing matches and nothing is undecided", [][2]string{{"deny", `{"action": "other"}`}}, none},
+		{"an undecided approval holds nothing", [][2]string{{"approve", `{"amount": {"$lt": 5}}`}}, none},
+		{"a match is Evaluate's", [][2]string{
+			{"route", `{"amount": {"$gt": 100}}`}, {"approve", `{"action": "pay"}`}}, Result{Rule: 1, HeldBy: 0}},
+	}
+	for _, tt := range tests {
+		if got := compileDecisions(t, tt.rules...).EvaluateAllowing(lots); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+	if got := (*Set)(nil).EvaluateAllowing(lots); got != none {
+		t.Errorf("nil set: %+v", got)
+	}
+}
+
 // TestHoldThroughIndexes: the index skips a rule only when the input's value there is text
 // (or a number) the rule does not want. A rule filed under a path whose value is missing or
 // of another type is tried, so that it can hold.

@@ -94,8 +94,9 @@ func (s *Set) Reads() (params, context bool) {
 type Result struct {
 	// Rule is the position of the first rule that matches, or -1.
 	Rule int
-	// HeldBy is set when Rule approves but an earlier rule that does not approve was
-	// undecided: the position of the first such rule. Otherwise it is -1.
+	// HeldBy is set when Rule approves (or, from EvaluateAllowing, when no rule matches)
+	// but an earlier rule that does not approve was undecided: the position of the first
+	// such rule. Otherwise it is -1.
 	HeldBy int
 }
 
@@ -110,12 +111,27 @@ func (s *Set) Evaluate(in Input) Result {
 	case s == nil:
 		return none
 	case len(s.paths) <= fewSlots:
-		return evaluate(s, &evalState[[fewSlots]value]{in: in, paths: s.paths})
+		return evaluate(s, &evalState[[fewSlots]value]{in: in, paths: s.paths}, false)
 	}
-	return evaluate(s, &evalState[[maxSlots]value]{in: in, paths: s.paths})
+	return evaluate(s, &evalState[[maxSlots]value]{in: in, paths: s.paths}, false)
 }
 
-func evaluate[V slotValues](s *Set, st *evalState[V]) Result {
+// EvaluateAllowing is Evaluate for a caller that lets through an input no rule matches, as
+// an MCP server runs a tool no rule names. That is an approval after every rule, so an
+// undecided rule that does not approve holds it back too: when no rule matches, Rule is -1
+// and HeldBy is the first such rule, or -1 when there is none.
+func (s *Set) EvaluateAllowing(in Input) Result {
+	switch {
+	case s == nil:
+		return none
+	case len(s.paths) <= fewSlots:
+		return evaluate(s, &evalState[[fewSlots]value]{in: in, paths: s.paths}, true)
+	}
+	return evaluate(s, &evalState[[maxSlots]value]{in: in, paths: s.paths}, true)
+}
+
+// evaluate is Evaluate; allowing says that no match lets the input through (EvaluateAllowing).
+func evaluate[V slotValues](s *Set, st *evalState[V], allowing bool) Result {
 	// The candidates are the general rules and, from each index, the rules listed under
 	// the input's value; merging the lists keeps rule order. A rule left out is one whose
 	// match needs a text the input does not have there: it is false, not undecided. Where
@@ -161,6 +177,9 @@ func evaluate[V slotValues](s *Set, st *evalState[V]) Result {
 				held = i
 			}
 		}
+	}
+	if allowing && held >= 0 {
+		return Result{Rule: -1, HeldBy: int(held)}
 	}
 	return none
 }

@@ -17,6 +17,10 @@ func holdLine(o ag.Outcome) string {
 	if h == nil || o.RuleIndex == nil {
 		return ""
 	}
+	if h.Approval.RuleIndex < 0 { // a tool call no rule lets through (Gate.Authorize)
+		return fmt.Sprintf("Rule %d (%s) could not read %s: %s, so the tool call waits for a person instead of running.",
+			*o.RuleIndex+1, DecisionLabel(h.Decision), h.Key, h.Problem)
+	}
 	approval := fmt.Sprintf("rule %d", h.Approval.RuleIndex+1)
 	if h.Approval.PolicyID != o.PolicyID {
 		approval = fmt.Sprintf("%s, rule %d", h.Approval.PolicyName, h.Approval.RuleIndex+1)
