@@ -224,6 +224,38 @@ func TestTeachDraftsBeforeTheRoutingPolicy(t *testing.T) {
 	})
 }
 
+// TestTeachReplaysTheDraftWhereItWillRun: a policy of the draft's priority that denies
+// runs before the saved draft (policies of one priority run in ID order, and a new one's
+// ID comes last), so the replay must run it first too, and show no approval it denies.
+func TestTeachReplaysTheDraftWhereItWillRun(t *testing.T) {
+	eachGate(t, func(t *testing.T, g *ag.Gate, clock *testClock) {
+		routeRule(t, g, "deploy", "")
+		for range 3 {
+			submit(t, g, ag.NewRequest{Action: "deploy", Params: json.RawMessage(`{"env": "staging"}`)})
+		}
+		r := submit(t, g, ag.NewRequest{Action: "deploy", Params: json.RawMessage(`{"env": "staging"}`)})
+		if _, err := g.Decide(bg, r.ID, ag.Decide{Decision: approved, Actor: alice}); err != nil {
+			t.Fatal(err)
+		}
+		var deny []ag.Rule
+		if err := json.Unmarshal([]byte(`[{"match": {"action": "deploy"}, "decision": "auto_deny"}]`), &deny); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.CreatePolicy(bg, alice, ag.Policy{Name: "freeze", Priority: 49, Enabled: true, Rules: deny}); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+		tc, err := g.Teach(bg, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.Draft.Priority != 49 || tc.Sim.After[ag.AutoApprove] != 0 || tc.Sim.After[ag.AutoDeny] != 4 {
+			t.Errorf("draft at %d, replay after %v: want priority 49 and the 4 deploys denied by the freeze that runs first",
+				tc.Draft.Priority, tc.Sim.After)
+		}
+	})
+}
+
 // codeOf is err's code, or "" for no error.
 func codeOf(err error) string {
 	if err == nil {

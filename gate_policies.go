@@ -158,7 +158,10 @@ func (g *Gate) Simulate(ctx context.Context, draft Policy, from, to time.Time) (
 		return nil, err
 	}
 	if draft.ID == "" {
-		draft.ID = "draft"
+		// A new policy's ID sorts after every stored one, and policies of one priority run
+		// in ID order: a draft runs where it will run once saved, after those of its
+		// priority, not before them as "draft" would sort.
+		draft.ID = NewID("pol", g.clock.Now())
 	}
 	ps, err := g.store.ListPolicies(ctx)
 	if err != nil {
